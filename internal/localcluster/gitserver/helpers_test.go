@@ -1,0 +1,133 @@
+package gitserver
+
+import (
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Credentials the test authorizer accepts. The key contains "/" on purpose:
+// clone URLs carry it as %2F (§8.1).
+const (
+	testUser  = "alice"
+	testKey   = "simA/b+c"
+	otherUser = "mallory"
+	otherKey  = "simOther"
+)
+
+// pushRecord is one PushHook call.
+type pushRecord struct{ owner, name, old, new string }
+
+// fixture is a Repos behind an httptest server with a recording authorizer
+// and push hook.
+type fixture struct {
+	t     *testing.T
+	repos *Repos
+	srv   *httptest.Server
+
+	mu     sync.Mutex
+	pushes []pushRecord
+	auths  []string // "user:password:write" as the authorizer received them
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	repos, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{t: t, repos: repos}
+	auth := func(user, pass, owner, name string, write bool) error {
+		f.mu.Lock()
+		f.auths = append(f.auths, user+":"+pass+":"+map[bool]string{true: "w", false: "r"}[write])
+		f.mu.Unlock()
+		switch {
+		case user == testUser && pass == testKey:
+			if owner != testUser {
+				return ErrForbidden
+			}
+			return nil
+		case user == otherUser && pass == otherKey:
+			if write {
+				return ErrForbidden
+			}
+			return nil
+		}
+		return ErrUnauthenticated
+	}
+	hook := func(owner, name, old, new string) {
+		f.mu.Lock()
+		f.pushes = append(f.pushes, pushRecord{owner, name, old, new})
+		f.mu.Unlock()
+	}
+	f.srv = httptest.NewServer(repos.Handler(auth, hook))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fixture) pushCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.pushes)
+}
+
+func (f *fixture) lastAuth() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.auths) == 0 {
+		return ""
+	}
+	return f.auths[len(f.auths)-1]
+}
+
+// url is the clone URL of a repository path such as "alice/Hello.git", with
+// the key percent-encoded the way the platform documented.
+func (f *fixture) url(path, user, key string) string {
+	u := strings.Replace(f.srv.URL, "http://", "http://"+user+":"+strings.ReplaceAll(strings.ReplaceAll(key, "/", "%2F"), "+", "%2B")+"@", 1)
+	return u + "/git/" + path
+}
+
+// gitCLI runs the git binary isolated from the machine's configuration.
+func gitCLI(t *testing.T, dir string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	home := t.TempDir()
+	cmd.Env = append(os.Environ(),
+		"GIT_CONFIG_GLOBAL=/dev/null",
+		"GIT_CONFIG_NOSYSTEM=1",
+		"HOME="+home,
+		"GIT_TERMINAL_PROMPT=0",
+		"GIT_ASKPASS=",
+		"SSH_ASKPASS=",
+		"GIT_AUTHOR_NAME=Tester",
+		"GIT_AUTHOR_EMAIL=tester@example.com",
+		"GIT_COMMITTER_NAME=Tester",
+		"GIT_COMMITTER_EMAIL=tester@example.com",
+	)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func mustGit(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	out, err := gitCLI(t, dir, args...)
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(out)
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
