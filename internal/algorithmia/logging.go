@@ -1,0 +1,127 @@
+package algorithmia
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Redacted replaces every secret in log fields and error strings.
+const Redacted = "[REDACTED]"
+
+// sensitiveHeaders are dropped from header dumps whatever their value.
+var sensitiveHeaders = map[string]bool{
+	"Authorization":       true,
+	"Proxy-Authorization": true,
+	"Cookie":              true,
+	"Set-Cookie":          true,
+}
+
+// newRedactor scrubs the configured keys in their plain, query-escaped and
+// path-escaped forms (keys may contain '/', which escaping changes).
+func newRedactor(secrets ...string) *strings.Replacer {
+	seen := map[string]bool{}
+	var forms []string
+	for _, s := range secrets {
+		for _, form := range []string{s, url.QueryEscape(s), url.PathEscape(s)} {
+			if form != "" && !seen[form] {
+				seen[form] = true
+				forms = append(forms, form)
+			}
+		}
+	}
+	// Longer forms first so an escaped key is not half-replaced by a shorter one.
+	sort.Slice(forms, func(i, j int) bool { return len(forms[i]) > len(forms[j]) })
+	pairs := make([]string, 0, 2*len(forms))
+	for _, f := range forms {
+		pairs = append(pairs, f, Redacted)
+	}
+	return strings.NewReplacer(pairs...)
+}
+
+// redact scrubs the configured keys from s.
+func (c *Client) redact(s string) string {
+	if c.redactor == nil {
+		return s
+	}
+	return c.redactor.Replace(s)
+}
+
+// redactWith scrubs the configured keys and the call's extra secrets.
+func (c *Client) redactWith(extra []string) func(string) string {
+	if len(extra) == 0 {
+		return c.redact
+	}
+	r := newRedactor(extra...)
+	return func(s string) string { return r.Replace(c.redact(s)) }
+}
+
+// log sends a line to Logf with every string value redacted, as a last
+// guard in case a future field carries a key.
+func (c *Client) log(ctx context.Context, msg string, fields map[string]any) {
+	if c.logf == nil {
+		return
+	}
+	clean := make(map[string]any, len(fields))
+	for k, v := range fields {
+		switch t := v.(type) {
+		case string:
+			clean[k] = c.redact(t)
+		case map[string]string:
+			m := make(map[string]string, len(t))
+			for hk, hv := range t {
+				m[hk] = c.redact(hv)
+			}
+			clean[k] = m
+		default:
+			clean[k] = v
+		}
+	}
+	c.logf(ctx, c.redact(msg), clean)
+}
+
+// headerDump flattens headers for logging, hiding credentials entirely.
+func headerDump(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for k, vs := range h {
+		if sensitiveHeaders[http.CanonicalHeaderKey(k)] {
+			out[k] = Redacted
+			continue
+		}
+		out[k] = strings.Join(vs, ", ")
+	}
+	return out
+}
+
+// loggingTransport logs every HTTP attempt (retries included) with method,
+// path, status and duration; it never logs bodies, which may hold keys.
+type loggingTransport struct {
+	next   http.RoundTripper
+	client *Client
+}
+
+// RoundTrip performs the request and logs its outcome.
+func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	fields := map[string]any{
+		"method":          req.Method,
+		"path":            req.URL.Path,
+		"duration_ms":     time.Since(start).Milliseconds(),
+		"request_headers": headerDump(req.Header),
+	}
+	if ci := callInfoFrom(req.Context()); ci != nil {
+		fields["attempt"] = ci.attempt + 1
+	}
+	if err != nil {
+		fields["error"] = err.Error()
+		t.client.log(req.Context(), "algorithmia: HTTP request failed", fields)
+		return resp, err
+	}
+	fields["status"] = resp.StatusCode
+	t.client.log(req.Context(), "algorithmia: HTTP request", fields)
+	return resp, nil
+}
