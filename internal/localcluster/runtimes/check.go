@@ -46,11 +46,11 @@ func Check(language, algoName string, list []string, read func(path string) ([]b
 	case err != nil:
 		fail("algorithmia.conf: cannot read: %v", err)
 	default:
-		var conf map[string]any
-		if err := json.Unmarshal(data, &conf); err != nil {
+		var doc any
+		if err := json.Unmarshal(data, &doc); err != nil {
 			fail("algorithmia.conf: not valid JSON: %v", err)
-		} else if conf == nil {
-			fail("algorithmia.conf: must be a JSON object, found null")
+		} else if conf, isObject := doc.(map[string]any); !isObject {
+			fail("algorithmia.conf: must be a JSON object, found %s", jsonKind(doc))
 		} else {
 			algo, _ := conf["algoname"].(string)
 			user, _ := conf["username"].(string)
@@ -220,4 +220,21 @@ func checkRequirements(text string) []string {
 		problems = append(problems, fmt.Sprintf("line %d: %q is not a valid requirement", lineNo, line))
 	}
 	return problems
+}
+
+// jsonKind names a decoded JSON value's type for log messages.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case float64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	}
+	return fmt.Sprintf("%T", v)
 }
