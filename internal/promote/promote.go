@@ -1,0 +1,357 @@
+// Package promote copies one commit's tree from a source Git repository onto
+// the master branch of a destination repository, over smart HTTP, as a single
+// fast-forward commit.
+//
+// It owns: resolving refs from the ref advertisement, fetching into a
+// temporary on-disk object store, building the promotion commit, streaming
+// the pack to the destination, retrying when a concurrent push wins, and
+// redacting credentials from every error it returns.
+//
+// It never: force-pushes or rewrites history, copies a work tree (only tree
+// objects move, so a ".git" directory cannot be copied), keeps anything on
+// disk after a call returns, logs or returns a password, or imports anything
+// from Terraform.
+package promote
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// Signature names the author or committer of the promotion commit.
+type Signature struct {
+	Name  string
+	Email string
+	When  time.Time // zero means the time of the commit
+}
+
+// DefaultSignature is used when Request leaves Author or Committer empty.
+var DefaultSignature = Signature{Name: "Algorithmia promotion", Email: "promote@algorithmia.invalid"}
+
+// DefaultMaxAttempts bounds retries after losing a push race.
+const DefaultMaxAttempts = 5
+
+// Request describes one promotion.
+type Request struct {
+	Source       Remote
+	SourceCommit string // full 40-character SHA, resolved earlier (see ResolveRef)
+	Dest         Remote
+	DestBranch   string // default master
+	Message      string // default names the source URL (no credentials) and SHA
+	Author       Signature
+	Committer    Signature
+	MaxAttempts  int                                     // default DefaultMaxAttempts
+	WorkDir      string                                  // parent of the temporary object store; default os.TempDir()
+	Logf         func(msg string, fields map[string]any) // progress; nil means silent
+}
+
+// Result reports what a promotion did.
+type Result struct {
+	SourceCommit     string
+	SourceTree       string
+	DestCommit       string // the new commit, or the existing head when nothing was pushed
+	PreviousDestHead string // empty when the destination branch did not exist
+	Pushed           bool
+	Attempts         int   // destination fetches made, including the successful one
+	PackBytes        int64 // size of the pushed pack, 0 when nothing was pushed
+}
+
+var fullSHARE = regexp.MustCompile(`^[0-9a-f]{40}$`)
+
+// errRace is internal: the destination branch moved between fetch and push.
+var errRace = errors.New("destination branch moved")
+
+// Promote makes the destination branch's tree equal to the source commit's
+// tree with at most one new fast-forward commit, retrying a bounded number of
+// times when a concurrent push moves the branch. Equal trees mean no commit
+// and no push, so calling it again after success is safe.
+func Promote(ctx context.Context, req Request) (*Result, error) {
+	secrets := []string{req.Source.password(), req.Dest.password()}
+	if err := req.Source.Validate(); err != nil {
+		return nil, err
+	}
+	if err := req.Dest.Validate(); err != nil {
+		return nil, err
+	}
+	sha := strings.ToLower(strings.TrimSpace(req.SourceCommit))
+	if !fullSHARE.MatchString(sha) {
+		return nil, newError("promote", ErrCommitNotFound, "source commit %q is not a full 40-character SHA; resolve it with ResolveRef first", req.SourceCommit)
+	}
+	branch := req.DestBranch
+	if branch == "" {
+		branch = DefaultBranch
+	}
+	attempts := req.MaxAttempts
+	if attempts <= 0 {
+		attempts = DefaultMaxAttempts
+	}
+	msg := req.Message
+	if msg == "" {
+		msg = fmt.Sprintf("Promote %s from %s\n", sha, RedactURL(req.Source.URL))
+	}
+	log := logger(req.Logf, secrets)
+
+	ws, err := newWorkspace(req.WorkDir)
+	if err != nil {
+		return nil, err
+	}
+	defer ws.close()
+
+	want := plumbing.NewHash(sha)
+	if err := ws.fetchSource(ctx, req.Source, want, log); err != nil {
+		return nil, err
+	}
+	src, err := object.GetCommit(ws.store, want)
+	if err != nil {
+		return nil, newError("fetch source", ErrCommitNotFound, "commit %s is not reachable from any branch or tag of %s", sha, RedactURL(req.Source.URL))
+	}
+	if err := checkTree(ws.store, src.TreeHash, ""); err != nil {
+		return nil, err
+	}
+	res := &Result{SourceCommit: sha, SourceTree: src.TreeHash.String()}
+
+	for res.Attempts < attempts {
+		res.Attempts++
+		head, err := ws.fetchBranch(ctx, req.Dest, "dest", branch, 0)
+		if err != nil {
+			return nil, err
+		}
+		res.PreviousDestHead, res.DestCommit = "", ""
+		var parents []plumbing.Hash
+		if !head.IsZero() {
+			res.PreviousDestHead = head.String()
+			destCommit, err := object.GetCommit(ws.store, head)
+			if err != nil {
+				return nil, scrub("read destination head", err, secrets...)
+			}
+			if destCommit.TreeHash == src.TreeHash {
+				res.DestCommit = head.String()
+				log("destination already has the source tree; nothing to push", map[string]any{"dest_head": head.String(), "tree": res.SourceTree})
+				return res, nil
+			}
+			parents = []plumbing.Hash{head}
+		}
+		commit, err := ws.writeCommit(src.TreeHash, parents, msg, req.Author, req.Committer)
+		if err != nil {
+			return nil, err
+		}
+		log("pushing promotion commit", map[string]any{"attempt": res.Attempts, "commit": commit.String(), "parent": res.PreviousDestHead, "dest": RedactURL(req.Dest.URL)})
+		n, err := ws.push(ctx, req.Dest, branch, head, commit)
+		if errors.Is(err, errRace) {
+			log("destination moved during the push; fetching again", map[string]any{"attempt": res.Attempts})
+			continue
+		}
+		if err != nil {
+			return nil, scrub("push", err, secrets...)
+		}
+		res.DestCommit, res.Pushed, res.PackBytes = commit.String(), true, n
+		log("pushed", map[string]any{"commit": commit.String(), "pack_bytes": n})
+		return res, nil
+	}
+	return nil, newError("push", ErrNonFastForward, "%s of %s kept moving; gave up after %d attempts", branch, RedactURL(req.Dest.URL), attempts)
+}
+
+// HeadTree returns a branch's head commit (default master) and its tree hash.
+// It fetches with depth 1, because go-git cannot ask for the commit object
+// alone; the snapshot lands in a temporary directory removed before return.
+func HeadTree(ctx context.Context, r Remote, branch string) (commit, tree string, err error) {
+	if err := r.Validate(); err != nil {
+		return "", "", err
+	}
+	if branch == "" {
+		branch = DefaultBranch
+	}
+	ws, err := newWorkspace("")
+	if err != nil {
+		return "", "", err
+	}
+	defer ws.close()
+	head, err := ws.fetchBranch(ctx, r, "origin", branch, 1)
+	if err != nil {
+		return "", "", err
+	}
+	if head.IsZero() {
+		return "", "", newError("head tree", ErrRefNotFound, "branch %q does not exist in %s", branch, RedactURL(r.URL))
+	}
+	c, err := object.GetCommit(ws.store, head)
+	if err != nil {
+		return "", "", scrub("head tree", err, r.password())
+	}
+	return head.String(), c.TreeHash.String(), nil
+}
+
+// workspace is a bare on-disk object store: objects are streamed to pack
+// files there instead of memory, so memory does not grow with the repository.
+type workspace struct {
+	dir   string
+	store *filesystem.Storage
+}
+
+// largeObject is the size above which go-git streams a blob from its pack
+// instead of inflating it into memory.
+const largeObject = 1 << 20
+
+func newWorkspace(root string) (*workspace, error) {
+	dir, err := os.MkdirTemp(root, "promote-*")
+	if err != nil {
+		return nil, newError("workspace", nil, "create temporary directory: %v", err)
+	}
+	store := filesystem.NewStorageWithOptions(osfs.New(dir), cache.NewObjectLRU(16*cache.MiByte),
+		filesystem.Options{ExclusiveAccess: true, LargeObjectThreshold: largeObject})
+	return &workspace{dir: dir, store: store}, nil
+}
+
+func (w *workspace) close() {
+	_ = w.store.Close()
+	_ = os.RemoveAll(w.dir)
+}
+
+// fetchSource brings the source commit into the store. When an advertised
+// ref points exactly at it, only that ref is fetched; otherwise every branch
+// and tag is, because servers need not honour a want for an arbitrary SHA.
+func (w *workspace) fetchSource(ctx context.Context, r Remote, want plumbing.Hash, log logFunc) error {
+	refs, err := listRefs(ctx, r)
+	if err != nil {
+		return err
+	}
+	if len(refs) == 0 {
+		return newError("fetch source", ErrCommitNotFound, "%s is empty", RedactURL(r.URL))
+	}
+	var specs []config.RefSpec
+	for name, h := range refs {
+		if h != want || !(strings.HasPrefix(name, "refs/heads/") || strings.HasPrefix(name, "refs/tags/")) {
+			continue
+		}
+		name = strings.TrimSuffix(name, "^{}")
+		specs = []config.RefSpec{config.RefSpec("+" + name + ":refs/promote/source/" + strings.TrimPrefix(name, "refs/"))}
+		if strings.HasPrefix(name, "refs/heads/") {
+			break // prefer a branch: it carries no tag object
+		}
+	}
+	if specs == nil {
+		specs = []config.RefSpec{
+			"+refs/heads/*:refs/promote/source/heads/*",
+			"+refs/tags/*:refs/promote/source/tags/*",
+		}
+	}
+	log("fetching source", map[string]any{"source": RedactURL(r.URL), "refspecs": len(specs)})
+	return w.fetch(ctx, r, "source", specs, 0)
+}
+
+// fetchBranch fetches one branch and returns its head, or the zero hash when
+// the repository is empty or has no such branch.
+func (w *workspace) fetchBranch(ctx context.Context, r Remote, name, branch string, depth int) (plumbing.Hash, error) {
+	local := plumbing.ReferenceName("refs/promote/" + name + "/" + branch)
+	spec := config.RefSpec("+refs/heads/" + branch + ":" + local.String())
+	err := w.fetch(ctx, r, name, []config.RefSpec{spec}, depth)
+	var noMatch git.NoMatchingRefSpecError
+	if errors.Is(err, transport.ErrEmptyRemoteRepository) || errors.As(err, &noMatch) {
+		return plumbing.ZeroHash, nil
+	}
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	ref, err := w.store.Reference(local)
+	if err != nil {
+		return plumbing.ZeroHash, scrub("fetch "+name, err, r.password())
+	}
+	return ref.Hash(), nil
+}
+
+// fetch returns go-git's sentinel for an empty repository or a missing ref
+// unchanged so callers can test for them; everything else is scrubbed.
+func (w *workspace) fetch(ctx context.Context, r Remote, name string, specs []config.RefSpec, depth int) error {
+	rem := git.NewRemote(w.store, &config.RemoteConfig{Name: name, URLs: []string{r.URL}, Fetch: specs})
+	err := rem.FetchContext(ctx, &git.FetchOptions{RemoteName: name, RefSpecs: specs, Auth: r.auth(), Tags: git.NoTags, Depth: depth})
+	var noMatch git.NoMatchingRefSpecError
+	switch {
+	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
+		return nil
+	case errors.Is(err, transport.ErrEmptyRemoteRepository), errors.As(err, &noMatch):
+		return err
+	}
+	return scrub("fetch "+name+" from "+RedactURL(r.URL), err, r.password())
+}
+
+func (w *workspace) writeCommit(tree plumbing.Hash, parents []plumbing.Hash, msg string, author, committer Signature) (plumbing.Hash, error) {
+	now := time.Now()
+	c := &object.Commit{
+		Author:       author.sig(now),
+		Committer:    committer.sig(now),
+		Message:      msg,
+		TreeHash:     tree,
+		ParentHashes: parents,
+	}
+	obj := w.store.NewEncodedObject()
+	if err := c.Encode(obj); err != nil {
+		return plumbing.ZeroHash, newError("commit", nil, "encode commit: %v", err)
+	}
+	h, err := w.store.SetEncodedObject(obj)
+	if err != nil {
+		return plumbing.ZeroHash, newError("commit", nil, "store commit: %v", err)
+	}
+	return h, nil
+}
+
+func (s Signature) sig(now time.Time) object.Signature {
+	if s.Name == "" && s.Email == "" {
+		s.Name, s.Email = DefaultSignature.Name, DefaultSignature.Email
+	}
+	if s.When.IsZero() {
+		s.When = now
+	}
+	return object.Signature{Name: s.Name, Email: s.Email, When: s.When}
+}
+
+// checkTree refuses a tree with a ".git" entry at any depth (any case, as
+// on case-insensitive file systems): checked out, it would be taken for a
+// repository directory. Only tree objects are read, never blobs.
+func checkTree(s *filesystem.Storage, h plumbing.Hash, prefix string) error {
+	t, err := object.GetTree(s, h)
+	if err != nil {
+		return newError("check tree", nil, "read tree %s: %v", h, err)
+	}
+	for _, e := range t.Entries {
+		if strings.EqualFold(e.Name, ".git") {
+			return newError("check tree", ErrUnsafeTree, "source tree contains %q", prefix+e.Name)
+		}
+		if e.Mode == 0o040000 {
+			if err := checkTree(s, e.Hash, prefix+e.Name+"/"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+type logFunc func(msg string, fields map[string]any)
+
+// logger redacts every string field so a URL with userinfo or a password
+// passed by mistake never reaches the caller's log.
+func logger(f func(string, map[string]any), secrets []string) logFunc {
+	if f == nil {
+		return func(string, map[string]any) {}
+	}
+	return func(msg string, fields map[string]any) {
+		for k, v := range fields {
+			if s, ok := v.(string); ok {
+				fields[k] = Redact(s, secrets...)
+			}
+		}
+		f(Redact(msg, secrets...), fields)
+	}
+}

@@ -1,0 +1,196 @@
+package promote
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+	"github.com/go-git/go-git/v5/storage/memory"
+)
+
+// DefaultBranch is the only branch the platform builds (API §8.1).
+const DefaultBranch = "master"
+
+// Credentials are HTTP Basic credentials: an account name and an API key or password.
+type Credentials struct {
+	Username string
+	Password string
+}
+
+// Remote is a Git repository reachable over smart HTTP(S).
+type Remote struct {
+	URL  string       // must not embed credentials: they would end up in logs and state
+	Auth *Credentials // nil for anonymous access
+}
+
+func (r Remote) password() string {
+	if r.Auth == nil {
+		return ""
+	}
+	return r.Auth.Password
+}
+
+func (r Remote) auth() transport.AuthMethod {
+	if r.Auth == nil {
+		return nil
+	}
+	return &githttp.BasicAuth{Username: r.Auth.Username, Password: r.Auth.Password}
+}
+
+// Validate rejects URLs that are not http(s) or that embed credentials.
+func (r Remote) Validate() error {
+	return ValidateURL(r.URL)
+}
+
+// ValidateURL rejects a Git URL that is not http(s), has no host, or embeds
+// credentials; the error never repeats the userinfo.
+func ValidateURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return newError("validate url", ErrInvalidRemote, "cannot parse git URL")
+	}
+	if u.User != nil {
+		return newError("validate url", ErrInvalidRemote, "git URL %q must not embed credentials; pass them separately", RedactURL(raw))
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return newError("validate url", ErrInvalidRemote, "git URL %q must use http or https", RedactURL(raw))
+	}
+	if u.Host == "" {
+		return newError("validate url", ErrInvalidRemote, "git URL %q has no host", RedactURL(raw))
+	}
+	return nil
+}
+
+// listRefs performs one ref advertisement (what `git ls-remote` does) and
+// returns every ref name with its hash; annotated tags also appear peeled as
+// "refs/tags/x^{}". No pack is transferred.
+func listRefs(ctx context.Context, r Remote) (map[string]plumbing.Hash, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	rem := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{r.URL}})
+	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: r.auth(), PeelingOption: git.AppendPeeled})
+	if err == transport.ErrEmptyRemoteRepository {
+		return map[string]plumbing.Hash{}, nil
+	}
+	if err != nil {
+		return nil, scrub("list refs of "+RedactURL(r.URL), err, r.password())
+	}
+	out := make(map[string]plumbing.Hash, len(refs))
+	symbolic := map[string]string{}
+	for _, ref := range refs {
+		if ref.Type() == plumbing.SymbolicReference {
+			symbolic[ref.Name().String()] = ref.Target().String()
+			continue
+		}
+		out[ref.Name().String()] = ref.Hash()
+	}
+	for name, target := range symbolic {
+		if h, ok := out[target]; ok {
+			out[name] = h
+		}
+	}
+	return out, nil
+}
+
+var hexRE = regexp.MustCompile(`^[0-9a-fA-F]{4,40}$`)
+
+// ResolveRef resolves a branch, tag, full ref name, or full/short commit SHA
+// to a commit using the ref advertisement only (no clone). Annotated tags
+// resolve to the commit they point to. A full SHA that no ref advertises is
+// returned as-is: only a fetch can tell whether it exists, and Promote does
+// that check. A name that is both a branch and a tag with different commits
+// is an error rather than a silent pick, because the plan must show what ships.
+func ResolveRef(ctx context.Context, r Remote, ref string) (string, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return "", newError("resolve ref", ErrRefNotFound, "empty ref")
+	}
+	refs, err := listRefs(ctx, r)
+	if err != nil {
+		return "", err
+	}
+	commitOf := func(name string) (plumbing.Hash, bool) {
+		if h, ok := refs[name+"^{}"]; ok {
+			return h, true
+		}
+		h, ok := refs[name]
+		return h, ok
+	}
+
+	if strings.HasPrefix(ref, "refs/") || ref == "HEAD" {
+		if h, ok := commitOf(ref); ok {
+			return h.String(), nil
+		}
+	} else {
+		branch, isBranch := commitOf("refs/heads/" + ref)
+		tag, isTag := commitOf("refs/tags/" + ref)
+		switch {
+		case isBranch && isTag && branch != tag:
+			return "", newError("resolve ref", ErrRefNotFound, "ref %q is ambiguous: branch at %s, tag at %s; use refs/heads/%s or refs/tags/%s", ref, branch, tag, ref, ref)
+		case isTag:
+			return tag.String(), nil
+		case isBranch:
+			return branch.String(), nil
+		}
+	}
+
+	if hexRE.MatchString(ref) {
+		want := strings.ToLower(ref)
+		matches := map[string]bool{}
+		for name, h := range refs {
+			// A non-peeled annotated tag hash is a tag object, not a commit.
+			if _, peeled := refs[name+"^{}"]; peeled {
+				continue
+			}
+			if strings.HasPrefix(h.String(), want) {
+				matches[h.String()] = true
+			}
+		}
+		if len(matches) == 1 {
+			for h := range matches {
+				return h, nil
+			}
+		}
+		if len(matches) > 1 {
+			list := make([]string, 0, len(matches))
+			for h := range matches {
+				list = append(list, h)
+			}
+			sort.Strings(list)
+			return "", newError("resolve ref", ErrRefNotFound, "short SHA %q is ambiguous: %s", ref, strings.Join(list, ", "))
+		}
+		if len(want) == 40 {
+			return want, nil
+		}
+		return "", newError("resolve ref", ErrRefNotFound, "short SHA %q matches no advertised ref; use the full 40-character SHA", ref)
+	}
+	return "", newError("resolve ref", ErrRefNotFound, "no branch or tag %q in %s", ref, RedactURL(r.URL))
+}
+
+// Head returns the commit a branch (default master) points to, from the ref
+// advertisement alone. A missing branch or an empty repository is ErrRefNotFound.
+func Head(ctx context.Context, r Remote, branch string) (string, error) {
+	if branch == "" {
+		branch = DefaultBranch
+	}
+	refs, err := listRefs(ctx, r)
+	if err != nil {
+		return "", err
+	}
+	h, ok := refs["refs/heads/"+branch]
+	if !ok {
+		return "", newError("head", ErrRefNotFound, "branch %q does not exist in %s", branch, RedactURL(r.URL))
+	}
+	return h.String(), nil
+}
+
+func fmtShort(h plumbing.Hash) string { return fmt.Sprintf("%.12s", h.String()) }
