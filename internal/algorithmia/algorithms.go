@@ -7,14 +7,14 @@ import (
 
 // Values of settings fields (§5.1).
 const (
-	CallabilityPublic     = "public"
-	CallabilityPrivate    = "private"
-	SourceVisibilityOpen  = "open"
+	CallabilityPublic      = "public"
+	CallabilityPrivate     = "private"
+	SourceVisibilityOpen   = "open"
 	SourceVisibilityClosed = "closed"
-	NetworkAccessFull     = "full"
-	NetworkAccessIsolated = "isolated"
-	EnvironmentCPU        = "cpu"
-	EnvironmentGPU        = "gpu"
+	NetworkAccessFull      = "full"
+	NetworkAccessIsolated  = "isolated"
+	EnvironmentCPU         = "cpu"
+	EnvironmentGPU         = "gpu"
 )
 
 // Algorithm is the algorithm (= version) object of §5.1; version_info,
