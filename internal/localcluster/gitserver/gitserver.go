@@ -88,7 +88,7 @@ type Repos struct {
 // (upload-packs include its version repositories). Tests use it to prove
 // that a no-op plan transfers no pack.
 type Stats struct {
-	UploadPacks  int // POST git-upload-pack: fetches and clones
+	UploadPacks  int // POST git-upload-pack except protocol v2 ref listings: fetch negotiations and clones
 	ReceivePacks int // POST git-receive-pack: pushes, accepted or not
 }
 

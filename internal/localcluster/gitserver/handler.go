@@ -1,6 +1,7 @@
 package gitserver
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"io"
@@ -127,7 +128,9 @@ func (r *Repos) serve(w http.ResponseWriter, req *http.Request, auth Authorizer,
 	h := r.cgi(user)
 	switch {
 	case req.Method == http.MethodPost && q.service == "git-upload-pack":
-		r.count(q.owner, q.name, true)
+		if !isRefListing(req) {
+			r.count(q.owner, q.name, true)
+		}
 		h.ServeHTTP(w, req)
 	case req.Method == http.MethodPost && q.service == "git-receive-pack":
 		r.count(q.owner, q.name, false)
@@ -135,6 +138,23 @@ func (r *Repos) serve(w http.ResponseWriter, req *http.Request, auth Authorizer,
 	default:
 		h.ServeHTTP(w, req)
 	}
+}
+
+// isRefListing reports whether an upload-pack POST is a protocol v2 ls-refs
+// command, which lists refs and transfers no pack; counting it would make
+// every `git fetch` look like a transfer. It peeks at the body and puts the
+// bytes back for http-backend.
+func isRefListing(req *http.Request) bool {
+	if req.Header.Get("Content-Encoding") != "" {
+		return false // git compresses only large requests, never ls-refs
+	}
+	br := bufio.NewReaderSize(req.Body, 64)
+	req.Body = struct {
+		io.Reader
+		io.Closer
+	}{br, req.Body}
+	head, _ := br.Peek(len("0014command=ls-refs\n"))
+	return string(head) == "0014command=ls-refs\n"
 }
 
 func challenge(w http.ResponseWriter) {
