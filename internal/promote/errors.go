@@ -72,7 +72,7 @@ func scrub(op string, err error, secrets ...string) error {
 	if errors.As(err, &own) {
 		return err
 	}
-	msg := Redact(err.Error(), secrets...)
+	msg := strings.TrimSpace(Redact(err.Error(), secrets...))
 	return &Error{Op: op, Kind: classify(err), msg: msg}
 }
 

@@ -156,7 +156,7 @@ func Promote(ctx context.Context, req Request) (*Result, error) {
 			continue
 		}
 		if err != nil {
-			return nil, scrub("push", err, secrets...)
+			return nil, scrub("push to "+RedactURL(req.Dest.URL), err, secrets...)
 		}
 		res.DestCommit, res.Pushed, res.PackBytes = commit.String(), true, n
 		log("pushed", map[string]any{"commit": commit.String(), "pack_bytes": n})
