@@ -1,0 +1,643 @@
+package localcluster
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster/gitserver"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster/runtimes"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster/store"
+	"github.com/google/uuid"
+)
+
+// algorithmJSON is the algorithm object of §5.1 (the spec's VersionResponse,
+// which also covers HashResponse).
+type algorithmJSON struct {
+	ID           string           `json:"id"`
+	Name         string           `json:"name"`
+	Details      details          `json:"details"`
+	Settings     settings         `json:"settings"`
+	VersionInfo  *versionInfoJSON `json:"version_info,omitempty"`
+	Build        *buildJSON       `json:"build,omitempty"`
+	Compilation  *compilationJSON `json:"compilation,omitempty"`
+	Source       sourceJSON       `json:"source"`
+	SelfLink     string           `json:"self_link"`
+	ResourceType string           `json:"resource_type"`
+}
+
+type versionInfoJSON struct {
+	SemanticVersion string `json:"semantic_version,omitempty"`
+	GitHash         string `json:"git_hash,omitempty"`
+	VersionUUID     string `json:"version_uuid,omitempty"`
+	ReleaseNotes    string `json:"release_notes,omitempty"`
+	SampleInput     string `json:"sample_input,omitempty"`
+	SampleOutput    string `json:"sample_output,omitempty"`
+	InsightsEnabled bool   `json:"insights_enabled"`
+}
+
+type compilationJSON struct {
+	Successful bool   `json:"successful"`
+	Output     string `json:"output"`
+}
+
+type sourceJSON struct {
+	Scm map[string]any `json:"scm"`
+}
+
+// detailsBody and settingsBody tell "absent" from "zero" so validation can
+// name missing fields.
+type detailsBody struct {
+	Label   *string `json:"label"`
+	Summary *string `json:"summary"`
+	Tagline *string `json:"tagline"`
+}
+
+type settingsBody struct {
+	AlgorithmCallability *string `json:"algorithm_callability"`
+	SourceVisibility     *string `json:"source_visibility"`
+	Language             *string `json:"language"`
+	Environment          *string `json:"environment"`
+	PackageSet           *string `json:"package_set"`
+	AlgorithmEnvironment *string `json:"algorithm_environment"`
+	License              *string `json:"license"`
+	RoyaltyMicrocredits  *int64  `json:"royalty_microcredits"`
+	NetworkAccess        *string `json:"network_access"`
+	PipelineEnabled      *bool   `json:"pipeline_enabled"`
+	InsightsEnabled      *bool   `json:"insights_enabled"`
+}
+
+type sampleInputBody struct {
+	SampleInput *string `json:"sample_input"`
+}
+
+type createBody struct {
+	Name        *string          `json:"name"`
+	Details     *detailsBody     `json:"details"`
+	Settings    *settingsBody    `json:"settings"`
+	VersionInfo *sampleInputBody `json:"version_info"`
+	Source      *struct {
+		Scm *string `json:"scm"`
+	} `json:"source"`
+}
+
+type updateBody struct {
+	Details     *detailsBody     `json:"details"`
+	Settings    *settingsBody    `json:"settings"`
+	VersionInfo *sampleInputBody `json:"version_info"`
+}
+
+// algoRef is an algorithm named in a request path.
+type algoRef struct {
+	owner, name string
+	rest        []string // path segments after the algorithm
+}
+
+// serveAlgorithms routes /v1/algorithms/... by hand, because the platform
+// tells /v1/algorithms/{username}/... from /v1/algorithms/{algorithmId}/...
+// only by the shape of the segment (§1), and an algorithm may be named
+// "builds" or "versions".
+func (c *Cluster) serveAlgorithms(w http.ResponseWriter, r *http.Request) error {
+	segs := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, "/v1/algorithms/"), "/"), "/")
+	if len(segs) == 0 || segs[0] == "" {
+		return errf(http.StatusNotFound, codeInvalidRequest, "No such route")
+	}
+	var ref algoRef
+	if uuidPattern.MatchString(segs[0]) {
+		// Authenticate before resolving, so an unknown key never learns
+		// whether an id exists.
+		if _, err := c.authenticate(r); err != nil {
+			return err
+		}
+		var key string
+		err := c.st.View(func(tx *store.Tx) error { return tx.Get(bucketAlgorithmIDs, segs[0], &key) })
+		if errors.Is(err, store.ErrNotFound) {
+			return errf(http.StatusNotFound, codeAlgorithmIDDoesNotExist, "An algorithm with the requested ID does not exist.")
+		}
+		if err != nil {
+			return err
+		}
+		owner, name, _ := strings.Cut(key, "/")
+		ref = algoRef{owner: owner, name: name, rest: segs[1:]}
+	} else {
+		if len(segs) == 1 {
+			if r.Method == http.MethodPost {
+				return c.createAlgorithm(w, r, segs[0])
+			}
+			return methodNotAllowed()
+		}
+		ref = algoRef{owner: segs[0], name: segs[1], rest: segs[2:]}
+	}
+	route := strings.Join(ref.rest, "/")
+	switch {
+	case route == "":
+		switch r.Method {
+		case http.MethodGet:
+			return c.getAlgorithm(w, r, ref)
+		case http.MethodPut:
+			return c.updateAlgorithm(w, r, ref)
+		case http.MethodDelete:
+			return c.deleteAlgorithm(w, r, ref)
+		}
+	case route == "builds" && r.Method == http.MethodGet:
+		return c.listBuilds(w, r, ref)
+	case len(ref.rest) == 2 && ref.rest[0] == "builds" && r.Method == http.MethodGet:
+		return c.getBuild(w, r, ref, ref.rest[1])
+	case len(ref.rest) == 3 && ref.rest[0] == "builds" && ref.rest[2] == "logs" && r.Method == http.MethodGet:
+		return c.getBuildLogs(w, r, ref, ref.rest[1])
+	case route == "compile" && r.Method == http.MethodPost:
+		return c.compile(w, r, ref)
+	case route == "versions" && r.Method == http.MethodGet:
+		return c.listVersions(w, r, ref)
+	case (route == "versions" || route == "version") && r.Method == http.MethodPost:
+		return c.publish(w, r, ref)
+	case len(ref.rest) == 2 && ref.rest[0] == "versions" && r.Method == http.MethodGet:
+		return c.getVersion(w, r, ref, ref.rest[1])
+	case route == "scm/status" && r.Method == http.MethodGet:
+		return c.withAlgorithm(r, ref, false, func(*store.Tx, *algorithmRecord) error {
+			writeJSON(w, http.StatusOK, map[string]string{"scm_connection_status": "active"})
+			return nil
+		})
+	case route == "errors" && r.Method == http.MethodGet:
+		return c.withAlgorithm(r, ref, false, func(*store.Tx, *algorithmRecord) error {
+			writeJSON(w, http.StatusOK, []any{})
+			return nil
+		})
+	default:
+		return errf(http.StatusNotFound, codeInvalidRequest, "No such route")
+	}
+	return methodNotAllowed()
+}
+
+func methodNotAllowed() error {
+	return errf(http.StatusMethodNotAllowed, codeInvalidRequest, "Method not allowed")
+}
+
+// authorizeAlgorithm decides whether cl may read or change a. Reading is for
+// the owner, its organization's members, and anyone when the algorithm is
+// public; changing needs membership and a key allowing algorithm management.
+func authorizeAlgorithm(tx *store.Tx, cl *caller, a *algorithmRecord, write bool) error {
+	member := actsFor(tx, cl.owner, a.Owner)
+	if write {
+		if !member {
+			return errForbidden
+		}
+		if !cl.perms.AllowAlgoManagement {
+			return errNoManagement
+		}
+		return nil
+	}
+	if member || a.Settings.AlgorithmCallability == "public" {
+		return nil
+	}
+	return errForbidden
+}
+
+// withAlgorithm authenticates a standard key, loads the algorithm and checks
+// access, then runs fn in the same transaction (read-write when write).
+func (c *Cluster) withAlgorithm(r *http.Request, ref algoRef, write bool, fn func(*store.Tx, *algorithmRecord) error) error {
+	cl, err := c.requireStandard(r)
+	if err != nil {
+		return err
+	}
+	run := c.st.View
+	if write {
+		run = c.st.Update
+	}
+	return run(func(tx *store.Tx) error {
+		var a algorithmRecord
+		if err := tx.Get(bucketAlgorithms, algoKey(ref.owner, ref.name), &a); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return errNoSuchAlgo
+			}
+			return err
+		}
+		if err := authorizeAlgorithm(tx, cl, &a, write); err != nil {
+			return err
+		}
+		return fn(tx, &a)
+	})
+}
+
+var (
+	callabilities = []string{"public", "private"}
+	visibilities  = []string{"open", "closed"}
+	licenses      = []string{"apl", "apache2", "gpl3", "mit"}
+	networks      = []string{"isolated", "full"}
+	machines      = []string{"cpu", "gpu"}
+)
+
+func oneOf(field, v string, allowed []string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return errf(http.StatusBadRequest, codeInvalidRequest, "settings.%s must be one of %s", field, strings.Join(allowed, ", "))
+}
+
+// resolveSettings validates a create or update body's settings against the
+// previous ones (nil on create) and returns the full settings to store plus
+// the language builds check the tree as. Settings are replaced as a whole;
+// the language can never change.
+func resolveSettings(tx *store.Tx, b *settingsBody, prev *algorithmRecord) (settings, string, error) {
+	var s settings
+	if b == nil {
+		return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "settings is required")
+	}
+	var missing []string
+	for name, v := range map[string]bool{
+		"source_visibility": b.SourceVisibility == nil, "license": b.License == nil,
+		"network_access": b.NetworkAccess == nil, "pipeline_enabled": b.PipelineEnabled == nil,
+	} {
+		if v {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "settings is missing required fields: %s", strings.Join(sortedStrings(missing), ", "))
+	}
+	s.SourceVisibility, s.License, s.NetworkAccess, s.PipelineEnabled = *b.SourceVisibility, *b.License, *b.NetworkAccess, *b.PipelineEnabled
+	s.AlgorithmCallability = "private"
+	if prev != nil {
+		s.AlgorithmCallability, s.RoyaltyMicrocredits, s.InsightsEnabled = prev.Settings.AlgorithmCallability, prev.Settings.RoyaltyMicrocredits, prev.Settings.InsightsEnabled
+	}
+	if b.AlgorithmCallability != nil {
+		s.AlgorithmCallability = *b.AlgorithmCallability
+	}
+	if b.RoyaltyMicrocredits != nil {
+		if *b.RoyaltyMicrocredits < 0 {
+			return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "settings.royalty_microcredits must not be negative")
+		}
+		s.RoyaltyMicrocredits = *b.RoyaltyMicrocredits
+	}
+	if b.InsightsEnabled != nil {
+		s.InsightsEnabled = *b.InsightsEnabled
+	}
+	for _, chk := range []error{
+		oneOf("algorithm_callability", s.AlgorithmCallability, callabilities),
+		oneOf("source_visibility", s.SourceVisibility, visibilities),
+		oneOf("license", s.License, licenses),
+		oneOf("network_access", s.NetworkAccess, networks),
+	} {
+		if chk != nil {
+			return s, "", chk
+		}
+	}
+
+	// Language and runtime.
+	buildLang := ""
+	if prev != nil {
+		s.Language, s.Environment, s.PackageSet, s.AlgorithmEnvironment = prev.Settings.Language, prev.Settings.Environment, prev.Settings.PackageSet, prev.Settings.AlgorithmEnvironment
+		buildLang = prev.BuildLanguage
+		if b.Language != nil && *b.Language != prev.Settings.Language {
+			return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "the language of an algorithm cannot change (it is %q)", prev.Settings.Language)
+		}
+	} else if b.Language != nil {
+		if !runtimes.IsLegacyLanguage(*b.Language) {
+			return s, "", errf(http.StatusBadRequest, codeUnknownLanguage, "Unknown algorithm language %q", *b.Language)
+		}
+		s.Language, buildLang = *b.Language, *b.Language
+	}
+	if b.Environment != nil {
+		if err := oneOf("environment", *b.Environment, machines); err != nil {
+			return s, "", err
+		}
+		s.Environment = *b.Environment
+	}
+	var env *environment
+	switch {
+	case b.AlgorithmEnvironment != nil && *b.AlgorithmEnvironment != "":
+		e, ok, err := findEnvironment(tx, func(e environment) bool { return e.ID == *b.AlgorithmEnvironment })
+		if err != nil {
+			return s, "", err
+		}
+		if !ok {
+			return s, "", errf(http.StatusBadRequest, codePackageSetNotFound, "Unknown algorithm environment %q", *b.AlgorithmEnvironment)
+		}
+		env = &e
+	case b.PackageSet != nil && *b.PackageSet != "" && (prev == nil || *b.PackageSet != prev.Settings.PackageSet):
+		e, ok, err := findEnvironment(tx, func(e environment) bool { return e.PackageSet == *b.PackageSet })
+		if err != nil {
+			return s, "", err
+		}
+		if !ok {
+			return s, "", errf(http.StatusBadRequest, codePackageSetNotFound, "Unknown package set %q", *b.PackageSet)
+		}
+		env = &e
+	}
+	if env != nil {
+		if buildLang != "" && runtimes.Family(buildLang) != runtimes.Family(env.Language) {
+			return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "the language of an algorithm cannot change: environment %q is for %s", env.DisplayName, env.Language)
+		}
+		s.AlgorithmEnvironment, s.PackageSet = env.ID, env.PackageSet
+		if b.Environment == nil {
+			s.Environment = strings.ToLower(env.MachineType)
+		}
+		if prev == nil || buildLang == "" {
+			buildLang = env.Language
+		}
+	}
+	if buildLang == "" {
+		return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "settings.language or settings.algorithm_environment is required")
+	}
+	if s.Language != "" && s.Environment == "" {
+		return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "settings.environment is required with settings.language")
+	}
+	return s, buildLang, nil
+}
+
+func resolveDetails(b *detailsBody, prev details) (details, error) {
+	if b == nil || b.Label == nil || *b.Label == "" {
+		return prev, errf(http.StatusBadRequest, codeInvalidRequest, "details.label is required")
+	}
+	return details{Label: *b.Label, Summary: str(b.Summary), Tagline: str(b.Tagline)}, nil
+}
+
+func (c *Cluster) createAlgorithm(w http.ResponseWriter, r *http.Request, owner string) error {
+	cl, err := c.requireStandard(r)
+	if err != nil {
+		return err
+	}
+	var b createBody
+	if err := decodeJSON(r, &b, false); err != nil {
+		return err
+	}
+	var a algorithmRecord
+	err = c.st.Update(func(tx *store.Tx) error {
+		if !actsFor(tx, cl.owner, owner) {
+			return errForbidden
+		}
+		if !cl.perms.AllowAlgoManagement {
+			return errNoManagement
+		}
+		name := str(b.Name)
+		if name == "" {
+			return errf(http.StatusBadRequest, codeInvalidRequest, "name is required")
+		}
+		if !validName(name) {
+			return errf(http.StatusBadRequest, codeInputValidation, "name must match ^[a-zA-Z][a-zA-Z0-9_]*$ and be at most 30 characters")
+		}
+		if b.Source != nil && str(b.Source.Scm) != "" && *b.Source.Scm != "internal" {
+			return errf(http.StatusBadRequest, codeScmConnectionNotFound, "SCM %q is not configured on this cluster; only \"internal\" is", *b.Source.Scm)
+		}
+		d, err := resolveDetails(b.Details, details{})
+		if err != nil {
+			return err
+		}
+		s, lang, err := resolveSettings(tx, b.Settings, nil)
+		if err != nil {
+			return err
+		}
+		if tx.Has(bucketAlgorithms, algoKey(owner, name)) {
+			return errf(http.StatusBadRequest, codeAlgorithmNameTaken, "An algorithm with the requested name already exists.")
+		}
+		a = algorithmRecord{
+			ID: uuid.NewString(), Owner: owner, Name: name, Details: d, Settings: s,
+			CreatedAt: time.Now().UTC(), BuildLanguage: lang,
+		}
+		if b.VersionInfo != nil {
+			a.SampleInput = str(b.VersionInfo.SampleInput)
+		}
+		if err := tx.Put(bucketAlgorithms, algoKey(owner, name), a); err != nil {
+			return err
+		}
+		return tx.Put(bucketAlgorithmIDs, a.ID, algoKey(owner, name))
+	})
+	if err != nil {
+		return err
+	}
+	if err := c.createRepo(&a); err != nil {
+		c.log.Error("create repository", "algorithm", algoKey(a.Owner, a.Name), "err", err.Error())
+		_ = c.st.Update(func(tx *store.Tx) error {
+			_ = tx.Delete(bucketAlgorithmIDs, a.ID)
+			return tx.Delete(bucketAlgorithms, algoKey(a.Owner, a.Name))
+		})
+		return errf(http.StatusInternalServerError, codeScmFailedToCreateRepo, "Failed to create algorithm on backing SCM.")
+	}
+	var out algorithmJSON
+	if err := c.st.View(func(tx *store.Tx) (err error) {
+		out, err = renderAlgorithm(tx, r, a)
+		return err
+	}); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+// createRepo makes the algorithm's repository with the template commit
+// (§8.3) and marks the record ready. A leftover repository from a crashed
+// delete is replaced.
+func (c *Cluster) createRepo(a *algorithmRecord) error {
+	lang := a.Settings.Language
+	if lang == "" {
+		lang = a.BuildLanguage
+	}
+	files := runtimes.TemplateFiles(a.Owner, a.Name, lang)
+	_, err := c.repos.Create(a.Owner, a.Name, files, "Initial commit")
+	if errors.Is(err, gitserver.ErrExists) {
+		if err = c.repos.Delete(a.Owner, a.Name); err == nil {
+			_, err = c.repos.Create(a.Owner, a.Name, files, "Initial commit")
+		}
+	}
+	if err != nil {
+		return err
+	}
+	a.RepoReady = true
+	return c.st.Update(func(tx *store.Tx) error {
+		var cur algorithmRecord
+		if err := tx.Get(bucketAlgorithms, algoKey(a.Owner, a.Name), &cur); err != nil {
+			return err
+		}
+		if cur.ID != a.ID {
+			return errors.New("algorithm replaced while its repository was created")
+		}
+		cur.RepoReady = true
+		return tx.Put(bucketAlgorithms, algoKey(a.Owner, a.Name), cur)
+	})
+}
+
+// repairRepos finishes what a crash interrupted: algorithms whose repository
+// was never completed get it now, and published versions get pinned.
+func (c *Cluster) repairRepos() error {
+	var algos []algorithmRecord
+	var versions []versionRecord
+	var keys []string
+	if err := c.st.View(func(tx *store.Tx) error {
+		all, err := store.All[algorithmRecord](tx, bucketAlgorithms, "")
+		for _, a := range all {
+			if !a.RepoReady {
+				algos = append(algos, a)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		return tx.Scan(bucketVersions, "", func(k string, raw []byte) (bool, error) {
+			var v versionRecord
+			if err := jsonUnmarshal(raw, &v); err != nil {
+				return false, err
+			}
+			if v.SemanticVersion != "" {
+				versions, keys = append(versions, v), append(keys, k)
+			}
+			return true, nil
+		})
+	}); err != nil {
+		return err
+	}
+	for i := range algos {
+		if err := c.createRepo(&algos[i]); err != nil {
+			return err
+		}
+	}
+	for i, v := range versions {
+		parts := strings.SplitN(keys[i], "/", 3)
+		if err := c.repos.PinVersion(parts[0], parts[1], v.SemanticVersion, v.GitHash); err != nil && !errors.Is(err, gitserver.ErrExists) {
+			c.log.Error("pin version", "algorithm", parts[0]+"/"+parts[1], "version", v.SemanticVersion, "err", err.Error())
+		}
+	}
+	return nil
+}
+
+func sourceInternal() sourceJSON { return sourceJSON{Scm: internalScm()} }
+
+// latestBuild returns the algorithm's newest build, if any.
+func latestBuild(tx *store.Tx, owner, name string) (*buildRecord, error) {
+	builds, err := store.All[buildRecord](tx, bucketBuilds, algoKey(owner, name)+"/")
+	if err != nil || len(builds) == 0 {
+		return nil, err
+	}
+	return &builds[len(builds)-1], nil
+}
+
+// renderAlgorithm builds the algorithm object of §5.1, describing the latest
+// build (§5.3); an algorithm without a build has no version data.
+func renderAlgorithm(tx *store.Tx, r *http.Request, a algorithmRecord) (algorithmJSON, error) {
+	out := algorithmJSON{
+		ID: a.ID, Name: a.Name, Details: a.Details, Settings: a.Settings, Source: sourceInternal(),
+		SelfLink:     baseURL(r) + "/v1/algorithms/" + a.Owner + "/" + a.Name,
+		ResourceType: "algorithm",
+	}
+	b, err := latestBuild(tx, a.Owner, a.Name)
+	if err != nil || b == nil {
+		return out, err
+	}
+	var v versionRecord
+	hasVersion := tx.Get(bucketVersions, versionKey(a.Owner, a.Name, b.CommitSHA), &v) == nil
+	bj := renderBuild(tx, *b)
+	out.Build = &bj
+	out.Compilation = &compilationJSON{Successful: b.Status == buildSucceeded, Output: b.Logs}
+	out.VersionInfo = &versionInfoJSON{GitHash: b.CommitSHA, SampleInput: a.SampleInput, InsightsEnabled: a.Settings.InsightsEnabled}
+	if hasVersion {
+		out.VersionInfo.VersionUUID = v.VersionUUID
+		out.VersionInfo.SemanticVersion = v.SemanticVersion
+		out.VersionInfo.ReleaseNotes = v.ReleaseNotes
+		out.VersionInfo.SampleOutput = v.SampleOutput
+	}
+	out.SelfLink += "/versions/" + b.CommitSHA
+	return out, nil
+}
+
+func (c *Cluster) getAlgorithm(w http.ResponseWriter, r *http.Request, ref algoRef) error {
+	return c.withAlgorithm(r, ref, false, func(tx *store.Tx, a *algorithmRecord) error {
+		out, err := renderAlgorithm(tx, r, *a)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, out)
+		return nil
+	})
+}
+
+// updateAlgorithm replaces details and settings when present (§5.4); the
+// language cannot change.
+func (c *Cluster) updateAlgorithm(w http.ResponseWriter, r *http.Request, ref algoRef) error {
+	var b updateBody
+	if err := decodeJSON(r, &b, false); err != nil {
+		return err
+	}
+	return c.withAlgorithm(r, ref, true, func(tx *store.Tx, a *algorithmRecord) error {
+		if b.Details != nil {
+			d, err := resolveDetails(b.Details, a.Details)
+			if err != nil {
+				return err
+			}
+			a.Details = d
+		}
+		if b.Settings != nil {
+			s, lang, err := resolveSettings(tx, b.Settings, a)
+			if err != nil {
+				return err
+			}
+			a.Settings, a.BuildLanguage = s, lang
+		}
+		if b.VersionInfo != nil && b.VersionInfo.SampleInput != nil {
+			a.SampleInput = *b.VersionInfo.SampleInput
+		}
+		if err := tx.Put(bucketAlgorithms, algoKey(a.Owner, a.Name), a); err != nil {
+			return err
+		}
+		out, err := renderAlgorithm(tx, r, *a)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, out)
+		return nil
+	})
+}
+
+func (c *Cluster) deleteAlgorithm(w http.ResponseWriter, r *http.Request, ref algoRef) error {
+	var a algorithmRecord
+	err := c.withAlgorithm(r, ref, true, func(tx *store.Tx, rec *algorithmRecord) error {
+		a = *rec
+		return deleteAlgorithmRecords(tx, *rec)
+	})
+	if err != nil {
+		return err
+	}
+	c.removeRepos([]algorithmRecord{a})
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func deleteAlgorithmRecords(tx *store.Tx, a algorithmRecord) error {
+	key := algoKey(a.Owner, a.Name)
+	if err := tx.DeletePrefix(bucketBuilds, key+"/"); err != nil {
+		return err
+	}
+	if err := tx.DeletePrefix(bucketVersions, key+"/"); err != nil {
+		return err
+	}
+	if err := tx.Delete(bucketAlgorithmIDs, a.ID); err != nil {
+		return err
+	}
+	return tx.Delete(bucketAlgorithms, key)
+}
+
+// deleteOwnedAlgorithms removes the records of every algorithm of owner and
+// returns them, so the caller can remove the repositories after the commit.
+func deleteOwnedAlgorithms(tx *store.Tx, owner string) ([]algorithmRecord, error) {
+	algos, err := store.All[algorithmRecord](tx, bucketAlgorithms, owner+"/")
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range algos {
+		if err := deleteAlgorithmRecords(tx, a); err != nil {
+			return nil, err
+		}
+	}
+	return algos, nil
+}
+
+// removeRepos deletes repositories whose records are already gone. A
+// failure only leaves an orphan directory, which createRepo replaces.
+func (c *Cluster) removeRepos(algos []algorithmRecord) {
+	for _, a := range algos {
+		if err := c.repos.Delete(a.Owner, a.Name); err != nil && !errors.Is(err, gitserver.ErrNotFound) {
+			c.log.Error("delete repository", "algorithm", algoKey(a.Owner, a.Name), "err", err.Error())
+		}
+	}
+}

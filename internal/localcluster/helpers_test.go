@@ -1,0 +1,217 @@
+package localcluster
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const testAdminKey = "admin-key-for-tests"
+
+// testCluster is one cluster served by httptest on 127.0.0.1:0.
+type testCluster struct {
+	t   *testing.T
+	c   *Cluster
+	srv *httptest.Server
+	dir string
+}
+
+func newTestCluster(t *testing.T) *testCluster {
+	t.Helper()
+	return openTestCluster(t, t.TempDir())
+}
+
+func openTestCluster(t *testing.T, dir string) *testCluster {
+	t.Helper()
+	c, err := New(Options{DataDir: dir, AdminKey: testAdminKey, BuildDuration: 150 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := &testCluster{t: t, c: c, srv: httptest.NewServer(c.Handler()), dir: dir}
+	t.Cleanup(tc.close)
+	return tc
+}
+
+func (tc *testCluster) close() {
+	tc.srv.Close()
+	if err := tc.c.Close(); err != nil {
+		tc.t.Errorf("close: %v", err)
+	}
+}
+
+// call sends a JSON request and decodes a JSON answer into out (if non-nil).
+func (tc *testCluster) call(method, path, key string, body any, out any) int {
+	tc.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			tc.t.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, tc.srv.URL+path, rd)
+	if err != nil {
+		tc.t.Fatal(err)
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Simple "+key)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tc.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if out != nil && len(raw) > 0 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			tc.t.Fatalf("%s %s: decode %q: %v", method, path, raw, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// must is call that fails the test unless the status is want.
+func (tc *testCluster) must(want int, method, path, key string, body any, out any) {
+	tc.t.Helper()
+	var raw json.RawMessage
+	got := tc.call(method, path, key, body, &raw)
+	if got != want {
+		tc.t.Fatalf("%s %s: status %d, want %d; body %s", method, path, got, want, raw)
+	}
+	if out != nil && len(raw) > 0 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			tc.t.Fatal(err)
+		}
+	}
+}
+
+// apiErr decodes the §3.1 envelope.
+type apiErr struct {
+	Error struct {
+		ID      string `json:"id"`
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+func (tc *testCluster) wantError(status, code int, method, path, key string, body any) {
+	tc.t.Helper()
+	var e apiErr
+	got := tc.call(method, path, key, body, &e)
+	if got != status || e.Error.Code != code {
+		tc.t.Fatalf("%s %s: got %d/%d (%q), want %d/%d", method, path, got, e.Error.Code, e.Error.Message, status, code)
+	}
+}
+
+// addUser creates a user and a standard key with algorithm management whose
+// value is "sim-<name>-key".
+func (tc *testCluster) addUser(name string) string {
+	tc.t.Helper()
+	tc.must(200, "POST", "/v1/users", testAdminKey, map[string]any{"username": name, "email": name + "@example.com", "fullname": name}, nil)
+	key := "sim" + name + "key0"
+	tc.must(200, "POST", "/v1/admin/users/"+name+"/keys", testAdminKey, map[string]any{
+		"key_label": "test", "key_type": "AlgorithmKey", "api_key": key,
+		"permissions": map[string]any{"allow_algo": true, "allow_web_algo": false, "allow_data": true, "allow_data_write": true, "allow_algo_management": true, "algo_acl": []string{"algo://*"}},
+	}, nil)
+	return key
+}
+
+func pythonAlgo(name string) map[string]any {
+	return map[string]any{
+		"name":    name,
+		"details": map[string]any{"label": "Label of " + name},
+		"settings": map[string]any{
+			"language": "python3-1", "environment": "cpu", "source_visibility": "closed",
+			"license": "apl", "network_access": "full", "pipeline_enabled": true,
+		},
+	}
+}
+
+func (tc *testCluster) addAlgo(owner, key, name string) algorithmJSON {
+	tc.t.Helper()
+	var a algorithmJSON
+	tc.must(201, "POST", "/v1/algorithms/"+owner, key, pythonAlgo(name), &a)
+	return a
+}
+
+// gitURL is the clone URL with Basic credentials.
+func (tc *testCluster) gitURL(user, key, owner, name string) string {
+	return strings.Replace(tc.srv.URL, "http://", "http://"+user+":"+key+"@", 1) + "/git/" + owner + "/" + name + ".git"
+}
+
+// git runs the git CLI in dir and returns its combined output.
+func runGit(t *testing.T, dir string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir,
+		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func mustGit(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	out, err := runGit(t, dir, args...)
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// cloneAndPush clones the algorithm, applies edit, commits and pushes; it
+// returns the pushed commit.
+func (tc *testCluster) cloneAndPush(user, key, owner, name string, edit func(dir string)) string {
+	tc.t.Helper()
+	dir := tc.t.TempDir()
+	mustGit(tc.t, dir, "clone", "-q", tc.gitURL(user, key, owner, name), "w")
+	w := filepath.Join(dir, "w")
+	edit(w)
+	mustGit(tc.t, w, "add", "-A")
+	mustGit(tc.t, w, "commit", "-q", "-m", "change")
+	mustGit(tc.t, w, "push", "-q", "origin", "master")
+	return strings.TrimSpace(mustGit(tc.t, w, "rev-parse", "HEAD"))
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitBuildStatus polls a build until it leaves in-progress.
+func (tc *testCluster) waitBuildStatus(owner, name, key, id string) buildJSON {
+	tc.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var b buildJSON
+		tc.must(200, "GET", "/v1/algorithms/"+owner+"/"+name+"/builds/"+id, key, nil, &b)
+		if b.Status != buildInProgress {
+			return b
+		}
+		if time.Now().After(deadline) {
+			tc.t.Fatalf("build %s still in progress", id)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}

@@ -1,0 +1,344 @@
+package localcluster
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster/store"
+)
+
+// publishBody is the spec's VersionRequest plus the legacy spellings of §7.1:
+// version_info.type and version_info.git_hash.
+type publishBody struct {
+	Details  *detailsBody `json:"details"`
+	Settings *struct {
+		AlgorithmCallability *string `json:"algorithm_callability"`
+		SourceVisibility     *string `json:"source_visibility"`
+		License              *string `json:"license"`
+		RoyaltyMicrocredits  *int64  `json:"royalty_microcredits"`
+		NetworkAccess        *string `json:"network_access"`
+		PipelineEnabled      *bool   `json:"pipeline_enabled"`
+	} `json:"settings"`
+	VersionInfo *struct {
+		VersionType     *string `json:"version_type"`
+		Type            *string `json:"type"`
+		GitHash         *string `json:"git_hash"`
+		ReleaseNotes    *string `json:"release_notes"`
+		SampleInput     *string `json:"sample_input"`
+		SampleOutput    *string `json:"sample_output"`
+		InsightsEnabled *bool   `json:"insights_enabled"`
+	} `json:"version_info"`
+}
+
+type semver [3]int
+
+func parseSemver(s string) (semver, bool) {
+	parts := strings.Split(s, ".")
+	var v semver
+	if len(parts) != 3 {
+		return v, false
+	}
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 {
+			return v, false
+		}
+		v[i] = n
+	}
+	return v, true
+}
+
+func (v semver) String() string { return fmt.Sprintf("%d.%d.%d", v[0], v[1], v[2]) }
+
+func (v semver) less(o semver) bool {
+	for i := range v {
+		if v[i] != o[i] {
+			return v[i] < o[i]
+		}
+	}
+	return false
+}
+
+// bump applies a version type to the highest published version: major ->
+// (x+1).0.0, minor -> x.(y+1).0, revision/patch -> x.y.(z+1), from 0.0.0 (§7.2).
+func (v semver) bump(kind string) semver {
+	switch kind {
+	case "major":
+		return semver{v[0] + 1, 0, 0}
+	case "revision":
+		return semver{v[0], v[1], v[2] + 1}
+	default:
+		return semver{v[0], v[1] + 1, 0}
+	}
+}
+
+// versionType normalises the version type spellings of §7.1: revision and
+// patch are synonyms, legacy "default" and an empty value mean minor.
+func versionType(vt, legacy *string) (string, error) {
+	s := str(vt)
+	if s == "" {
+		s = str(legacy)
+	}
+	switch s {
+	case "", "default", "minor":
+		return "minor", nil
+	case "major":
+		return "major", nil
+	case "revision", "patch":
+		return "revision", nil
+	}
+	return "", errf(http.StatusBadRequest, codeInvalidRequest, "version_info.version_type must be major, minor or revision")
+}
+
+// publish publishes the latest successful build, or the one of
+// version_info.git_hash (§7.1).
+func (c *Cluster) publish(w http.ResponseWriter, r *http.Request, ref algoRef) error {
+	var b publishBody
+	if err := decodeJSON(r, &b, true); err != nil {
+		return err
+	}
+	var published versionRecord
+	var build buildRecord
+	var algo algorithmRecord
+	err := c.withAlgorithm(r, ref, true, func(tx *store.Tx, a *algorithmRecord) error {
+		kind, legacyHash := "minor", ""
+		if vi := b.VersionInfo; vi != nil {
+			var err error
+			if kind, err = versionType(vi.VersionType, vi.Type); err != nil {
+				return err
+			}
+			legacyHash = str(vi.GitHash)
+		}
+		prefix := algoKey(a.Owner, a.Name) + "/"
+		builds, err := store.All[buildRecord](tx, bucketBuilds, prefix)
+		if err != nil {
+			return err
+		}
+		found := false
+		for i := len(builds) - 1; i >= 0; i-- {
+			if builds[i].Status == buildSucceeded && (legacyHash == "" || builds[i].CommitSHA == legacyHash) {
+				build, found = builds[i], true
+				break
+			}
+		}
+		if !found {
+			if legacyHash != "" {
+				return errf(http.StatusBadRequest, codeBuildNotFound, "There is no successful build of commit %s to publish.", legacyHash)
+			}
+			return errf(http.StatusBadRequest, codeBuildNotFound, "There is no successful build to publish. Please compile your algorithm.")
+		}
+		vkey := versionKey(a.Owner, a.Name, build.CommitSHA)
+		var v versionRecord
+		if err := tx.Get(bucketVersions, vkey, &v); err != nil {
+			return err
+		}
+		if v.SemanticVersion != "" {
+			return errf(http.StatusBadRequest, codeVersionAlreadyPublished, "Version already published. Please compile your algorithm.")
+		}
+		versions, err := store.All[versionRecord](tx, bucketVersions, prefix)
+		if err != nil {
+			return err
+		}
+		var highest semver
+		var prev *versionRecord
+		for i, o := range versions {
+			if sv, ok := parseSemver(o.SemanticVersion); ok && (prev == nil || highest.less(sv)) {
+				highest, prev = sv, &versions[i]
+			}
+		}
+		// Settings of the body overwrite the algorithm's (§7.1 "will overwrite
+		// those specified in the initial create() call").
+		s := a.Settings
+		if bs := b.Settings; bs != nil {
+			if bs.AlgorithmCallability != nil {
+				s.AlgorithmCallability = *bs.AlgorithmCallability
+			}
+			if bs.SourceVisibility != nil {
+				s.SourceVisibility = *bs.SourceVisibility
+			}
+			if bs.License != nil {
+				s.License = *bs.License
+			}
+			if bs.NetworkAccess != nil {
+				s.NetworkAccess = *bs.NetworkAccess
+			}
+			if bs.PipelineEnabled != nil {
+				s.PipelineEnabled = *bs.PipelineEnabled
+			}
+			if bs.RoyaltyMicrocredits != nil {
+				if *bs.RoyaltyMicrocredits < 0 {
+					return errf(http.StatusBadRequest, codeInvalidRequest, "settings.royalty_microcredits must not be negative")
+				}
+				s.RoyaltyMicrocredits = *bs.RoyaltyMicrocredits
+			}
+		}
+		for _, chk := range []error{
+			oneOf("algorithm_callability", s.AlgorithmCallability, callabilities),
+			oneOf("source_visibility", s.SourceVisibility, visibilities),
+			oneOf("license", s.License, licenses),
+			oneOf("network_access", s.NetworkAccess, networks),
+		} {
+			if chk != nil {
+				return chk
+			}
+		}
+		if prev != nil && prev.Settings.AlgorithmCallability != s.AlgorithmCallability && kind != "major" {
+			return errf(http.StatusBadRequest, codeInputValidation,
+				"Changing algorithm_callability from %s to %s requires a major version.", prev.Settings.AlgorithmCallability, s.AlgorithmCallability)
+		}
+		if b.Details != nil {
+			if b.Details.Label != nil && *b.Details.Label != "" {
+				a.Details.Label = *b.Details.Label
+			}
+			if b.Details.Summary != nil {
+				a.Details.Summary = *b.Details.Summary
+			}
+			if b.Details.Tagline != nil {
+				a.Details.Tagline = *b.Details.Tagline
+			}
+		}
+		v.SampleInput = a.SampleInput
+		if vi := b.VersionInfo; vi != nil {
+			v.ReleaseNotes = str(vi.ReleaseNotes)
+			if vi.SampleInput != nil {
+				v.SampleInput = *vi.SampleInput
+				a.SampleInput = *vi.SampleInput
+			}
+			v.SampleOutput = str(vi.SampleOutput)
+			if vi.InsightsEnabled != nil {
+				s.InsightsEnabled = *vi.InsightsEnabled
+			}
+		}
+		a.Settings = s
+		seq, err := tx.NextSequence(bucketVersions)
+		if err != nil {
+			return err
+		}
+		v.SemanticVersion = highest.bump(kind).String()
+		v.PublishedAt, v.Seq, v.BuildID, v.BuildSeq = time.Now().UTC(), seq, build.ID, build.Seq
+		v.Details, v.Settings = a.Details, a.Settings
+		if err := tx.Put(bucketVersions, vkey, v); err != nil {
+			return err
+		}
+		published, algo = v, *a
+		return tx.Put(bucketAlgorithms, algoKey(a.Owner, a.Name), a)
+	})
+	if err != nil {
+		return err
+	}
+	if err := c.repos.PinVersion(algo.Owner, algo.Name, published.SemanticVersion, published.GitHash); err != nil {
+		// The version is published; the next start pins it again (repairRepos).
+		c.log.Error("pin version", "algorithm", algoKey(algo.Owner, algo.Name), "version", published.SemanticVersion, "err", err.Error())
+	}
+	var out algorithmJSON
+	if err := c.st.View(func(tx *store.Tx) error {
+		out = renderVersion(tx, r, algo, published, build)
+		return nil
+	}); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// renderVersion is the algorithm object of one hash version (§7.4).
+func renderVersion(tx *store.Tx, r *http.Request, a algorithmRecord, v versionRecord, b buildRecord) algorithmJSON {
+	bj := renderBuild(tx, b)
+	return algorithmJSON{
+		ID: a.ID, Name: a.Name, Details: v.Details, Settings: v.Settings, Source: sourceInternal(),
+		VersionInfo: &versionInfoJSON{
+			SemanticVersion: v.SemanticVersion, GitHash: v.GitHash, VersionUUID: v.VersionUUID,
+			ReleaseNotes: v.ReleaseNotes, SampleInput: v.SampleInput, SampleOutput: v.SampleOutput,
+			InsightsEnabled: v.Settings.InsightsEnabled,
+		},
+		Build:        &bj,
+		Compilation:  &compilationJSON{Successful: b.Status == buildSucceeded, Output: b.Logs},
+		SelfLink:     baseURL(r) + "/v1/algorithms/" + a.Owner + "/" + a.Name + "/versions/" + v.GitHash,
+		ResourceType: "algorithm",
+	}
+}
+
+func versionBuild(tx *store.Tx, a *algorithmRecord, v versionRecord) buildRecord {
+	var b buildRecord
+	if err := tx.Get(bucketBuilds, buildKey(a.Owner, a.Name, v.BuildSeq), &b); err != nil {
+		// Cannot happen while records are consistent; keep the object valid.
+		b = buildRecord{ID: v.BuildID, CommitSHA: v.GitHash, Status: buildSucceeded, Owner: a.Owner, Name: a.Name}
+	}
+	return b
+}
+
+// listVersions lists hash versions newest first, filtered by published and
+// callable (§7.3). callable=true means published and public.
+func (c *Cluster) listVersions(w http.ResponseWriter, r *http.Request, ref algoRef) error {
+	p, err := parsePage(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	published, err := boolQuery(q, "published")
+	if err != nil {
+		return err
+	}
+	callable, err := boolQuery(q, "callable")
+	if err != nil {
+		return err
+	}
+	return c.withAlgorithm(r, ref, false, func(tx *store.Tx, a *algorithmRecord) error {
+		all, err := store.All[versionRecord](tx, bucketVersions, algoKey(a.Owner, a.Name)+"/")
+		if err != nil {
+			return err
+		}
+		var items []versionRecord
+		for _, v := range all {
+			isPublished := v.SemanticVersion != ""
+			isCallable := isPublished && v.Settings.AlgorithmCallability == "public"
+			if (published != nil && *published != isPublished) || (callable != nil && *callable != isCallable) {
+				continue
+			}
+			items = append(items, v)
+		}
+		sort.Slice(items, func(i, j int) bool { return items[i].Seq > items[j].Seq })
+		page := paginate(r, p, items, func(v versionRecord) string { return padSeq(v.Seq) }, true)
+		recs := page.Results.([]versionRecord)
+		out := make([]algorithmJSON, len(recs))
+		for i, v := range recs {
+			out[i] = renderVersion(tx, r, *a, v, versionBuild(tx, a, v))
+		}
+		page.Results = out
+		writeJSON(w, http.StatusOK, page)
+		return nil
+	})
+}
+
+// getVersion looks a version up by git hash (§7.4) or, as a convenience, by
+// semantic version.
+func (c *Cluster) getVersion(w http.ResponseWriter, r *http.Request, ref algoRef, id string) error {
+	return c.withAlgorithm(r, ref, false, func(tx *store.Tx, a *algorithmRecord) error {
+		var v versionRecord
+		err := tx.Get(bucketVersions, versionKey(a.Owner, a.Name, id), &v)
+		if errors.Is(err, store.ErrNotFound) {
+			all, err2 := store.All[versionRecord](tx, bucketVersions, algoKey(a.Owner, a.Name)+"/")
+			if err2 != nil {
+				return err2
+			}
+			for _, o := range all {
+				if o.SemanticVersion == id {
+					v, err = o, nil
+				}
+			}
+		}
+		if errors.Is(err, store.ErrNotFound) {
+			return errf(http.StatusNotFound, codeVersionDoesNotExist, "Version %q was not found.", id)
+		}
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, renderVersion(tx, r, *a, v, versionBuild(tx, a, v)))
+		return nil
+	})
+}
