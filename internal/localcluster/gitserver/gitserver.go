@@ -20,6 +20,21 @@
 //	.tmp/                     work area; repositories are assembled here and
 //	                          renamed into place so a crash never leaves a half
 //	                          repository visible
+//
+// Choices the public record left open:
+//   - A request without credentials gets 401 and a Basic challenge without
+//     consulting the Authorizer, so there is no anonymous access, even to
+//     open-source algorithms; the git CLI then asks for credentials.
+//   - Writes to a version URL are refused with 403 before authentication:
+//     they can never succeed, whoever asks.
+//   - A password that the Authorizer rejects and that contains "%" is tried
+//     once more percent-decoded, for clients that forward a clone URL's
+//     %2F-encoded key verbatim (§8.1).
+//   - Pushes to branches other than master are accepted but do not call the
+//     PushHook, because only master is built (§6.3). Deleting any branch and
+//     rewriting any history are refused (receive.denyDeletes,
+//     receive.denyNonFastForwards).
+//   - Stats are in memory and restart from zero with the process.
 package gitserver
 
 import (

@@ -7,6 +7,21 @@
 // Git, so the cluster can call it under its own locks and tests can call it
 // without a server. It never runs or compiles user code; a "build" here only
 // looks for the mistakes that would make a real build fail early.
+//
+// Choices the public record left open:
+//   - Only the Python template is documented (§8.3). The other languages get
+//     a minimal layout of the same spirit (algorithmia.conf, README.md, an
+//     entry file with apply() and the language's usual dependency file);
+//     Check accepts each of them, so a new algorithm always builds.
+//   - algorithmia.conf is written with "language"; the "langauge" spelling of
+//     newer platform templates is accepted, as is any other key, because only
+//     the JSON-object shape was ever enforced.
+//   - A missing requirements.txt passes: pip has nothing to install.
+//   - Environment descriptions and the package sets of the less common
+//     environments are plausible inventions; display names and the package
+//     sets named in API.md are the platform's.
+//   - An unknown language name is treated as Python 3, because the cluster
+//     validates language names before calling here.
 package runtimes
 
 import (
