@@ -225,3 +225,32 @@ func TestHandler_statusCodes(t *testing.T) {
 		})
 	}
 }
+
+// TestOpen_reopenAfterCrash simulates a kill -9 during Create: the half-built
+// repository sits in the work area, invisible, and the next Open clears it
+// while keeping every finished repository.
+func TestOpen_reopenAfterCrash(t *testing.T) {
+	root := t.TempDir()
+	repos, err := Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sha, err := repos.Create("alice", "Hello", template, "init")
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := filepath.Join(root, ".tmp", "create-123")
+	if err := os.MkdirAll(filepath.Join(half, "objects"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(half); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("leftover not cleared: %v", err)
+	}
+	if h, err := again.Head("alice", "Hello"); err != nil || h != sha {
+		t.Fatalf("Head after reopen = %q, %v; want %s", h, err, sha)
+	}
+}
