@@ -1,0 +1,31 @@
+# One provider alias per cluster. Keys come from variables or the environment
+# (ALGORITHMIA_API, ALGORITHMIA_API_KEY, ALGORITHMIA_ADMIN_API_KEY), never from files in Git.
+provider "algorithmia" {
+  alias         = "dev"
+  api_address   = "https://api.dev.example.com"
+  username      = "acme_ci"
+  api_key       = var.dev_api_key
+  admin_api_key = var.dev_admin_api_key
+}
+
+provider "algorithmia" {
+  alias       = "prod"
+  api_address = "https://api.prod.example.com"
+  username    = "acme_ci"
+  api_key     = var.prod_api_key
+}
+
+variable "dev_api_key" {
+  type      = string
+  sensitive = true
+}
+
+variable "dev_admin_api_key" {
+  type      = string
+  sensitive = true
+}
+
+variable "prod_api_key" {
+  type      = string
+  sensitive = true
+}

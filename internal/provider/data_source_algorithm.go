@@ -1,0 +1,154 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/promote"
+)
+
+var _ datasource.DataSourceWithConfigure = (*algorithmDataSource)(nil)
+
+// NewAlgorithmDataSource is the factory of the algorithmia_algorithm data source.
+func NewAlgorithmDataSource() datasource.DataSource {
+	return &algorithmDataSource{}
+}
+
+type algorithmDataSource struct {
+	cluster *clusterClient
+}
+
+type algorithmDataModel struct {
+	ID                   types.String `tfsdk:"id"`
+	Owner                types.String `tfsdk:"owner"`
+	Name                 types.String `tfsdk:"name"`
+	Details              types.Object `tfsdk:"details"`
+	Settings             types.Object `tfsdk:"settings"`
+	SampleInput          types.String `tfsdk:"sample_input"`
+	AlgorithmID          types.String `tfsdk:"algorithm_id"`
+	GitURL               types.String `tfsdk:"git_url"`
+	PackageSet           types.String `tfsdk:"package_set"`
+	LatestBuildCommit    types.String `tfsdk:"latest_build_commit"`
+	HeadCommit           types.String `tfsdk:"head_commit"`
+	LatestVersion        types.String `tfsdk:"latest_version"`
+	LatestVersionGitHash types.String `tfsdk:"latest_version_git_hash"`
+}
+
+func (d *algorithmDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_algorithm"
+}
+
+func (d *algorithmDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	str := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads an algorithm on one cluster: its settings, Git URL, the head of `master`, and its " +
+			"latest published version. Use it on the source alias to copy settings and source to another cluster.",
+		Attributes: map[string]schema.Attribute{
+			"id": str("`owner/name`."),
+			"owner": schema.StringAttribute{
+				MarkdownDescription: "User or organization that owns the algorithm.",
+				Required:            true,
+				Validators:          nameValidators(),
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Algorithm name.",
+				Required:            true,
+				Validators:          nameValidators(),
+			},
+			"details": schema.SingleNestedAttribute{
+				MarkdownDescription: "Display details.",
+				Computed:            true,
+				Attributes: map[string]schema.Attribute{
+					"label":   str("Display name."),
+					"summary": str("Documentation text."),
+					"tagline": str("One-line description."),
+				},
+			},
+			"settings": schema.SingleNestedAttribute{
+				MarkdownDescription: "Runtime and settings, in the shape of `algorithmia_algorithm.settings`.",
+				Computed:            true,
+				Attributes: map[string]schema.Attribute{
+					"language":              str("Legacy language, if the algorithm uses the language model."),
+					"environment":           str("`cpu` or `gpu` for the legacy language model."),
+					"algorithm_environment": str("Environment ID on this cluster, if the algorithm uses the environment model."),
+					"license":               str("License."),
+					"network_access":        str("`full` or `isolated`."),
+					"pipeline_enabled":      schema.BoolAttribute{MarkdownDescription: "Whether the algorithm may call other algorithms.", Computed: true},
+					"source_visibility":     str("`open` or `closed`."),
+					"algorithm_callability": str("`public` or `private`."),
+				},
+			},
+			"sample_input":        str("Sample input."),
+			"algorithm_id":        str("The algorithm's UUID on this cluster."),
+			"git_url":             str("Clone URL of the algorithm's repository (no credentials in it)."),
+			"package_set":         str("Package set of the runtime, such as `python38`."),
+			"latest_build_commit": str("Commit SHA of the most recent build."),
+			"head_commit": str("Commit SHA at the head of `master`, read from the Git server. Null when the provider " +
+				"has no `username` and `api_key` to authenticate to Git with."),
+			"latest_version":          str("Latest published semantic version, such as `1.4.0`; null if none was published."),
+			"latest_version_git_hash": str("Commit SHA of the latest published version."),
+		},
+	}
+}
+
+func (d *algorithmDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.cluster = clusterFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *algorithmDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg algorithmDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	owner, name := cfg.Owner.ValueString(), cfg.Name.ValueString()
+	a, err := d.cluster.api.GetAlgorithm(ctx, owner, name)
+	if errors.Is(err, algorithmia.ErrNotFound) {
+		resp.Diagnostics.AddError("Algorithm not found", fmt.Sprintf("No algorithm %s/%s exists on %s.", owner, name, d.cluster.apiAddress))
+		return
+	}
+	if err != nil {
+		addClientError(&resp.Diagnostics, "read algorithm "+owner+"/"+name, err)
+		return
+	}
+	m, diags := algorithmModelFromAPI(ctx, d.cluster, owner, a, types.BoolNull())
+	resp.Diagnostics.Append(diags...)
+
+	out := algorithmDataModel{
+		ID: m.ID, Owner: m.Owner, Name: m.Name, Details: m.Details, Settings: m.Settings, SampleInput: m.SampleInput,
+		AlgorithmID: m.AlgorithmID, GitURL: m.GitURL, PackageSet: m.PackageSet, LatestBuildCommit: m.LatestBuildCommit,
+		HeadCommit: types.StringNull(), LatestVersion: types.StringNull(), LatestVersionGitHash: types.StringNull(),
+	}
+
+	published := true
+	versions, err := d.cluster.api.ListVersions(ctx, owner, name, algorithmia.VersionFilter{Published: &published}, algorithmia.ListOptions{Limit: 1})
+	if err != nil {
+		addClientError(&resp.Diagnostics, "list versions of "+owner+"/"+name, err)
+		return
+	}
+	if len(versions.Results) > 0 && versions.Results[0].VersionInfo != nil {
+		out.LatestVersion = optionalString(versions.Results[0].VersionInfo.SemanticVersion)
+		out.LatestVersionGitHash = optionalString(versions.Results[0].VersionInfo.GitHash)
+	}
+
+	if d.cluster.username != "" && d.cluster.apiKey != "" {
+		head, err := promote.Head(ctx, promote.Remote{
+			URL:  m.GitURL.ValueString(),
+			Auth: &promote.Credentials{Username: d.cluster.username, Password: d.cluster.apiKey},
+		}, "master")
+		if err != nil {
+			resp.Diagnostics.AddError("Failed to read the head of master of "+owner+"/"+name, err.Error())
+			return
+		}
+		out.HeadCommit = optionalString(head)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, out)...)
+}

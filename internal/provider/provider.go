@@ -1,0 +1,349 @@
+// Package provider is the Terraform glue for Algorithmia clusters: it maps Terraform
+// configuration, plan and state to calls of the REST client (internal/algorithmia) and
+// the Git promotion engine (internal/promote). It never talks HTTP or Git itself.
+package provider
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+)
+
+// Environment variables read when the matching provider argument is not set.
+const (
+	envAPIAddress  = "ALGORITHMIA_API"
+	envAPIKey      = "ALGORITHMIA_API_KEY"
+	envUsername    = "ALGORITHMIA_USERNAME"
+	envAdminAPIKey = "ALGORITHMIA_ADMIN_API_KEY"
+	envGitAddress  = "ALGORITHMIA_GIT"
+	envCACertFile  = "ALGORITHMIA_CA_CERT_FILE"
+
+	defaultMaxRetries     = 4
+	defaultRequestTimeout = 60 * time.Second
+)
+
+var _ provider.Provider = (*algorithmiaProvider)(nil)
+
+// New returns the provider factory; version is "dev" for local builds and "test" in tests.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &algorithmiaProvider{version: version}
+	}
+}
+
+type algorithmiaProvider struct {
+	version string
+}
+
+type providerModel struct {
+	APIAddress         types.String `tfsdk:"api_address"`
+	APIKey             types.String `tfsdk:"api_key"`
+	Username           types.String `tfsdk:"username"`
+	AdminAPIKey        types.String `tfsdk:"admin_api_key"`
+	GitAddress         types.String `tfsdk:"git_address"`
+	CACertFile         types.String `tfsdk:"ca_cert_file"`
+	CACertPEM          types.String `tfsdk:"ca_cert_pem"`
+	InsecureSkipVerify types.Bool   `tfsdk:"insecure_skip_verify"`
+	RequestTimeout     types.String `tfsdk:"request_timeout"`
+	MaxRetries         types.Int64  `tfsdk:"max_retries"`
+}
+
+// clusterClient is what every resource and data source of one provider alias shares:
+// the REST client and the addresses of that cluster.
+type clusterClient struct {
+	api        *algorithmia.Client
+	apiAddress string
+	gitAddress string
+	httpClient *http.Client
+	apiKey     string
+	username   string
+}
+
+// gitURL is the credential-free clone URL of an algorithm on this cluster (API.md §8.1).
+func (c *clusterClient) gitURL(owner, name string) string {
+	return c.gitAddress + "/git/" + owner + "/" + name + ".git"
+}
+
+func (p *algorithmiaProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "algorithmia"
+	resp.Version = p.version
+}
+
+func (p *algorithmiaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages users, algorithms, algorithm source and hosted data on one Algorithmia cluster. " +
+			"Configure one provider alias per cluster to promote between clusters.",
+		Attributes: map[string]schema.Attribute{
+			"api_address": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the cluster's API, for example `https://api.example.com`. " +
+					"Falls back to the `" + envAPIAddress + "` environment variable, the one the official clients use.",
+				Optional: true,
+			},
+			"api_key": schema.StringAttribute{
+				MarkdownDescription: "Standard API key, used for algorithms and data. It needs \"algorithm management\" " +
+					"to create, update or publish algorithms. Falls back to `" + envAPIKey + "`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"username": schema.StringAttribute{
+				MarkdownDescription: "Name of the account that owns `api_key`. Git over HTTPS authenticates as this account " +
+					"with `api_key` as the password, so it is needed to push algorithm source and to read `head_commit`. " +
+					"Falls back to `" + envUsername + "`.",
+				Optional: true,
+			},
+			"admin_api_key": schema.StringAttribute{
+				MarkdownDescription: "Admin API key, used only for admin endpoints (users, organizations, keys). " +
+					"Falls back to `" + envAdminAPIKey + "`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"git_address": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the cluster's Git server. Defaults to the API address with a leading " +
+					"`api.` in the host replaced by `git.` (as the official CLI does), or the API address itself. " +
+					"Falls back to `" + envGitAddress + "`.",
+				Optional: true,
+			},
+			"ca_cert_file": schema.StringAttribute{
+				MarkdownDescription: "Path to a PEM file of extra certificate authorities to trust (for clusters with a private CA). " +
+					"Falls back to `" + envCACertFile + "`.",
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.ConflictsWith(path.MatchRoot("ca_cert_pem")),
+				},
+			},
+			"ca_cert_pem": schema.StringAttribute{
+				MarkdownDescription: "PEM text of extra certificate authorities to trust.",
+				Optional:            true,
+			},
+			"insecure_skip_verify": schema.BoolAttribute{
+				MarkdownDescription: "Skip TLS certificate verification. Only for throwaway test clusters.",
+				Optional:            true,
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "Timeout of one HTTP request, as a Go duration such as `30s`. Defaults to `60s`.",
+				Optional:            true,
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a safe request (GET, PUT, DELETE) is retried on HTTP 429, 5xx "+
+					"or a connection error. Defaults to `%d`.", defaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+		},
+	}
+}
+
+func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for name, v := range map[string]types.String{
+		"api_address": cfg.APIAddress, "api_key": cfg.APIKey, "admin_api_key": cfg.AdminAPIKey, "git_address": cfg.GitAddress,
+	} {
+		if v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown value for "+name,
+				"The provider cannot be configured with a value that is only known after apply. Create the value in an "+
+					"earlier apply (for example a bootstrap configuration) or set it with a variable.")
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	apiAddress := stringOr(cfg.APIAddress, os.Getenv(envAPIAddress))
+	apiKey := stringOr(cfg.APIKey, os.Getenv(envAPIKey))
+	adminKey := stringOr(cfg.AdminAPIKey, os.Getenv(envAdminAPIKey))
+
+	if apiAddress == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("api_address"), "Missing Algorithmia API address",
+			"Set api_address in the provider block or the "+envAPIAddress+" environment variable.")
+		return
+	}
+	apiURL, err := url.Parse(apiAddress)
+	if err != nil || (apiURL.Scheme != "http" && apiURL.Scheme != "https") || apiURL.Host == "" || apiURL.User != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("api_address"), "Invalid Algorithmia API address",
+			fmt.Sprintf("%q is not an absolute http(s) URL without credentials, such as https://api.example.com.", redactURL(apiAddress)))
+		return
+	}
+	if apiKey == "" && adminKey == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing Algorithmia API key",
+			"Set api_key (or "+envAPIKey+") for algorithms and data, and/or admin_api_key (or "+envAdminAPIKey+") for users and organizations.")
+		return
+	}
+
+	gitAddress := stringOr(cfg.GitAddress, os.Getenv(envGitAddress))
+	if gitAddress == "" {
+		gitAddress = defaultGitAddress(apiURL)
+	} else if u, err := url.Parse(gitAddress); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("git_address"), "Invalid Git address",
+			fmt.Sprintf("%q is not an absolute http(s) URL without credentials.", redactURL(gitAddress)))
+		return
+	}
+	gitAddress = strings.TrimRight(gitAddress, "/")
+
+	timeout := defaultRequestTimeout
+	if s := cfg.RequestTimeout.ValueString(); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout",
+				fmt.Sprintf("%q is not a positive Go duration such as 30s or 2m.", s))
+			return
+		}
+		timeout = d
+	}
+	maxRetries := defaultMaxRetries
+	if !cfg.MaxRetries.IsNull() {
+		maxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+
+	tlsConfig, diagSummary, diagDetail := tlsSettings(cfg)
+	if diagSummary != "" {
+		attr := "ca_cert_pem"
+		if stringOr(cfg.CACertFile, os.Getenv(envCACertFile)) != "" {
+			attr = "ca_cert_file"
+		}
+		resp.Diagnostics.AddAttributeError(path.Root(attr), diagSummary, diagDetail)
+		return
+	}
+	if tlsConfig != nil && tlsConfig.InsecureSkipVerify {
+		resp.Diagnostics.AddAttributeWarning(path.Root("insecure_skip_verify"), "TLS verification is off",
+			"insecure_skip_verify = true lets anyone on the network read and change the traffic, API keys included. Use it only for throwaway test clusters; prefer ca_cert_file.")
+	}
+	transport := http.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // the standard library's default is always *http.Transport
+	if tlsConfig != nil {
+		transport.TLSClientConfig = tlsConfig
+	}
+	httpClient := &http.Client{Transport: transport}
+
+	secrets := []string{apiKey, adminKey}
+	client, err := algorithmia.New(algorithmia.Config{
+		BaseURL:        apiAddress,
+		APIKey:         apiKey,
+		AdminAPIKey:    adminKey,
+		HTTPClient:     httpClient,
+		RequestTimeout: timeout,
+		MaxRetries:     maxRetries,
+		UserAgent:      fmt.Sprintf("terraform-provider-algorithmia/%s (+https://registry.terraform.io/providers/algorithmia-iac/algorithmia) Terraform/%s", p.version, req.TerraformVersion),
+		Logf: func(ctx context.Context, msg string, fields map[string]any) {
+			tflog.Debug(maskSecrets(ctx, secrets...), msg, fields)
+		},
+	})
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("api_address"), "Invalid Algorithmia provider configuration", err.Error())
+		return
+	}
+	cc := &clusterClient{api: client, apiAddress: strings.TrimRight(apiAddress, "/"), gitAddress: gitAddress, httpClient: httpClient, apiKey: apiKey,
+		username: stringOr(cfg.Username, os.Getenv(envUsername))}
+	resp.ResourceData = cc
+	resp.DataSourceData = cc
+}
+
+func (p *algorithmiaProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewAlgorithmResource,
+	}
+}
+
+func (p *algorithmiaProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewAlgorithmDataSource,
+		NewEnvironmentDataSource,
+	}
+}
+
+// defaultGitAddress follows the official CLI: api.<domain> becomes git.<domain>;
+// any other host (a local cluster, for one) serves Git on the API address itself.
+func defaultGitAddress(api *url.URL) string {
+	u := url.URL{Scheme: api.Scheme, Host: api.Host}
+	if strings.HasPrefix(u.Host, "api.") {
+		u.Host = "git." + strings.TrimPrefix(u.Host, "api.")
+	}
+	return u.String()
+}
+
+// tlsSettings builds the TLS client configuration, or returns a diagnostic summary and detail.
+func tlsSettings(cfg providerModel) (*tls.Config, string, string) {
+	pemText := cfg.CACertPEM.ValueString()
+	if file := stringOr(cfg.CACertFile, os.Getenv(envCACertFile)); file != "" && pemText == "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, "Cannot read CA certificate file", err.Error()
+		}
+		pemText = string(b)
+	}
+	insecure := cfg.InsecureSkipVerify.ValueBool()
+	if pemText == "" && !insecure {
+		return nil, "", ""
+	}
+	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // opt-in, warned about
+	if pemText != "" {
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM([]byte(pemText)) {
+			return nil, "Invalid CA certificate", "No PEM certificate could be parsed from the given CA certificate."
+		}
+		tc.RootCAs = pool
+	}
+	return tc, "", ""
+}
+
+// stringOr returns the configured value, or fallback when the attribute is null or empty.
+func stringOr(v types.String, fallback string) string {
+	if s := v.ValueString(); s != "" {
+		return s
+	}
+	return fallback
+}
+
+// maskSecrets makes tflog replace every occurrence of the given secrets in messages and fields.
+func maskSecrets(ctx context.Context, secrets ...string) context.Context {
+	var nonEmpty []string
+	for _, s := range secrets {
+		if s != "" {
+			nonEmpty = append(nonEmpty, s)
+		}
+	}
+	if len(nonEmpty) == 0 {
+		return ctx
+	}
+	ctx = tflog.MaskMessageStrings(ctx, nonEmpty...)
+	return tflog.MaskAllFieldValuesStrings(ctx, nonEmpty...)
+}
+
+// redactURL removes userinfo from a URL-looking string so it can appear in a diagnostic.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		if i := strings.Index(s, "@"); i >= 0 {
+			if j := strings.Index(s, "://"); j >= 0 && j < i {
+				return s[:j+3] + "REDACTED@" + s[i+1:]
+			}
+		}
+		return s
+	}
+	u.User = url.User("REDACTED")
+	return u.String()
+}

@@ -1,0 +1,519 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = (*algorithmResource)(nil)
+	_ resource.ResourceWithImportState    = (*algorithmResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*algorithmResource)(nil)
+)
+
+// Enumerations of the platform (API.md §5.1).
+var (
+	legacyLanguages = []string{"java", "javascript", "python2-langpack", "python3-1", "r", "ruby", "rust", "scala"}
+	nameRegexp      = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]*$`)
+	uuidRegexp      = regexp.MustCompile(`^[a-zA-Z0-9]{8}-[a-zA-Z0-9]{4}-[a-zA-Z0-9]{4}-[a-zA-Z0-9]{4}-[a-zA-Z0-9]{12}$`)
+)
+
+// NewAlgorithmResource is the factory of algorithmia_algorithm.
+func NewAlgorithmResource() resource.Resource {
+	return &algorithmResource{}
+}
+
+type algorithmResource struct {
+	cluster *clusterClient
+}
+
+type algorithmModel struct {
+	ID                 types.String `tfsdk:"id"`
+	Owner              types.String `tfsdk:"owner"`
+	Name               types.String `tfsdk:"name"`
+	Details            types.Object `tfsdk:"details"`
+	Settings           types.Object `tfsdk:"settings"`
+	SampleInput        types.String `tfsdk:"sample_input"`
+	DeletionProtection types.Bool   `tfsdk:"deletion_protection"`
+	AlgorithmID        types.String `tfsdk:"algorithm_id"`
+	GitURL             types.String `tfsdk:"git_url"`
+	PackageSet         types.String `tfsdk:"package_set"`
+	LatestBuildCommit  types.String `tfsdk:"latest_build_commit"`
+}
+
+type detailsModel struct {
+	Label   types.String `tfsdk:"label"`
+	Summary types.String `tfsdk:"summary"`
+	Tagline types.String `tfsdk:"tagline"`
+}
+
+type settingsModel struct {
+	Language             types.String `tfsdk:"language"`
+	Environment          types.String `tfsdk:"environment"`
+	AlgorithmEnvironment types.String `tfsdk:"algorithm_environment"`
+	License              types.String `tfsdk:"license"`
+	NetworkAccess        types.String `tfsdk:"network_access"`
+	PipelineEnabled      types.Bool   `tfsdk:"pipeline_enabled"`
+	SourceVisibility     types.String `tfsdk:"source_visibility"`
+	AlgorithmCallability types.String `tfsdk:"algorithm_callability"`
+}
+
+var detailsAttrTypes = map[string]attr.Type{
+	"label": types.StringType, "summary": types.StringType, "tagline": types.StringType,
+}
+
+var settingsAttrTypes = map[string]attr.Type{
+	"language": types.StringType, "environment": types.StringType, "algorithm_environment": types.StringType,
+	"license": types.StringType, "network_access": types.StringType, "pipeline_enabled": types.BoolType,
+	"source_visibility": types.StringType, "algorithm_callability": types.StringType,
+}
+
+func (r *algorithmResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_algorithm"
+}
+
+// nameValidators are the platform's rules for user, organization and algorithm names.
+func nameValidators() []validator.String {
+	return []validator.String{
+		stringvalidator.LengthBetween(1, 30),
+		stringvalidator.RegexMatches(nameRegexp, "must start with a letter and contain only letters, digits and underscores"),
+	}
+}
+
+func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An algorithm's metadata on one cluster: its name, owner, runtime and settings. " +
+			"Creating it also creates the algorithm's Git repository with the platform's template code. " +
+			"The source code itself is managed by `algorithmia_algorithm_source`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`owner/name`.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"owner": schema.StringAttribute{
+				MarkdownDescription: "User or organization that owns the algorithm. Changing it replaces the algorithm.",
+				Required:            true,
+				Validators:          nameValidators(),
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Algorithm name: a letter, then letters, digits or underscores, at most 30 characters. " +
+					"Changing it replaces the algorithm.",
+				Required:      true,
+				Validators:    nameValidators(),
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"details": schema.SingleNestedAttribute{
+				MarkdownDescription: "Display details.",
+				Required:            true,
+				Attributes: map[string]schema.Attribute{
+					"label": schema.StringAttribute{
+						MarkdownDescription: "Display name; may contain spaces.",
+						Required:            true,
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"summary": schema.StringAttribute{
+						MarkdownDescription: "Documentation text (Markdown). When not set, the cluster's value is kept; the " +
+							"platform rewrites it from README.md when that file changes.",
+						Optional:      true,
+						Computed:      true,
+						PlanModifiers: keep,
+					},
+					"tagline": schema.StringAttribute{
+						MarkdownDescription: "One-line description. When not set, the cluster's value is kept.",
+						Optional:            true,
+						Computed:            true,
+						PlanModifiers:       keep,
+					},
+				},
+			},
+			"settings": schema.SingleNestedAttribute{
+				MarkdownDescription: "Runtime and settings. Set exactly one of `language` (legacy language model) or " +
+					"`algorithm_environment` (environment model).",
+				Required: true,
+				Attributes: map[string]schema.Attribute{
+					"language": schema.StringAttribute{
+						MarkdownDescription: "Legacy language: one of `" + strings.Join(legacyLanguages, "`, `") + "`. " +
+							"The platform cannot change an algorithm's language, so changing it replaces the algorithm.",
+						Optional: true,
+						Computed: true,
+						Validators: []validator.String{
+							stringvalidator.OneOf(legacyLanguages...),
+						},
+						PlanModifiers: []planmodifier.String{
+							stringplanmodifier.RequiresReplaceIfConfigured(),
+							stringplanmodifier.UseStateForUnknown(),
+						},
+					},
+					"environment": schema.StringAttribute{
+						MarkdownDescription: "Machine type of the legacy language model: `cpu` or `gpu`.",
+						Optional:            true,
+						Computed:            true,
+						Validators:          []validator.String{stringvalidator.OneOf("cpu", "gpu")},
+						PlanModifiers:       keep,
+					},
+					"algorithm_environment": schema.StringAttribute{
+						MarkdownDescription: "Environment ID (a UUID). IDs differ between clusters: use the " +
+							"`algorithmia_environment` data source of the same provider alias.",
+						Optional:      true,
+						Computed:      true,
+						Validators:    []validator.String{stringvalidator.RegexMatches(uuidRegexp, "must be an environment ID (UUID)")},
+						PlanModifiers: keep,
+					},
+					"license": schema.StringAttribute{
+						MarkdownDescription: "`apl` (default), `apache2`, `gpl3` or `mit`.",
+						Optional:            true,
+						Computed:            true,
+						Default:             stringdefault.StaticString("apl"),
+						Validators:          []validator.String{stringvalidator.OneOf("apl", "apache2", "gpl3", "mit")},
+					},
+					"network_access": schema.StringAttribute{
+						MarkdownDescription: "`full` (default) or `isolated`.",
+						Optional:            true,
+						Computed:            true,
+						Default:             stringdefault.StaticString("full"),
+						Validators:          []validator.String{stringvalidator.OneOf("full", "isolated")},
+					},
+					"pipeline_enabled": schema.BoolAttribute{
+						MarkdownDescription: "Whether the algorithm may call other algorithms. Defaults to `true`.",
+						Optional:            true,
+						Computed:            true,
+						Default:             booldefault.StaticBool(true),
+					},
+					"source_visibility": schema.StringAttribute{
+						MarkdownDescription: "`closed` (default) or `open`. Must be `open` unless `license` is `apl`.",
+						Optional:            true,
+						Computed:            true,
+						Default:             stringdefault.StaticString("closed"),
+						Validators:          []validator.String{stringvalidator.OneOf("open", "closed")},
+					},
+					"algorithm_callability": schema.StringAttribute{
+						MarkdownDescription: "`private` (default) or `public`. It applies to versions published from now on.",
+						Optional:            true,
+						Computed:            true,
+						Default:             stringdefault.StaticString("private"),
+						Validators:          []validator.String{stringvalidator.OneOf("private", "public")},
+					},
+				},
+			},
+			"sample_input": schema.StringAttribute{
+				MarkdownDescription: "Sample input shown on the algorithm's page (JSON must be given as an encoded string). " +
+					"When not set, the cluster's value is kept.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: keep,
+			},
+			"deletion_protection": schema.BoolAttribute{
+				MarkdownDescription: "Deleting an algorithm deletes its Git repository and every published version on the " +
+					"cluster. While this is `true` (the default), destroy fails. Set it to `false` and apply first.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"algorithm_id": schema.StringAttribute{
+				MarkdownDescription: "The algorithm's UUID on this cluster.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"git_url": schema.StringAttribute{
+				MarkdownDescription: "Clone URL of the algorithm's repository (no credentials in it).",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"package_set": schema.StringAttribute{
+				MarkdownDescription: "Package set the cluster chose for the runtime, such as `python38`.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"latest_build_commit": schema.StringAttribute{
+				MarkdownDescription: "Commit SHA of the algorithm's most recent build, if any.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+		},
+	}
+}
+
+func (r *algorithmResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.cluster = clusterFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *algorithmResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var settings types.Object
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("settings"), &settings)...)
+	if resp.Diagnostics.HasError() || settings.IsNull() || settings.IsUnknown() {
+		return
+	}
+	var s settingsModel
+	resp.Diagnostics.Append(settings.As(ctx, &s, basetypes.ObjectAsOptions{})...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if s.Language.IsUnknown() || s.AlgorithmEnvironment.IsUnknown() {
+		return
+	}
+	if s.Language.IsNull() == s.AlgorithmEnvironment.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("settings"), "Choose one runtime model",
+			"Set exactly one of settings.language (legacy language model) or settings.algorithm_environment (environment model).")
+	}
+	if !s.Environment.IsNull() && !s.Environment.IsUnknown() && !s.AlgorithmEnvironment.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("settings").AtName("environment"), "environment goes with language",
+			"settings.environment (cpu or gpu) belongs to the legacy language model; the machine type of "+
+				"settings.algorithm_environment comes with the environment itself.")
+	}
+	// A null source_visibility takes the default, "closed".
+	if lic, vis := s.License.ValueString(), s.SourceVisibility.ValueString(); !s.License.IsUnknown() && !s.SourceVisibility.IsUnknown() &&
+		lic != "" && lic != "apl" && vis != "open" {
+		resp.Diagnostics.AddAttributeError(path.Root("settings").AtName("source_visibility"), "Closed source needs the apl license",
+			fmt.Sprintf("The platform requires open source for the %q license. Set source_visibility = \"open\" or license = \"apl\".", lic))
+	}
+}
+
+func (r *algorithmResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan algorithmModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	owner, name := plan.Owner.ValueString(), plan.Name.ValueString()
+	body, diags := algorithmRequestFromModel(ctx, plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	created, err := r.cluster.api.CreateAlgorithm(ctx, owner, algorithmia.CreateAlgorithmRequest{
+		Name:        name,
+		Details:     body.Details,
+		Settings:    body.Settings,
+		VersionInfo: body.VersionInfo,
+	})
+	switch {
+	case errors.Is(err, algorithmia.ErrAlreadyExists):
+		resp.Diagnostics.AddError("Algorithm already exists",
+			fmt.Sprintf("An algorithm %s/%s already exists on %s. To manage it with Terraform, import it:\n\n"+
+				"  terraform import <resource address> %s/%s", owner, name, r.cluster.apiAddress, owner, name))
+		return
+	case err != nil:
+		var apiErr *algorithmia.APIError
+		if errors.As(err, &apiErr) {
+			addClientError(&resp.Diagnostics, "create algorithm "+owner+"/"+name, err)
+			return
+		}
+		// The request may have reached the cluster before the connection failed. POSTs are
+		// never retried blindly, so look before reporting: an algorithm that now exists is ours.
+		got, getErr := r.cluster.api.GetAlgorithm(ctx, owner, name)
+		if getErr != nil {
+			addClientError(&resp.Diagnostics, "create algorithm "+owner+"/"+name, err)
+			return
+		}
+		resp.Diagnostics.AddWarning("Algorithm adopted after a connection error",
+			fmt.Sprintf("Creating %s/%s failed with a connection error, but the algorithm exists now; it was adopted.", owner, name))
+		created = got
+	}
+	state, diags := algorithmModelFromAPI(ctx, r.cluster, owner, created, plan.DeletionProtection)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *algorithmResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state algorithmModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	owner, name := state.Owner.ValueString(), state.Name.ValueString()
+	got, err := r.cluster.api.GetAlgorithm(ctx, owner, name)
+	if errors.Is(err, algorithmia.ErrNotFound) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addClientError(&resp.Diagnostics, "read algorithm "+owner+"/"+name, err)
+		return
+	}
+	newState, diags := algorithmModelFromAPI(ctx, r.cluster, owner, got, state.DeletionProtection)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+}
+
+func (r *algorithmResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan algorithmModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	owner, name := plan.Owner.ValueString(), plan.Name.ValueString()
+	body, diags := algorithmRequestFromModel(ctx, plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The language is not part of an update (API.md §5.4); a change to it replaces the resource.
+	updated, err := r.cluster.api.UpdateAlgorithm(ctx, owner, name, algorithmia.UpdateAlgorithmRequest{
+		Details: body.Details,
+		Settings: algorithmia.UpdateSettings{
+			SourceVisibility:     body.Settings.SourceVisibility,
+			License:              body.Settings.License,
+			NetworkAccess:        body.Settings.NetworkAccess,
+			PipelineEnabled:      body.Settings.PipelineEnabled,
+			Environment:          body.Settings.Environment,
+			AlgorithmEnvironment: body.Settings.AlgorithmEnvironment,
+			AlgorithmCallability: body.Settings.AlgorithmCallability,
+		},
+		VersionInfo: body.VersionInfo,
+	})
+	if err != nil {
+		addClientError(&resp.Diagnostics, "update algorithm "+owner+"/"+name, err)
+		return
+	}
+	state, diags := algorithmModelFromAPI(ctx, r.cluster, owner, updated, plan.DeletionProtection)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *algorithmResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state algorithmModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	owner, name := state.Owner.ValueString(), state.Name.ValueString()
+	if state.DeletionProtection.ValueBool() {
+		resp.Diagnostics.AddError("Algorithm is protected from deletion",
+			fmt.Sprintf("Destroying %s/%s would delete its Git repository and every published version on %s. "+
+				"If that is intended, set deletion_protection = false, apply, and destroy again.", owner, name, r.cluster.apiAddress))
+		return
+	}
+	err := r.cluster.api.DeleteAlgorithm(ctx, owner, name)
+	if err != nil && !errors.Is(err, algorithmia.ErrNotFound) {
+		addClientError(&resp.Diagnostics, "delete algorithm "+owner+"/"+name, err)
+	}
+}
+
+func (r *algorithmResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	owner, name, ok := strings.Cut(req.ID, "/")
+	if !ok || !nameRegexp.MatchString(owner) || !nameRegexp.MatchString(name) {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Expected owner/name, such as acme/hello; got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("owner"), owner)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), true)...)
+}
+
+// algorithmRequest is the part of a create or update call that comes from the plan.
+type algorithmRequest struct {
+	Details     algorithmia.Details
+	Settings    algorithmia.CreateSettings
+	VersionInfo *algorithmia.SampleInputInfo
+}
+
+// algorithmRequestFromModel turns the plan into the body of a create or update call.
+// PUT replaces all settings on the platform, so every setting is sent.
+func algorithmRequestFromModel(ctx context.Context, m algorithmModel) (algorithmRequest, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var d detailsModel
+	var s settingsModel
+	diags.Append(m.Details.As(ctx, &d, basetypes.ObjectAsOptions{UnhandledUnknownAsEmpty: true})...)
+	diags.Append(m.Settings.As(ctx, &s, basetypes.ObjectAsOptions{UnhandledUnknownAsEmpty: true})...)
+	req := algorithmRequest{
+		Details: algorithmia.Details{
+			Label:   d.Label.ValueString(),
+			Summary: d.Summary.ValueString(),
+			Tagline: d.Tagline.ValueString(),
+		},
+		Settings: algorithmia.CreateSettings{
+			Language:             s.Language.ValueString(),
+			Environment:          s.Environment.ValueString(),
+			AlgorithmEnvironment: s.AlgorithmEnvironment.ValueString(),
+			License:              s.License.ValueString(),
+			NetworkAccess:        s.NetworkAccess.ValueString(),
+			PipelineEnabled:      s.PipelineEnabled.ValueBool(),
+			SourceVisibility:     s.SourceVisibility.ValueString(),
+			AlgorithmCallability: s.AlgorithmCallability.ValueString(),
+		},
+	}
+	if req.Settings.Language != "" && req.Settings.Environment == "" {
+		req.Settings.Environment = "cpu"
+	}
+	if !m.SampleInput.IsNull() && !m.SampleInput.IsUnknown() {
+		req.VersionInfo = &algorithmia.SampleInputInfo{SampleInput: m.SampleInput.ValueString()}
+	}
+	return req, diags
+}
+
+// algorithmModelFromAPI is the one mapping from the platform's algorithm object to state,
+// shared by Create, Read, Update and Import.
+func algorithmModelFromAPI(ctx context.Context, cc *clusterClient, owner string, a *algorithmia.Algorithm, deletionProtection types.Bool) (algorithmModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	details, d := types.ObjectValue(detailsAttrTypes, map[string]attr.Value{
+		"label":   types.StringValue(a.Details.Label),
+		"summary": types.StringValue(a.Details.Summary),
+		"tagline": types.StringValue(a.Details.Tagline),
+	})
+	diags.Append(d...)
+	settings, d := types.ObjectValue(settingsAttrTypes, map[string]attr.Value{
+		"language":              optionalString(a.Settings.Language),
+		"environment":           optionalString(a.Settings.Environment),
+		"algorithm_environment": optionalString(a.Settings.AlgorithmEnvironment),
+		"license":               types.StringValue(a.Settings.License),
+		"network_access":        types.StringValue(a.Settings.NetworkAccess),
+		"pipeline_enabled":      types.BoolValue(a.Settings.PipelineEnabled),
+		"source_visibility":     types.StringValue(a.Settings.SourceVisibility),
+		"algorithm_callability": types.StringValue(a.Settings.AlgorithmCallability),
+	})
+	diags.Append(d...)
+	if deletionProtection.IsNull() || deletionProtection.IsUnknown() {
+		deletionProtection = types.BoolValue(true)
+	}
+	m := algorithmModel{
+		ID:                 types.StringValue(owner + "/" + a.Name),
+		Owner:              types.StringValue(owner),
+		Name:               types.StringValue(a.Name),
+		Details:            details,
+		Settings:           settings,
+		SampleInput:        types.StringValue(""),
+		DeletionProtection: deletionProtection,
+		AlgorithmID:        types.StringValue(a.ID),
+		GitURL:             types.StringValue(cc.gitURL(owner, a.Name)),
+		PackageSet:         optionalString(a.Settings.PackageSet),
+		LatestBuildCommit:  types.StringNull(),
+	}
+	if a.VersionInfo != nil {
+		m.SampleInput = types.StringValue(a.VersionInfo.SampleInput)
+		m.LatestBuildCommit = optionalString(a.VersionInfo.GitHash)
+	}
+	_ = ctx
+	return m, diags
+}
+
+// optionalString maps the platform's empty string to null, so unset optional values stay null.
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
