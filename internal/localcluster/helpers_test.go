@@ -22,6 +22,8 @@ type testCluster struct {
 	c   *Cluster
 	srv *httptest.Server
 	dir string
+	// client sends API calls; the contract test swaps in a validating one.
+	client *http.Client
 }
 
 func newTestCluster(t *testing.T) *testCluster {
@@ -72,7 +74,11 @@ func (tc *testCluster) call(method, path, key string, body any, out any) int {
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := http.DefaultClient.Do(req)
+	client := tc.client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		tc.t.Fatal(err)
 	}
