@@ -11,6 +11,12 @@
 // objects move, so a ".git" directory cannot be copied), keeps anything on
 // disk after a call returns, logs or returns a password, or imports anything
 // from Terraform.
+//
+// Memory stays roughly flat with repository size: fetched packs go to a
+// temporary on-disk store, blobs over 1 MiB are streamed rather than
+// inflated, and the push pack is written to a file and streamed to the
+// server (go-git's own HTTP push would buffer the whole pack in memory).
+// BenchmarkPromote backs this.
 package promote
 
 import (

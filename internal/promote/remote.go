@@ -2,6 +2,7 @@ package promote
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -78,7 +79,7 @@ func listRefs(ctx context.Context, r Remote) (map[string]plumbing.Hash, error) {
 	}
 	rem := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{r.URL}})
 	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: r.auth(), PeelingOption: git.AppendPeeled})
-	if err == transport.ErrEmptyRemoteRepository {
+	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
 		return map[string]plumbing.Hash{}, nil
 	}
 	if err != nil {
