@@ -37,11 +37,14 @@ func openTestCluster(t *testing.T, dir string) *testCluster {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tc := &testCluster{t: t, c: c, srv: httptest.NewServer(c.Handler()), dir: dir}
+	tc := &testCluster{t: t, c: c, srv: newServer(c), dir: dir}
 	t.Cleanup(tc.close)
 	return tc
 }
 
+func newServer(c *Cluster) *httptest.Server { return httptest.NewServer(c.Handler()) }
+
+// close is idempotent, so a test may restart a cluster before cleanup runs.
 func (tc *testCluster) close() {
 	tc.srv.Close()
 	if err := tc.c.Close(); err != nil {
