@@ -3,7 +3,6 @@ package promote
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/url"
 	"regexp"
 	"sort"
@@ -193,5 +192,3 @@ func Head(ctx context.Context, r Remote, branch string) (string, error) {
 	}
 	return h.String(), nil
 }
-
-func fmtShort(h plumbing.Hash) string { return fmt.Sprintf("%.12s", h.String()) }
