@@ -179,7 +179,7 @@ func TestKeyPermissionsAndOrgMembers(t *testing.T) {
 	// A key issued by the organization acts for it.
 	var k apiKeyJSON
 	tc.must(201, "POST", "/v1/organizations/acme/members/alice/keys", testAdminKey, map[string]any{
-		"key_type": "AlgorithmKey",
+		"key_type":    "AlgorithmKey",
 		"permissions": map[string]any{"allow_algo": true, "allow_web_algo": false, "allow_data": false, "allow_data_write": false, "allow_algo_management": true, "algo_acl": []string{}},
 	}, &k)
 	if k.OwnerName != "acme" || k.Username != "alice" || k.APIKey == "" || k.APIKeyMask == k.APIKey {
