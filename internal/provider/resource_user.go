@@ -1,0 +1,347 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*userResource)(nil)
+	_ resource.ResourceWithImportState = (*userResource)(nil)
+)
+
+// Limits of the user object (API.md §10.1).
+var (
+	emailRegexp = regexp.MustCompile(`^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+[.][a-zA-Z]{2,6}$`)
+)
+
+const (
+	maxNameLength        = 30
+	maxEmailLength       = 100
+	maxFullnameLength    = 100
+	maxCompanyNameLength = 100
+	maxCompanyRoleLength = 200
+)
+
+// NewUserResource is the factory of algorithmia_user.
+func NewUserResource() resource.Resource {
+	return &userResource{}
+}
+
+type userResource struct {
+	cluster *clusterClient
+}
+
+// userModel is the state of algorithmia_user and of the algorithmia_user data source.
+type userModel struct {
+	ID          types.String `tfsdk:"id"`
+	Username    types.String `tfsdk:"username"`
+	Email       types.String `tfsdk:"email"`
+	Fullname    types.String `tfsdk:"fullname"`
+	CompanyName types.String `tfsdk:"company_name"`
+	CompanyRole types.String `tfsdk:"company_role"`
+	UserID      types.String `tfsdk:"user_id"`
+	SelfLink    types.String `tfsdk:"self_link"`
+}
+
+// patternValidator checks a length limit and a pattern together and reports one
+// diagnostic per bad value, so a bad attribute never yields a cascade of errors.
+type patternValidator struct {
+	maxLen int
+	re     *regexp.Regexp
+	rule   string
+}
+
+func (v patternValidator) Description(context.Context) string {
+	return fmt.Sprintf("%s, at most %d characters", v.rule, v.maxLen)
+}
+
+func (v patternValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v patternValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if len(s) >= 1 && len(s) <= v.maxLen && v.re.MatchString(s) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
+		fmt.Sprintf("%q is not valid: the platform requires %s, at most %d characters (got %d).", s, v.rule, v.maxLen, len(s)))
+}
+
+// usernameValidator is the platform's rule for user and organization names (§10.1), as one check.
+func usernameValidator() validator.String {
+	return patternValidator{maxLen: maxNameLength, re: nameRegexp, rule: "a letter followed by letters, digits or underscores"}
+}
+
+// emailValidator is the platform's rule for e-mail addresses (§10.1), as one check.
+func emailValidator() validator.String {
+	return patternValidator{maxLen: maxEmailLength, re: emailRegexp, rule: "an e-mail address such as jane@example.com"}
+}
+
+func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_user"
+}
+
+func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A user account on one cluster. Needs the provider's `admin_api_key`. Clusters share no " +
+			"accounts, so promoting an algorithm first needs its owner on the destination cluster; the " +
+			"`algorithmia_users` data source of another alias can drive this resource with `for_each`.\n\n" +
+			"Destroying a user who still owns algorithms fails: the platform would delete them with the user.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The username.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"username": schema.StringAttribute{
+				MarkdownDescription: "Account name: a letter, then letters, digits or underscores, at most 30 characters. " +
+					"The platform cannot rename users, so changing it replaces the user.",
+				Required:      true,
+				Validators:    []validator.String{usernameValidator()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"email": schema.StringAttribute{
+				MarkdownDescription: "E-mail address, at most 100 characters; unique on the cluster. The platform refuses " +
+					"to change it (error 3008), so changing it replaces the user.",
+				Required:      true,
+				Validators:    []validator.String{emailValidator()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"fullname": schema.StringAttribute{
+				MarkdownDescription: "Display name, at most 100 characters. When not set, the platform uses the username " +
+					"and later plans keep the cluster's value.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{stringvalidator.LengthBetween(1, maxFullnameLength)},
+				PlanModifiers: keep,
+			},
+			"company_name": schema.StringAttribute{
+				MarkdownDescription: "Company, at most 100 characters.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxCompanyNameLength)},
+			},
+			"company_role": schema.StringAttribute{
+				MarkdownDescription: "Role in the company, at most 200 characters.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxCompanyRoleLength)},
+			},
+			"user_id": schema.StringAttribute{
+				MarkdownDescription: "The user's UUID on this cluster. It differs between clusters.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"self_link": schema.StringAttribute{
+				MarkdownDescription: "The user's API URL.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+		},
+	}
+}
+
+func (r *userResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.cluster = clusterFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan userModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	username, email := plan.Username.ValueString(), plan.Email.ValueString()
+	created, err := r.cluster.api.CreateUser(ctx, algorithmia.CreateUserRequest{
+		Username:    username,
+		Email:       email,
+		Fullname:    plan.Fullname.ValueString(),
+		CompanyName: plan.CompanyName.ValueString(),
+		CompanyRole: plan.CompanyRole.ValueString(),
+	})
+	var apiErr *algorithmia.APIError
+	switch {
+	case errors.Is(err, algorithmia.ErrAlreadyExists) && errors.As(err, &apiErr) && apiErr.Code == 3004:
+		owner := r.userWithEmail(ctx, email)
+		detail := fmt.Sprintf("The e-mail address %s is already used by another user on %s, and e-mail addresses are unique.", email, r.cluster.apiAddress)
+		if owner != "" {
+			detail = fmt.Sprintf("The e-mail address %s is already used by the user %s on %s, and e-mail addresses are unique. "+
+				"If that is the account you mean, set username = %q and import it:\n\n  terraform import <resource address> %s",
+				email, owner, r.cluster.apiAddress, owner, owner)
+		}
+		resp.Diagnostics.AddError("E-mail address already taken", detail)
+		return
+	case errors.Is(err, algorithmia.ErrAlreadyExists):
+		resp.Diagnostics.AddError("User already exists",
+			fmt.Sprintf("A user or organization named %s already exists on %s. To manage that user with Terraform, import it:\n\n"+
+				"  terraform import <resource address> %s", username, r.cluster.apiAddress, username))
+		return
+	case err != nil:
+		if errors.As(err, &apiErr) || errors.Is(err, algorithmia.ErrAdminKeyRequired) {
+			addClientError(&resp.Diagnostics, "create user "+username, err)
+			return
+		}
+		// POSTs are never retried blindly: after a connection error, look before reporting.
+		got, getErr := r.cluster.api.GetUser(ctx, username)
+		if getErr != nil || !strings.EqualFold(got.Email, email) {
+			addClientError(&resp.Diagnostics, "create user "+username, err)
+			return
+		}
+		resp.Diagnostics.AddWarning("User adopted after a connection error",
+			fmt.Sprintf("Creating %s failed with a connection error, but the user exists now with the same e-mail address; it was adopted.", username))
+		created = got
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, userModelFromAPI(created))...)
+}
+
+// userWithEmail finds the user who holds an e-mail address, for a helpful message; "" if unknown.
+func (r *userResource) userWithEmail(ctx context.Context, email string) string {
+	users, err := r.cluster.api.ListAllUsers(ctx)
+	if err != nil {
+		return ""
+	}
+	for _, u := range users {
+		if strings.EqualFold(u.Email, email) {
+			return u.Username
+		}
+	}
+	return ""
+}
+
+func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state userModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	username := state.Username.ValueString()
+	got, err := r.cluster.api.GetUser(ctx, username)
+	if errors.Is(err, algorithmia.ErrNotFound) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addClientError(&resp.Diagnostics, "read user "+username, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, userModelFromAPI(got))...)
+}
+
+func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state userModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	username := plan.Username.ValueString()
+	fullname := plan.Fullname.ValueString()
+	if plan.Fullname.IsUnknown() {
+		fullname = state.Fullname.ValueString()
+	}
+	// PUT replaces the user: every field is sent, and "" clears a company field.
+	updated, err := r.cluster.api.UpdateUser(ctx, username, algorithmia.UpdateUserRequest{
+		Username:    username,
+		Email:       state.Email.ValueString(),
+		Fullname:    fullname,
+		CompanyName: plan.CompanyName.ValueString(),
+		CompanyRole: plan.CompanyRole.ValueString(),
+	})
+	if err != nil {
+		addClientError(&resp.Diagnostics, "update user "+username, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, userModelFromAPI(updated))...)
+}
+
+func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state userModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	username := state.Username.ValueString()
+	if !refuseToDeleteOwner(ctx, r.cluster, "user", username, &resp.Diagnostics) {
+		return
+	}
+	err := r.cluster.api.DeleteUser(ctx, username)
+	if err != nil && !errors.Is(err, algorithmia.ErrNotFound) {
+		addClientError(&resp.Diagnostics, "delete user "+username, err)
+	}
+}
+
+// refuseToDeleteOwner reports whether the account may be deleted. The platform deletes an
+// account's algorithms (repositories and versions) with the account, so an account that
+// still owns algorithms is never deleted: the diagnostic names them instead.
+func refuseToDeleteOwner(ctx context.Context, cc *clusterClient, kind, account string, diags *diag.Diagnostics) bool {
+	algos, err := cc.api.ListUserAlgorithms(ctx, account)
+	if errors.Is(err, algorithmia.ErrNotFound) {
+		return true
+	}
+	if errors.Is(err, algorithmia.ErrForbidden) {
+		diags.AddError(fmt.Sprintf("Cannot check what the %s %s owns", kind, account),
+			fmt.Sprintf("Before deleting a %s the provider checks that it owns no algorithms, because the platform deletes "+
+				"them with it. The cluster %s refused to list them for this provider alias: the listing uses the alias's "+
+				"api_key when one is set. Manage users and organizations from an alias that sets only admin_api_key.", kind, cc.apiAddress))
+		return false
+	}
+	if err != nil {
+		addClientError(diags, fmt.Sprintf("list the algorithms of %s %s before deleting it", kind, account), err)
+		return false
+	}
+	if len(algos) == 0 {
+		return true
+	}
+	names := make([]string, len(algos))
+	for i, a := range algos {
+		names[i] = account + "/" + a.AlgoName
+	}
+	sort.Strings(names)
+	diags.AddError(fmt.Sprintf("The %s %s still owns algorithms", kind, account),
+		fmt.Sprintf("Deleting the %s %s on %s would also delete the algorithms it owns, with their Git repositories "+
+			"and every published version: %s.\n\nDelete or promote them elsewhere first (destroy their algorithmia_algorithm "+
+			"resources), then destroy the %s again.", kind, account, cc.apiAddress, strings.Join(names, ", "), kind))
+	return false
+}
+
+func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if len(req.ID) > maxNameLength || !nameRegexp.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected a username, such as jane_doe; got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("username"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+// userModelFromAPI is the one mapping from the platform's user object to state, shared by
+// Create, Read, Update, Import and the user data sources.
+func userModelFromAPI(u *algorithmia.User) userModel {
+	return userModel{
+		ID:          types.StringValue(u.Username),
+		Username:    types.StringValue(u.Username),
+		Email:       types.StringValue(u.Email),
+		Fullname:    types.StringValue(u.Fullname),
+		CompanyName: optionalString(u.CompanyName),
+		CompanyRole: optionalString(u.CompanyRole),
+		UserID:      types.StringValue(u.ID),
+		SelfLink:    types.StringValue(u.SelfLink),
+	}
+}
