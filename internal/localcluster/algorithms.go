@@ -555,6 +555,9 @@ func (c *Cluster) getAlgorithm(w http.ResponseWriter, r *http.Request, ref algoR
 // updateAlgorithm replaces details and settings when present (§5.4); the
 // language cannot change.
 func (c *Cluster) updateAlgorithm(w http.ResponseWriter, r *http.Request, ref algoRef) error {
+	if _, err := c.requireStandard(r); err != nil { // before the body: 401 beats 400
+		return err
+	}
 	var b updateBody
 	if err := decodeJSON(r, &b, false); err != nil {
 		return err

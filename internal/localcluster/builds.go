@@ -279,6 +279,9 @@ func (c *Cluster) getBuildLogs(w http.ResponseWriter, r *http.Request, ref algoR
 // compile builds master's head and answers once the build has finished,
 // with the algorithm object (§6.2).
 func (c *Cluster) compile(w http.ResponseWriter, r *http.Request, ref algoRef) error {
+	if _, err := c.requireStandard(r); err != nil { // before the body: 401 beats 400
+		return err
+	}
 	var body map[string]any
 	if err := decodeJSON(r, &body, true); err != nil {
 		return err

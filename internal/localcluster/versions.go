@@ -98,6 +98,9 @@ func versionType(vt, legacy *string) (string, error) {
 // publish publishes the latest successful build, or the one of
 // version_info.git_hash (§7.1).
 func (c *Cluster) publish(w http.ResponseWriter, r *http.Request, ref algoRef) error {
+	if _, err := c.requireStandard(r); err != nil { // before the body: 401 beats 400
+		return err
+	}
 	var b publishBody
 	if err := decodeJSON(r, &b, true); err != nil {
 		return err
