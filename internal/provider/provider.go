@@ -262,6 +262,7 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 func (p *algorithmiaProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewAlgorithmResource,
+		NewAlgorithmSourceResource,
 	}
 }
 

@@ -1,0 +1,591 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/promote"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*algorithmSourceResource)(nil)
+	_ resource.ResourceWithImportState = (*algorithmSourceResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*algorithmSourceResource)(nil)
+)
+
+const defaultSourceTimeout = 30 * time.Minute
+
+var fullSHA = regexp.MustCompile(`^[0-9a-f]{40}$`)
+
+// NewAlgorithmSourceResource is the factory of algorithmia_algorithm_source.
+func NewAlgorithmSourceResource() resource.Resource {
+	return &algorithmSourceResource{}
+}
+
+type algorithmSourceResource struct {
+	cluster *clusterClient
+}
+
+type algorithmSourceModel struct {
+	ID               types.String   `tfsdk:"id"`
+	Owner            types.String   `tfsdk:"owner"`
+	Name             types.String   `tfsdk:"name"`
+	Source           types.Object   `tfsdk:"source"`
+	CommitMessage    types.String   `tfsdk:"commit_message"`
+	Publish          types.Object   `tfsdk:"publish"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+	SourceCommit     types.String   `tfsdk:"source_commit"`
+	SourceTree       types.String   `tfsdk:"source_tree"`
+	Commit           types.String   `tfsdk:"commit"`
+	Tree             types.String   `tfsdk:"tree"`
+	BuildID          types.String   `tfsdk:"build_id"`
+	BuildStatus      types.String   `tfsdk:"build_status"`
+	PublishedVersion types.String   `tfsdk:"published_version"`
+	VersionGitHash   types.String   `tfsdk:"version_git_hash"`
+}
+
+type sourceModel struct {
+	GitURL     types.String `tfsdk:"git_url"`
+	Commit     types.String `tfsdk:"commit"`
+	Ref        types.String `tfsdk:"ref"`
+	Username   types.String `tfsdk:"username"`
+	Password   types.String `tfsdk:"password"`
+	PasswordWO types.String `tfsdk:"password_wo"`
+}
+
+type publishModel struct {
+	VersionType  types.String `tfsdk:"version_type"`
+	ReleaseNotes types.String `tfsdk:"release_notes"`
+	SampleInput  types.String `tfsdk:"sample_input"`
+}
+
+func (r *algorithmSourceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_algorithm_source"
+}
+
+func (r *algorithmSourceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Promotes the Git tree of another algorithm's commit (on this cluster or another one) into " +
+			"an existing algorithm: one fast-forward commit on `master` whose tree equals the source commit's tree, then " +
+			"the build that the push starts, then, with `publish`, exactly one published version of that commit.\n\n" +
+			"Destroy only removes the resource from state: history is never rewritten and versions stay published.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`owner/name` of the destination algorithm.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"owner": schema.StringAttribute{
+				MarkdownDescription: "Owner of the destination algorithm, which must already exist (see `algorithmia_algorithm`).",
+				Required:            true,
+				Validators:          nameValidators(),
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the destination algorithm.",
+				Required:            true,
+				Validators:          nameValidators(),
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"source": schema.SingleNestedAttribute{
+				MarkdownDescription: "Where the code comes from. Set exactly one of `commit` (pinned: the plan shows exactly " +
+					"what ships) or `ref` (a branch or tag, resolved at plan time).",
+				Required: true,
+				Attributes: map[string]schema.Attribute{
+					"git_url": schema.StringAttribute{
+						MarkdownDescription: "Clone URL of the source repository, for example the `git_url` of the " +
+							"`algorithmia_algorithm` data source on the source cluster. It must not contain credentials.",
+						Required:   true,
+						Validators: []validator.String{gitURLValidator{}},
+					},
+					"commit": schema.StringAttribute{
+						MarkdownDescription: "Full 40-character SHA of the source commit, for example from the " +
+							"`algorithmia_git_ref` data source.",
+						Optional: true,
+						Validators: []validator.String{
+							stringvalidator.RegexMatches(fullSHA, "must be a full 40-character lowercase commit SHA"),
+							stringvalidator.ExactlyOneOf(path.MatchRelative().AtParent().AtName("ref")),
+						},
+					},
+					"ref": schema.StringAttribute{
+						MarkdownDescription: "Branch or tag of the source repository. It is resolved at plan time; when it " +
+							"moved, the plan shows an update and the commit is resolved again at apply.",
+						Optional:   true,
+						Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"username": schema.StringAttribute{
+						MarkdownDescription: "Git username on the source cluster: the account that owns the key given as password.",
+						Optional:            true,
+					},
+					"password": schema.StringAttribute{
+						MarkdownDescription: "API key (or password) for the source repository. It is stored in state; prefer `password_wo`.",
+						Optional:            true,
+						Sensitive:           true,
+						Validators: []validator.String{
+							stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("password_wo")),
+							stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("username")),
+						},
+					},
+					"password_wo": schema.StringAttribute{
+						MarkdownDescription: "Write-only API key (or password) for the source repository: never stored in " +
+							"state or plan. Requires Terraform 1.11 or later.",
+						Optional:  true,
+						Sensitive: true,
+						WriteOnly: true,
+						Validators: []validator.String{
+							stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("username")),
+						},
+					},
+				},
+			},
+			"commit_message": schema.StringAttribute{
+				MarkdownDescription: "Message of the promotion commit. Defaults to one naming the source URL and commit.",
+				Optional:            true,
+			},
+			"publish": schema.SingleNestedAttribute{
+				MarkdownDescription: "Publish the promoted commit as a new version. Without it the code is pushed and " +
+					"built only, which lets a person approve before publishing: add this block later to publish the " +
+					"same commit. The algorithm's details and settings (callability included) are sent unchanged: " +
+					"they belong to `algorithmia_algorithm`.",
+				Optional: true,
+				Attributes: map[string]schema.Attribute{
+					"version_type": schema.StringAttribute{
+						MarkdownDescription: "`major`, `minor` (default) or `revision`.",
+						Optional:            true,
+						Computed:            true,
+						Default:             stringdefault.StaticString(algorithmia.VersionTypeMinor),
+						Validators: []validator.String{stringvalidator.OneOf(
+							algorithmia.VersionTypeMajor, algorithmia.VersionTypeMinor, algorithmia.VersionTypeRevision)},
+					},
+					"release_notes": schema.StringAttribute{
+						MarkdownDescription: "Release notes of the version.",
+						Optional:            true,
+					},
+					"sample_input": schema.StringAttribute{
+						MarkdownDescription: "Sample input of the version; defaults to the algorithm's current one.",
+						Optional:            true,
+					},
+				},
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true}),
+			"source_commit": computed("Source commit that was promoted."),
+			"source_tree":   computed("Tree hash of the source commit."),
+			"commit":        computed("Commit at the head of the destination's `master` after the promotion (or as last read)."),
+			"tree":          computed("Tree hash of the destination's head as last read; differs from `source_tree` after drift."),
+			"build_id":      computed("Build of `commit` on the destination cluster."),
+			"build_status":  computed("Status of that build: `succeeded` or `failed`."),
+			"published_version": computed("Semantic version published for `commit`; null without `publish`. " +
+				"Version numbers differ between clusters, so this is the destination's number for `source_commit`."),
+			"version_git_hash": computed("Commit of the published version, checked to equal `commit`."),
+		},
+	}
+}
+
+func (r *algorithmSourceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.cluster = clusterFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan decides whether anything will ship. A pinned commit is planned as is; a ref is
+// resolved from the ref advertisement (no clone). Nothing changes when the source commit
+// equals state, the destination tree still equals the source tree, and the build (and the
+// publish, if asked for) went through; otherwise the outputs of an apply become unknown.
+func (r *algorithmSourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy: no network call
+	}
+	var plan algorithmSourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var state *algorithmSourceModel
+	if !req.State.Raw.IsNull() {
+		state = &algorithmSourceModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+
+	desired, known := r.plannedSourceCommit(ctx, plan, req.Config, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state == nil {
+		if known {
+			plan.SourceCommit = types.StringValue(desired)
+		}
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		return
+	}
+
+	publishWanted := !plan.Publish.IsNull()
+	settled := known && desired == state.SourceCommit.ValueString() &&
+		!state.Tree.IsNull() && state.Tree.Equal(state.SourceTree) &&
+		state.BuildStatus.ValueString() == algorithmia.BuildStatusSucceeded &&
+		(!publishWanted || !state.PublishedVersion.IsNull())
+	if settled {
+		plan.SourceCommit, plan.SourceTree = state.SourceCommit, state.SourceTree
+		plan.Commit, plan.Tree = state.Commit, state.Tree
+		plan.BuildID, plan.BuildStatus = state.BuildID, state.BuildStatus
+		plan.PublishedVersion, plan.VersionGitHash = state.PublishedVersion, state.VersionGitHash
+		if !publishWanted {
+			plan.PublishedVersion, plan.VersionGitHash = types.StringNull(), types.StringNull()
+		}
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		return
+	}
+	// Something will ship. A pinned commit is shown as is; a moved ref is resolved again at
+	// apply, so the plan cannot be contradicted if the branch moves in between.
+	var src sourceModel
+	resp.Diagnostics.Append(plan.Source.As(ctx, &src, basetypes.ObjectAsOptions{UnhandledUnknownAsEmpty: true})...)
+	switch {
+	case !src.Commit.IsNull() && known:
+		plan.SourceCommit = types.StringValue(desired)
+	case known && desired == state.SourceCommit.ValueString():
+		plan.SourceCommit = state.SourceCommit
+	default:
+		plan.SourceCommit = types.StringUnknown()
+	}
+	if plan.SourceCommit.Equal(state.SourceCommit) {
+		plan.SourceTree = state.SourceTree
+	} else {
+		plan.SourceTree = types.StringUnknown()
+	}
+	plan.Commit, plan.Tree = types.StringUnknown(), types.StringUnknown()
+	plan.BuildID, plan.BuildStatus = types.StringUnknown(), types.StringUnknown()
+	if publishWanted {
+		plan.PublishedVersion, plan.VersionGitHash = types.StringUnknown(), types.StringUnknown()
+	} else {
+		plan.PublishedVersion, plan.VersionGitHash = types.StringNull(), types.StringNull()
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// plannedSourceCommit returns the source commit the plan promotes, and whether it is known
+// now. Refs are resolved only when the provider is configured and the inputs are known.
+func (r *algorithmSourceResource) plannedSourceCommit(ctx context.Context, plan algorithmSourceModel, config tfsdk.Config, diags *diag.Diagnostics) (string, bool) {
+	if plan.Source.IsUnknown() || plan.Source.IsNull() {
+		return "", false
+	}
+	var src sourceModel
+	diags.Append(plan.Source.As(ctx, &src, basetypes.ObjectAsOptions{})...)
+	if diags.HasError() {
+		return "", false
+	}
+	if !src.Commit.IsNull() {
+		if src.Commit.IsUnknown() {
+			return "", false
+		}
+		return src.Commit.ValueString(), true
+	}
+	if src.Ref.IsUnknown() || src.GitURL.IsUnknown() || src.Username.IsUnknown() || src.Password.IsUnknown() || r.cluster == nil {
+		return "", false
+	}
+	remote, ok := sourceRemote(ctx, src, config, diags)
+	if !ok {
+		return "", false
+	}
+	sha, err := promote.ResolveRef(ctx, remote, src.Ref.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("source").AtName("ref"), "Cannot resolve source ref",
+			fmt.Sprintf("Resolving %q in %s failed: %s", src.Ref.ValueString(), promote.RedactURL(src.GitURL.ValueString()), err))
+		return "", false
+	}
+	return sha, true
+}
+
+// sourceRemote builds the source remote; the write-only password is only in the configuration.
+func sourceRemote(ctx context.Context, src sourceModel, config tfsdk.Config, diags *diag.Diagnostics) (promote.Remote, bool) {
+	remote := promote.Remote{URL: src.GitURL.ValueString()}
+	password := src.Password.ValueString()
+	var wo types.String
+	diags.Append(config.GetAttribute(ctx, path.Root("source").AtName("password_wo"), &wo)...)
+	if diags.HasError() {
+		return remote, false
+	}
+	if wo.IsUnknown() {
+		return remote, false
+	}
+	if !wo.IsNull() {
+		password = wo.ValueString()
+	}
+	if user := src.Username.ValueString(); user != "" {
+		remote.Auth = &promote.Credentials{Username: user, Password: password}
+	}
+	return remote, true
+}
+
+func (r *algorithmSourceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan algorithmSourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultSourceTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	r.apply(ctx, plan, req.Config, &resp.State, &resp.Diagnostics)
+}
+
+func (r *algorithmSourceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan algorithmSourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Update(ctx, defaultSourceTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	r.apply(ctx, plan, req.Config, &resp.State, &resp.Diagnostics)
+}
+
+// apply promotes, waits for the build and publishes. It is safe to run again after any
+// failure: equal trees mean no new commit, and an existing build or version is adopted.
+// Whatever was done is written to state even on failure, so the next plan retries.
+func (r *algorithmSourceResource) apply(ctx context.Context, plan algorithmSourceModel, config tfsdk.Config, state *tfsdk.State, diags *diag.Diagnostics) {
+	owner, name := plan.Owner.ValueString(), plan.Name.ValueString()
+	dest, ok := r.destRemote(owner, name, diags)
+	if !ok {
+		return
+	}
+	var src sourceModel
+	diags.Append(plan.Source.As(ctx, &src, basetypes.ObjectAsOptions{})...)
+	srcRemote, ok := sourceRemote(ctx, src, config, diags)
+	if !ok || diags.HasError() {
+		return
+	}
+	if _, err := r.cluster.api.GetAlgorithm(ctx, owner, name); err != nil {
+		if errors.Is(err, algorithmia.ErrNotFound) {
+			diags.AddError("Destination algorithm not found",
+				fmt.Sprintf("No algorithm %s/%s exists on %s. Create it first, for example with algorithmia_algorithm.", owner, name, r.cluster.apiAddress))
+			return
+		}
+		addClientError(diags, "read destination algorithm "+owner+"/"+name, err)
+		return
+	}
+
+	sha := src.Commit.ValueString()
+	if sha == "" {
+		resolved, err := promote.ResolveRef(ctx, srcRemote, src.Ref.ValueString())
+		if err != nil {
+			diags.AddAttributeError(path.Root("source").AtName("ref"), "Cannot resolve source ref", err.Error())
+			return
+		}
+		sha = resolved
+	}
+	tflog.Info(ctx, "promoting source commit", map[string]any{"source": promote.RedactURL(srcRemote.URL), "commit": sha, "destination": owner + "/" + name})
+	res, err := promote.Promote(ctx, promote.Request{
+		Source:       srcRemote,
+		SourceCommit: sha,
+		Dest:         dest,
+		Message:      commitMessage(plan.CommitMessage, srcRemote.URL, sha),
+		Logf: func(msg string, fields map[string]any) {
+			tflog.Debug(ctx, "promote: "+msg, fields)
+		},
+	})
+	if err != nil {
+		addPromoteError(diags, owner+"/"+name, err)
+		return
+	}
+	out := plan
+	out.ID = types.StringValue(owner + "/" + name)
+	out.SourceCommit, out.SourceTree = types.StringValue(res.SourceCommit), types.StringValue(res.SourceTree)
+	out.Commit, out.Tree = types.StringValue(res.DestCommit), types.StringValue(res.SourceTree)
+	out.BuildID, out.BuildStatus = types.StringNull(), types.StringNull()
+	out.PublishedVersion, out.VersionGitHash = types.StringNull(), types.StringNull()
+	// From here on the cluster has our commit: record it even if a later step fails.
+	defer func() { diags.Append(state.Set(ctx, out)...) }()
+
+	build, err := r.cluster.api.WaitForBuild(ctx, owner, name, res.DestCommit, algorithmia.WaitOptions{
+		CompileIfMissing: !res.Pushed,
+		Progress: func(b algorithmia.Build) {
+			tflog.Info(ctx, "waiting for build", map[string]any{"build_id": b.BuildID, "status": b.Status, "commit": b.CommitSHA})
+		},
+	})
+	if build != nil {
+		out.BuildID, out.BuildStatus = types.StringValue(build.BuildID), types.StringValue(build.Status)
+	}
+	if err != nil {
+		addClientError(diags, "wait for the build of "+owner+"/"+name, err)
+		return
+	}
+	if build.Status != algorithmia.BuildStatusSucceeded {
+		logs, lerr := r.cluster.api.GetBuildLogs(ctx, owner, name, build.BuildID)
+		if lerr != nil {
+			logs = "(build logs unavailable: " + lerr.Error() + ")"
+		}
+		diags.AddError("Build failed",
+			fmt.Sprintf("Build %s of %s/%s for commit %s ended with status %q. Fix the source and promote a new commit.\n\nLast lines of the build log:\n%s",
+				build.BuildID, owner, name, res.DestCommit, build.Status, tail(logs, 20)))
+		return
+	}
+	if plan.Publish.IsNull() {
+		return
+	}
+	var pub publishModel
+	diags.Append(plan.Publish.As(ctx, &pub, basetypes.ObjectAsOptions{})...)
+	if diags.HasError() {
+		return
+	}
+	version, err := r.cluster.api.PublishCommit(ctx, owner, name, res.DestCommit, algorithmia.PublishVersionInfo{
+		VersionType:  pub.VersionType.ValueString(),
+		ReleaseNotes: pub.ReleaseNotes.ValueString(),
+		SampleInput:  pub.SampleInput.ValueString(),
+	})
+	if err != nil {
+		addClientError(diags, "publish "+owner+"/"+name+" at "+res.DestCommit, err)
+		return
+	}
+	out.PublishedVersion = types.StringValue(version.VersionInfo.SemanticVersion)
+	out.VersionGitHash = types.StringValue(version.VersionInfo.GitHash)
+}
+
+func (r *algorithmSourceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state algorithmSourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	owner, name := state.Owner.ValueString(), state.Name.ValueString()
+	if _, err := r.cluster.api.GetAlgorithm(ctx, owner, name); err != nil {
+		if errors.Is(err, algorithmia.ErrNotFound) {
+			resp.State.RemoveResource(ctx)
+			return
+		}
+		addClientError(&resp.Diagnostics, "read algorithm "+owner+"/"+name, err)
+		return
+	}
+	dest, ok := r.destRemote(owner, name, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	// One ref advertisement; a pack is fetched only when master moved.
+	head, err := promote.Head(ctx, dest, promote.DefaultBranch)
+	if err != nil {
+		addPromoteError(&resp.Diagnostics, owner+"/"+name, err)
+		return
+	}
+	if head != state.Commit.ValueString() {
+		_, tree, err := promote.HeadTree(ctx, dest, promote.DefaultBranch)
+		if err != nil {
+			addPromoteError(&resp.Diagnostics, owner+"/"+name, err)
+			return
+		}
+		state.Commit, state.Tree = types.StringValue(head), types.StringValue(tree)
+		if state.BuildID.IsNull() {
+			// First read after import: adopt what the cluster already has for its head.
+			r.readBuildAndVersion(ctx, &state, owner, name, head, &resp.Diagnostics)
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// readBuildAndVersion fills the build and published version of commit, if the cluster has them.
+func (r *algorithmSourceResource) readBuildAndVersion(ctx context.Context, m *algorithmSourceModel, owner, name, commit string, diags *diag.Diagnostics) {
+	if b, err := r.cluster.api.FindBuild(ctx, owner, name, commit); err != nil {
+		addClientError(diags, "list builds of "+owner+"/"+name, err)
+	} else if b != nil {
+		m.BuildID, m.BuildStatus = types.StringValue(b.BuildID), types.StringValue(b.Status)
+	}
+	if v, err := r.cluster.api.FindPublishedVersion(ctx, owner, name, commit); err != nil {
+		addClientError(diags, "list versions of "+owner+"/"+name, err)
+	} else if v != nil {
+		m.PublishedVersion, m.VersionGitHash = types.StringValue(v.VersionInfo.SemanticVersion), types.StringValue(v.VersionInfo.GitHash)
+	}
+}
+
+// Delete only forgets: promoted commits stay in the destination's history and published
+// versions stay published, because rewriting history or unpublishing is not possible safely.
+func (r *algorithmSourceResource) Delete(ctx context.Context, _ resource.DeleteRequest, _ *resource.DeleteResponse) {
+	tflog.Info(ctx, "algorithmia_algorithm_source removed from state; the destination keeps its history and versions")
+}
+
+func (r *algorithmSourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	owner, name, ok := strings.Cut(req.ID, "/")
+	if !ok || !nameRegexp.MatchString(owner) || !nameRegexp.MatchString(name) {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected owner/name, such as acme/hello; got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("owner"), owner)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("timeouts"), timeouts.Value{
+		Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType}),
+	})...)
+}
+
+// destRemote is the destination repository, authenticated as the provider's account.
+func (r *algorithmSourceResource) destRemote(owner, name string, diags *diag.Diagnostics) (promote.Remote, bool) {
+	if r.cluster.username == "" || r.cluster.apiKey == "" {
+		diags.AddError("Git credentials missing for the destination cluster",
+			"Pushing algorithm source authenticates to Git as the provider's username with its api_key. "+
+				"Set username (or ALGORITHMIA_USERNAME) and api_key in the provider block of the destination alias.")
+		return promote.Remote{}, false
+	}
+	return promote.Remote{
+		URL:  r.cluster.gitURL(owner, name),
+		Auth: &promote.Credentials{Username: r.cluster.username, Password: r.cluster.apiKey},
+	}, true
+}
+
+// commitMessage is the configured message or a deterministic one naming the source.
+func commitMessage(configured types.String, sourceURL, sha string) string {
+	if msg := configured.ValueString(); msg != "" {
+		return msg
+	}
+	return fmt.Sprintf("Promote %s from %s\n\nSource-Commit: %s\nSource-Repository: %s\n",
+		sha[:12], promote.RedactURL(sourceURL), sha, promote.RedactURL(sourceURL))
+}
+
+// addPromoteError turns a Git engine error (already free of credentials) into a diagnostic.
+func addPromoteError(diags *diag.Diagnostics, object string, err error) {
+	hint := ""
+	switch {
+	case errors.Is(err, promote.ErrAuth):
+		hint = "\n\nA Git server refused the credentials: check source.username and the source password, or the " +
+			"destination provider's username and api_key (the key needs algorithm management)."
+	case errors.Is(err, promote.ErrNotFound):
+		hint = "\n\nA repository was not found: check source.git_url and that the destination algorithm exists."
+	case errors.Is(err, promote.ErrCommitNotFound):
+		hint = "\n\nThe source commit is not reachable from any branch or tag of the source repository."
+	case errors.Is(err, context.DeadlineExceeded):
+		hint = "\n\nThe operation timed out; raise the timeouts of this resource."
+	}
+	diags.AddError("Failed to promote source into "+object, err.Error()+hint)
+}
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}

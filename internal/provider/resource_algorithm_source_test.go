@@ -1,0 +1,451 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/acctest"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+)
+
+// helloSource is a small but real Python algorithm tree, named after its dev algorithm.
+func helloSource(owner, name, greeting string) map[string][]byte {
+	return map[string][]byte{
+		"algorithmia.conf": []byte(fmt.Sprintf(`{"username": %q, "algoname": %q, "language": "python3-1"}`, owner, name)),
+		"requirements.txt": []byte("algorithmia>=1.0.0,<2.0\nsix\n"),
+		"src/__init__.py":  []byte(""),
+		"src/" + name + ".py": []byte(fmt.Sprintf("import Algorithmia\n\n\ndef apply(input):\n    return %q.format(input)\n",
+			greeting+" {}")),
+		"src/" + name + "_test.py": []byte(fmt.Sprintf("from . import %s\n\n\ndef test_apply():\n    assert %s.apply(\"Jane\")\n", name, name)),
+	}
+}
+
+// sourceConfig promotes dev's owner/name at a pinned commit into an algorithm of the same
+// name on the destination, created in the same configuration. destLocal is the provider
+// local name of the destination cluster.
+func sourceConfig(destLocal string, dest *acctest.User, devURL string, devUser *acctest.User, name, commit, extra string) string {
+	providerLine := ""
+	if destLocal != "algorithmia" {
+		providerLine = "provider = " + destLocal
+	}
+	return fmt.Sprintf(`
+resource "algorithmia_algorithm" "dest" {
+  %[1]s
+  owner    = %[2]q
+  name     = %[3]q
+  details  = { label = "Promoted" }
+  settings = { language = "python3-1" }
+  deletion_protection = false
+}
+
+resource "algorithmia_algorithm_source" "test" {
+  %[1]s
+  owner = algorithmia_algorithm.dest.owner
+  name  = algorithmia_algorithm.dest.name
+  source = {
+    git_url  = %[4]q
+    commit   = %[5]q
+    username = %[6]q
+    password = %[7]q
+  }
+  %[8]s
+}
+`, providerLine, dest.Name, name, devURL, commit, devUser.Name, devUser.Key, extra)
+}
+
+// checkPromoted asserts the destination's side: master's tree equals the source commit's
+// tree, the promotion commit's parent is the destination's previous history, the build of
+// master succeeded, and (when version is set) that version is published at master. The
+// harness helpers it calls stop the test on a broken cluster; check funcs run in the test goroutine.
+func checkPromoted(t *testing.T, dev *acctest.Cluster, devUser *acctest.User, srcCommit string, dst *acctest.Cluster, dstUser *acctest.User, name, version string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs := s.RootModule().Resources["algorithmia_algorithm_source.test"]
+		if rs == nil {
+			return fmt.Errorf("algorithmia_algorithm_source.test not in state")
+		}
+		commit := rs.Primary.Attributes["commit"]
+		history := dstUser.Log(t, dst, dstUser.Name, name)
+		if history[0] != commit {
+			return fmt.Errorf("destination master is %s, state says %s", history[0], commit)
+		}
+		if len(history) < 2 {
+			return fmt.Errorf("destination history lost: %v", history)
+		}
+		if got, want := dstUser.TreeOf(t, dst, dstUser.Name, name, commit), devUser.TreeOf(t, dev, devUser.Name, name, srcCommit); got != want {
+			return fmt.Errorf("destination tree %s differs from source tree %s", got, want)
+		}
+		b, err := dstUser.Client.FindBuild(context.Background(), dstUser.Name, name, commit)
+		if err != nil || b == nil || b.Status != algorithmia.BuildStatusSucceeded {
+			return fmt.Errorf("build of %s: %+v, %v", commit, b, err)
+		}
+		if version == "" {
+			return nil
+		}
+		v, err := dstUser.Client.GetVersion(context.Background(), dstUser.Name, name, commit)
+		if err != nil {
+			return fmt.Errorf("version of %s: %w", commit, err)
+		}
+		if v.VersionInfo == nil || v.VersionInfo.SemanticVersion != version {
+			return fmt.Errorf("commit %s is published as %+v, want %s", commit, v.VersionInfo, version)
+		}
+		published, err := dstUser.Client.ListAllVersions(context.Background(), dstUser.Name, name, algorithmia.VersionFilter{Published: boolPtr(true)})
+		if err != nil {
+			return err
+		}
+		seen := map[string]int{}
+		for _, p := range published {
+			seen[p.VersionInfo.GitHash]++
+			if seen[p.VersionInfo.GitHash] > 1 {
+				return fmt.Errorf("commit %s is published twice", p.VersionInfo.GitHash)
+			}
+		}
+		return nil
+	}
+}
+
+func boolPtr(b bool) *bool { return &b }
+
+func TestAccAlgorithmSource_promoteAcrossClusters(t *testing.T) {
+	dev, prod := acctest.Shared(t)
+	du := dev.NewUser(t, "acme")
+	pu := prod.NewUser(t, "acme")
+	name := acctest.RandomName("hello")
+	du.PublishAlgorithm(t, name)
+	first := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Hello"), Message: "Hello v1"})
+	second := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Hi"), Message: "Hello v2"})
+	addr := "algorithmia_algorithm_source.test"
+	publish := `publish = { version_type = "minor", release_notes = "promoted by a test" }`
+	cfg := func(commit string) string {
+		return prod.NamedProviderBlock("algorithmiaprod", "", pu, false) +
+			sourceConfig("algorithmiaprod", pu, dev.GitURL(du.Name, name), du, name, commit, publish)
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg(first),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("source_commit"), knownvalue.StringExact(first)),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("source_commit"), knownvalue.StringExact(first)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("published_version"), knownvalue.StringExact("0.1.0")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("build_status"), knownvalue.StringExact("succeeded")),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkPromoted(t, dev, du, first, prod, pu, name, "0.1.0"),
+					resource.TestCheckResourceAttrPair(addr, "commit", addr, "version_git_hash"),
+				),
+			},
+			{
+				// A new pinned commit is an in-place update that publishes the next version.
+				Config: cfg(second),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("source_commit"), knownvalue.StringExact(second)),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("published_version")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("source_commit"), knownvalue.StringExact(second)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("published_version"), knownvalue.StringExact("0.2.0")),
+				},
+				Check: checkPromoted(t, dev, du, second, prod, pu, name, "0.2.0"),
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateId:     pu.Name + "/" + name,
+				ImportStateVerify: true,
+				// The source is configuration only: the destination cannot tell where its code came from.
+				ImportStateVerifyIgnore: []string{"source", "commit_message", "publish", "timeouts", "source_commit", "source_tree"},
+			},
+		},
+	})
+	// Source history is untouched by the promotion.
+	if log := du.Log(t, dev, du.Name, name); log[0] != second || log[1] != first {
+		t.Fatalf("dev history changed: %v", log)
+	}
+}
+
+func TestAccAlgorithmSource_driftIsRepairedAndNoOpPlansFetchNothing(t *testing.T) {
+	dev, _ := acctest.Shared(t)
+	du := dev.NewUser(t, "dev")
+	pu := dev.NewUser(t, "prod") // same-cluster promotion: another owner
+	name := acctest.RandomName("drift")
+	du.PublishAlgorithm(t, name)
+	src := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Hello")})
+	cfg := dev.ProviderBlock("", pu, false) + sourceConfig("algorithmia", pu, dev.GitURL(du.Name, name), du, name, src, "")
+	addr := "algorithmia_algorithm_source.test"
+	var packsBefore int
+	var hotfix string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					// No publish block: pushed and built only.
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("published_version"), knownvalue.Null()),
+				},
+				Check: checkPromoted(t, dev, du, src, dev, pu, name, ""),
+			},
+			{
+				// Refresh and plan again: only ref advertisements, no pack transferred.
+				PreConfig: func() { packsBefore = dev.Local.GitStats(pu.Name, name).UploadPacks },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					if after := dev.Local.GitStats(pu.Name, name).UploadPacks; after != packsBefore {
+						return fmt.Errorf("a no-op plan fetched %d packs from the destination", after-packsBefore)
+					}
+					return nil
+				},
+			},
+			{
+				// A hotfix pushed straight to the destination is drift: the plan repairs it.
+				PreConfig: func() {
+					hotfix = pu.PushCommit(t, dev, pu.Name, name, acctest.Commit{
+						Files: map[string][]byte{"HOTFIX.md": []byte("pushed by hand\n")}, Message: "hotfix"})
+					pu.WaitForBuilds(t, name)
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkPromoted(t, dev, du, src, dev, pu, name, ""),
+					func(*terraform.State) error {
+						// History is kept: the repair commit sits on top of the hotfix.
+						if log := pu.Log(t, dev, pu.Name, name); log[1] != hotfix {
+							return fmt.Errorf("repair commit's parent is %s, want the hotfix %s", log[1], hotfix)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// Approval gate: adding publish later publishes the commit that is already there.
+				Config: dev.ProviderBlock("", pu, false) + sourceConfig("algorithmia", pu, dev.GitURL(du.Name, name), du, name, src,
+					`publish = { version_type = "major" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("published_version"), knownvalue.StringExact("1.0.0")),
+				},
+				Check: checkPromoted(t, dev, du, src, dev, pu, name, "1.0.0"),
+			},
+		},
+	})
+}
+
+func TestAccAlgorithmSource_failedBuildRecoversWithFixedCommit(t *testing.T) {
+	dev, _ := acctest.Shared(t)
+	du := dev.NewUser(t, "dev")
+	pu := dev.NewUser(t, "prod")
+	name := acctest.RandomName("broken")
+	du.PublishAlgorithm(t, name)
+	broken := du.PushCommit(t, dev, du.Name, name, acctest.Commit{
+		Files: map[string][]byte{"algorithmia.conf": []byte("{not json")}, Message: "break the conf"})
+	fixed := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Fixed"), Message: "fix"})
+	addr := "algorithmia_algorithm_source.test"
+	cfg := func(commit string) string {
+		return dev.ProviderBlock("", pu, false) + sourceConfig("algorithmia", pu, dev.GitURL(du.Name, name), du, name, commit,
+			`publish = { version_type = "minor" }`)
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg(broken),
+				ExpectError: regexp.MustCompile(`(?s)Build failed.*algorithmia.conf`),
+			},
+			{
+				// The failed create left the resource tainted: the fixed commit replaces it.
+				Config: cfg(fixed),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("build_status"), knownvalue.StringExact("succeeded")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("published_version"), knownvalue.StringExact("0.1.0")),
+				},
+				Check: checkPromoted(t, dev, du, fixed, dev, pu, name, "0.1.0"),
+			},
+		},
+	})
+}
+
+func TestAccAlgorithmSource_refFollowsBranch(t *testing.T) {
+	dev, _ := acctest.Shared(t)
+	du := dev.NewUser(t, "dev")
+	pu := dev.NewUser(t, "prod")
+	name := acctest.RandomName("ref")
+	du.PublishAlgorithm(t, name)
+	first := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "One")})
+	var second string
+	addr := "algorithmia_algorithm_source.test"
+	cfg := dev.ProviderBlock("", pu, false) + strings.Replace(
+		sourceConfig("algorithmia", pu, dev.GitURL(du.Name, name), du, name, "", `publish = {}`),
+		`commit   = ""`, `ref      = "master"`, 1)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectKnownValue(addr, tfjsonpath.New("source_commit"), knownvalue.StringExact(first))},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkPromoted(t, dev, du, first, dev, pu, name, "0.1.0"),
+			},
+			{
+				// The branch moved: the plan shows an update and resolves the commit at apply.
+				PreConfig: func() {
+					second = du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Two")})
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("source_commit")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("published_version"), knownvalue.StringExact("0.2.0")),
+				},
+				Check: func(s *terraform.State) error {
+					if got := s.RootModule().Resources[addr].Primary.Attributes["source_commit"]; got != second {
+						return fmt.Errorf("source_commit is %s, want the new head %s", got, second)
+					}
+					return checkPromoted(t, dev, du, second, dev, pu, name, "0.2.0")(s)
+				},
+			},
+		},
+	})
+}
+
+func TestAccAlgorithmSource_writeOnlyPasswordStaysOutOfState(t *testing.T) {
+	dev, _ := acctest.Shared(t)
+	du := dev.NewUser(t, "dev")
+	pu := dev.NewUser(t, "prod")
+	name := acctest.RandomName("wo")
+	du.PublishAlgorithm(t, name)
+	src := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Secret")})
+	cfg := dev.ProviderBlock("", pu, false) + strings.Replace(
+		sourceConfig("algorithmia", pu, dev.GitURL(du.Name, name), du, name, src, ""),
+		"password =", "password_wo =", 1)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("algorithmia_algorithm_source.test", tfjsonpath.New("source").AtMapKey("password_wo"), knownvalue.Null()),
+			},
+			Check: resource.ComposeTestCheckFunc(
+				checkPromoted(t, dev, du, src, dev, pu, name, ""),
+				func(s *terraform.State) error {
+					for addr, rs := range s.RootModule().Resources {
+						for k, v := range rs.Primary.Attributes {
+							if strings.Contains(v, du.Key) {
+								return fmt.Errorf("the source key is in state at %s.%s", addr, k)
+							}
+						}
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+func TestAccAlgorithmSource_badInput(t *testing.T) {
+	dev, _ := acctest.Shared(t)
+	du := dev.NewUser(t, "dev")
+	pu := dev.NewUser(t, "prod")
+	name := acctest.RandomName("bad")
+	du.PublishAlgorithm(t, name)
+	src := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Bad")})
+	good := sourceConfig("algorithmia", pu, dev.GitURL(du.Name, name), du, name, src, "")
+	provider := dev.ProviderBlock("", pu, false)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: provider + strings.Replace(good, dev.URL+"/git/",
+					strings.Replace(dev.URL, "http://", "http://"+du.Name+":"+du.Key+"@", 1)+"/git/", 1),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Invalid Git URL`),
+			},
+			{
+				Config:      provider + strings.Replace(good, `commit   = "`+src+`"`, `ref      = "no-such-branch"`, 1),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Cannot resolve source ref.*no-such-branch`),
+			},
+			{
+				Config:      provider + strings.Replace(good, `password = "`+du.Key+`"`, `password = "simwrongkey"`, 1),
+				ExpectError: regexp.MustCompile(`(?s)Failed to promote source.*refused the credentials`),
+			},
+			{
+				Config:      provider + strings.Replace(good, `commit   = "`+src+`"`, `commit   = "`+strings.Repeat("a", 40)+`"`, 1),
+				ExpectError: regexp.MustCompile(`(?s)not reachable from any branch or tag`),
+			},
+			{
+				Config:      provider + strings.Replace(good, `commit   = "`+src+`"`, `commit   = "main"`, 1),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`must be a full 40-character`),
+			},
+			{
+				Config: provider + fmt.Sprintf(`
+resource "algorithmia_algorithm_source" "test" {
+  owner  = %q
+  name   = "does_not_exist"
+  source = {
+    git_url  = %q
+    commit   = %q
+    username = %q
+    password = %q
+  }
+}`, pu.Name, dev.GitURL(du.Name, name), src, du.Name, du.Key),
+				ExpectError: regexp.MustCompile(`(?s)Destination algorithm not found`),
+			},
+		},
+	})
+}
