@@ -191,7 +191,7 @@ func (r *algorithmSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 					},
 				},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true}),
+			"timeouts":      timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true}),
 			"source_commit": computed("Source commit that was promoted."),
 			"source_tree":   computed("Tree hash of the source commit."),
 			"commit":        computed("Commit at the head of the destination's `master` after the promotion (or as last read)."),
