@@ -263,6 +263,8 @@ func (p *algorithmiaProvider) Resources(_ context.Context) []func() resource.Res
 	return []func() resource.Resource{
 		NewAlgorithmResource,
 		NewAlgorithmSourceResource,
+		NewUserResource,
+		NewUserAPIKeyResource,
 	}
 }
 
@@ -270,6 +272,8 @@ func (p *algorithmiaProvider) DataSources(_ context.Context) []func() datasource
 	return []func() datasource.DataSource{
 		NewAlgorithmDataSource,
 		NewEnvironmentDataSource,
+		NewGitRefDataSource,
+		NewAlgorithmVersionsDataSource,
 	}
 }
 
