@@ -1,0 +1,291 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*organizationResource)(nil)
+	_ resource.ResourceWithImportState = (*organizationResource)(nil)
+)
+
+// Limits of the organization object (API.md §10.2).
+const maxOrgTextLength = 100
+
+// NewOrganizationResource is the factory of algorithmia_organization.
+func NewOrganizationResource() resource.Resource {
+	return &organizationResource{}
+}
+
+type organizationResource struct {
+	cluster *clusterClient
+}
+
+// organizationModel is the state of algorithmia_organization.
+type organizationModel struct {
+	ID             types.String `tfsdk:"id"`
+	OrgName        types.String `tfsdk:"org_name"`
+	OrgLabel       types.String `tfsdk:"org_label"`
+	OrgContactName types.String `tfsdk:"org_contact_name"`
+	OrgEmail       types.String `tfsdk:"org_email"`
+	OrgURL         types.String `tfsdk:"org_url"`
+	Type           types.String `tfsdk:"type"`
+	TypeID         types.String `tfsdk:"type_id"`
+	OrgID          types.String `tfsdk:"org_id"`
+	SelfLink       types.String `tfsdk:"self_link"`
+}
+
+func (r *organizationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_organization"
+}
+
+func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	text := []validator.String{stringvalidator.LengthBetween(1, maxOrgTextLength)}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An organization on one cluster: an account that can own algorithms, managed by its " +
+			"members' keys. Needs the provider's `admin_api_key`. Members are `algorithmia_organization_member`.\n\n" +
+			"Destroying an organization that still owns algorithms fails: the platform would delete them with it.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The organization name.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"org_name": schema.StringAttribute{
+				MarkdownDescription: "Organization name, used as the owner of its algorithms: a letter, then letters, " +
+					"digits or underscores, at most 30 characters. Users and organizations share one namespace. " +
+					"Changing it replaces the organization.",
+				Required:      true,
+				Validators:    []validator.String{usernameValidator()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"org_label": schema.StringAttribute{
+				MarkdownDescription: "Display name, at most 100 characters.",
+				Required:            true,
+				Validators:          text,
+			},
+			"org_contact_name": schema.StringAttribute{
+				MarkdownDescription: "Contact person, at most 100 characters.",
+				Required:            true,
+				Validators:          text,
+			},
+			"org_email": schema.StringAttribute{
+				MarkdownDescription: "Contact e-mail address, at most 100 characters.",
+				Required:            true,
+				Validators:          []validator.String{emailValidator()},
+			},
+			"org_url": schema.StringAttribute{
+				MarkdownDescription: "Web site, at most 100 characters.",
+				Optional:            true,
+				Validators:          text,
+			},
+			"type": schema.StringAttribute{
+				MarkdownDescription: "Organization type by name, such as `basic` (the default), `legacy` or `pro`. " +
+					"Type IDs differ between clusters; the provider looks the name up on this cluster.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString("basic"),
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"type_id": schema.StringAttribute{
+				MarkdownDescription: "The type's UUID on this cluster.",
+				Computed:            true,
+			},
+			"org_id": schema.StringAttribute{
+				MarkdownDescription: "The organization's UUID on this cluster.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"self_link": schema.StringAttribute{
+				MarkdownDescription: "The organization's API URL.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+		},
+	}
+}
+
+func (r *organizationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.cluster = clusterFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *organizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan organizationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.OrgName.ValueString()
+	orgTypes, diags := listOrganizationTypes(ctx, r.cluster)
+	resp.Diagnostics.Append(diags...)
+	body := organizationRequestFromModel(plan, orgTypes, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	created, err := r.cluster.api.CreateOrganization(ctx, body)
+	var apiErr *algorithmia.APIError
+	switch {
+	case errors.Is(err, algorithmia.ErrAlreadyExists) && errors.As(err, &apiErr) && apiErr.Code == 3101:
+		resp.Diagnostics.AddError("Organization already exists",
+			fmt.Sprintf("An organization named %s already exists on %s. To manage it with Terraform, import it:\n\n"+
+				"  terraform import <resource address> %s", name, r.cluster.apiAddress, name))
+		return
+	case err != nil:
+		addClientError(&resp.Diagnostics, "create organization "+name, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationModelFromAPI(created, orgTypes))...)
+}
+
+func (r *organizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state organizationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.OrgName.ValueString()
+	got, err := r.cluster.api.GetOrganization(ctx, name)
+	if errors.Is(err, algorithmia.ErrNotFound) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addClientError(&resp.Diagnostics, "read organization "+name, err)
+		return
+	}
+	orgTypes, diags := listOrganizationTypes(ctx, r.cluster)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationModelFromAPI(got, orgTypes))...)
+}
+
+func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan organizationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.OrgName.ValueString()
+	orgTypes, diags := listOrganizationTypes(ctx, r.cluster)
+	resp.Diagnostics.Append(diags...)
+	body := organizationRequestFromModel(plan, orgTypes, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// PUT answers 204 without a body: read the organization back.
+	if err := r.cluster.api.UpdateOrganization(ctx, name, body); err != nil {
+		addClientError(&resp.Diagnostics, "update organization "+name, err)
+		return
+	}
+	got, err := r.cluster.api.GetOrganization(ctx, name)
+	if err != nil {
+		addClientError(&resp.Diagnostics, "read organization "+name+" after the update", err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationModelFromAPI(got, orgTypes))...)
+}
+
+func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state organizationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.OrgName.ValueString()
+	if !refuseToDeleteOwner(ctx, r.cluster, "organization", name, &resp.Diagnostics) {
+		return
+	}
+	// The platform answers 204 also for a missing organization.
+	if err := r.cluster.api.DeleteOrganization(ctx, name); err != nil && !errors.Is(err, algorithmia.ErrNotFound) {
+		addClientError(&resp.Diagnostics, "delete organization "+name, err)
+	}
+}
+
+func (r *organizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if len(req.ID) > maxNameLength || !nameRegexp.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected an organization name, such as acme; got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("org_name"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+// listOrganizationTypes returns this cluster's organization types, which map names to IDs.
+func listOrganizationTypes(ctx context.Context, cc *clusterClient) ([]algorithmia.OrganizationType, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	orgTypes, err := cc.api.ListOrganizationTypes(ctx)
+	if err != nil {
+		addClientError(&diags, "list organization types", err)
+	}
+	return orgTypes, diags
+}
+
+// organizationRequestFromModel turns the plan into a create or update body, resolving the
+// type name to this cluster's type ID. PUT replaces the organization, so every field is sent.
+func organizationRequestFromModel(m organizationModel, orgTypes []algorithmia.OrganizationType, diags *diag.Diagnostics) algorithmia.OrganizationRequest {
+	typeName := m.Type.ValueString()
+	typeID := ""
+	names := make([]string, 0, len(orgTypes))
+	for _, t := range orgTypes {
+		names = append(names, t.Name)
+		if t.Name == typeName {
+			typeID = t.ID
+		}
+	}
+	if typeID == "" && !diags.HasError() {
+		sort.Strings(names)
+		diags.AddAttributeError(path.Root("type"), "Unknown organization type",
+			fmt.Sprintf("The cluster has no organization type named %q. Its types are: %s.", typeName, strings.Join(names, ", ")))
+	}
+	return algorithmia.OrganizationRequest{
+		OrgName:        m.OrgName.ValueString(),
+		OrgLabel:       m.OrgLabel.ValueString(),
+		OrgContactName: m.OrgContactName.ValueString(),
+		OrgEmail:       m.OrgEmail.ValueString(),
+		OrgURL:         m.OrgURL.ValueString(),
+		TypeID:         typeID,
+	}
+}
+
+// organizationModelFromAPI is the one mapping from the platform's organization object to
+// state, shared by Create, Read, Update, Import and the organization data source.
+func organizationModelFromAPI(o *algorithmia.Organization, orgTypes []algorithmia.OrganizationType) organizationModel {
+	typeName := types.StringNull()
+	for _, t := range orgTypes {
+		if t.ID == o.TypeID {
+			typeName = types.StringValue(t.Name)
+		}
+	}
+	return organizationModel{
+		ID:             types.StringValue(o.OrgName),
+		OrgName:        types.StringValue(o.OrgName),
+		OrgLabel:       types.StringValue(o.OrgLabel),
+		OrgContactName: types.StringValue(o.OrgContactName),
+		OrgEmail:       types.StringValue(o.OrgEmail),
+		OrgURL:         optionalString(o.OrgURL),
+		Type:           typeName,
+		TypeID:         types.StringValue(o.TypeID),
+		OrgID:          types.StringValue(o.ID),
+		SelfLink:       types.StringValue(o.SelfLink),
+	}
+}
