@@ -1,0 +1,124 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+)
+
+var _ datasource.DataSourceWithConfigure = (*organizationDataSource)(nil)
+
+// NewOrganizationDataSource is the factory of the algorithmia_organization data source.
+func NewOrganizationDataSource() datasource.DataSource {
+	return &organizationDataSource{}
+}
+
+type organizationDataSource struct {
+	cluster *clusterClient
+}
+
+type organizationDataModel struct {
+	ID             types.String `tfsdk:"id"`
+	OrgName        types.String `tfsdk:"org_name"`
+	OrgLabel       types.String `tfsdk:"org_label"`
+	OrgContactName types.String `tfsdk:"org_contact_name"`
+	OrgEmail       types.String `tfsdk:"org_email"`
+	OrgURL         types.String `tfsdk:"org_url"`
+	Type           types.String `tfsdk:"type"`
+	TypeID         types.String `tfsdk:"type_id"`
+	OrgID          types.String `tfsdk:"org_id"`
+	SelfLink       types.String `tfsdk:"self_link"`
+	Members        types.List   `tfsdk:"members"`
+}
+
+var memberAttrTypes = map[string]attr.Type{"username": types.StringType, "role": types.StringType}
+
+func (d *organizationDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_organization"
+}
+
+func (d *organizationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	str := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one organization on one cluster, with its members. Needs the provider's `admin_api_key`.",
+		Attributes: map[string]schema.Attribute{
+			"id": str("The organization name."),
+			"org_name": schema.StringAttribute{
+				MarkdownDescription: "Organization name to look up.",
+				Required:            true,
+				Validators:          []validator.String{usernameValidator()},
+			},
+			"org_label":        str("Display name."),
+			"org_contact_name": str("Contact person."),
+			"org_email":        str("Contact e-mail address."),
+			"org_url":          str("Web site; null when not set."),
+			"type":             str("Organization type name, such as `basic`."),
+			"type_id":          str("The type's UUID on this cluster."),
+			"org_id":           str("The organization's UUID on this cluster."),
+			"self_link":        str("The organization's API URL."),
+			"members": schema.ListNestedAttribute{
+				MarkdownDescription: "Members, in the cluster's order.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"username": str("The member's username."),
+					"role":     str("`owner` or `member`."),
+				}},
+			},
+		},
+	}
+}
+
+func (d *organizationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.cluster = clusterFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *organizationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg organizationDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := cfg.OrgName.ValueString()
+	o, err := d.cluster.api.GetOrganization(ctx, name)
+	if errors.Is(err, algorithmia.ErrNotFound) {
+		resp.Diagnostics.AddError("Organization not found", fmt.Sprintf("No organization %s exists on %s.", name, d.cluster.apiAddress))
+		return
+	}
+	if err != nil {
+		addClientError(&resp.Diagnostics, "read organization "+name, err)
+		return
+	}
+	orgTypes, diags := listOrganizationTypes(ctx, d.cluster)
+	resp.Diagnostics.Append(diags...)
+	members, err := d.cluster.api.ListAllOrganizationMembers(ctx, name)
+	if err != nil {
+		addClientError(&resp.Diagnostics, "list the members of organization "+name, err)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m := organizationModelFromAPI(o, orgTypes)
+	elems := make([]attr.Value, 0, len(members))
+	for _, mem := range members {
+		mm := organizationMemberModelFromAPI(name, mem)
+		obj, d := types.ObjectValue(memberAttrTypes, map[string]attr.Value{"username": mm.Username, "role": mm.Role})
+		resp.Diagnostics.Append(d...)
+		elems = append(elems, obj)
+	}
+	list, d2 := types.ListValue(types.ObjectType{AttrTypes: memberAttrTypes}, elems)
+	resp.Diagnostics.Append(d2...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationDataModel{
+		ID: m.ID, OrgName: m.OrgName, OrgLabel: m.OrgLabel, OrgContactName: m.OrgContactName, OrgEmail: m.OrgEmail,
+		OrgURL: m.OrgURL, Type: m.Type, TypeID: m.TypeID, OrgID: m.OrgID, SelfLink: m.SelfLink, Members: list,
+	})...)
+}

@@ -1,0 +1,173 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure = (*usersDataSource)(nil)
+)
+
+// NewUsersDataSource is the factory of the algorithmia_users data source.
+func NewUsersDataSource() datasource.DataSource {
+	return &usersDataSource{}
+}
+
+type usersDataSource struct {
+	cluster *clusterClient
+}
+
+type usersDataModel struct {
+	ID               types.String `tfsdk:"id"`
+	UsernameRegex    types.String `tfsdk:"username_regex"`
+	ExcludeUsernames types.Set    `tfsdk:"exclude_usernames"`
+	Users            types.List   `tfsdk:"users"`
+}
+
+var userAttrTypes = map[string]attr.Type{
+	"id": types.StringType, "username": types.StringType, "email": types.StringType, "fullname": types.StringType,
+	"company_name": types.StringType, "company_role": types.StringType, "user_id": types.StringType, "self_link": types.StringType,
+}
+
+func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_users"
+}
+
+// userDataAttributes are the computed attributes of one user, shared by algorithmia_user and algorithmia_users.
+func userDataAttributes() map[string]schema.Attribute {
+	str := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	return map[string]schema.Attribute{
+		"id":           str("The username."),
+		"username":     str("Account name."),
+		"email":        str("E-mail address."),
+		"fullname":     str("Display name."),
+		"company_name": str("Company; null when not set."),
+		"company_role": str("Role in the company; null when not set."),
+		"user_id":      str("The user's UUID on this cluster."),
+		"self_link":    str("The user's API URL."),
+	}
+}
+
+func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Every user on one cluster (all pages of `GET /v1/users`), optionally filtered. Needs the " +
+			"provider's `admin_api_key`. It drives bulk user migration: `for_each` over its `users` on another alias " +
+			"creates the same accounts there. Use `username_regex` and `exclude_usernames` to leave out system and test accounts.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The cluster's API address.",
+				Computed:            true,
+			},
+			"username_regex": schema.StringAttribute{
+				MarkdownDescription: "Keep only users whose username matches this regular expression (Go RE2 syntax; " +
+					"use `^` and `$` to anchor it).",
+				Optional:   true,
+				Validators: []validator.String{regexpValidator{}},
+			},
+			"exclude_usernames": schema.SetAttribute{
+				MarkdownDescription: "Leave out these usernames, for example system or test accounts.",
+				ElementType:         types.StringType,
+				Optional:            true,
+			},
+			"users": schema.ListNestedAttribute{
+				MarkdownDescription: "The users, sorted by username.",
+				Computed:            true,
+				NestedObject:        schema.NestedAttributeObject{Attributes: userDataAttributes()},
+			},
+		},
+	}
+}
+
+func (d *usersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.cluster = clusterFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg usersDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var keep *regexp.Regexp
+	if s := cfg.UsernameRegex.ValueString(); s != "" {
+		keep = regexp.MustCompile(s) // validated at plan time
+	}
+	exclude := map[string]bool{}
+	if !cfg.ExcludeUsernames.IsNull() {
+		var names []string
+		resp.Diagnostics.Append(cfg.ExcludeUsernames.ElementsAs(ctx, &names, false)...)
+		for _, n := range names {
+			exclude[n] = true
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	all, err := d.cluster.api.ListAllUsers(ctx)
+	if err != nil {
+		addClientError(&resp.Diagnostics, "list users", err)
+		return
+	}
+	users := make([]algorithmia.User, 0, len(all))
+	for _, u := range all {
+		if exclude[u.Username] || (keep != nil && !keep.MatchString(u.Username)) {
+			continue
+		}
+		users = append(users, u)
+	}
+	list, diags := userListFromAPI(users)
+	resp.Diagnostics.Append(diags...)
+	cfg.ID = types.StringValue(d.cluster.apiAddress)
+	cfg.Users = list
+	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
+}
+
+// userListFromAPI maps users, through userModelFromAPI, to the list of algorithmia_users.
+func userListFromAPI(users []algorithmia.User) (types.List, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	elems := make([]attr.Value, 0, len(users))
+	for i := range users {
+		m := userModelFromAPI(&users[i])
+		obj, d := types.ObjectValue(userAttrTypes, map[string]attr.Value{
+			"id": m.ID, "username": m.Username, "email": m.Email, "fullname": m.Fullname,
+			"company_name": m.CompanyName, "company_role": m.CompanyRole, "user_id": m.UserID, "self_link": m.SelfLink,
+		})
+		diags.Append(d...)
+		elems = append(elems, obj)
+	}
+	list, d := types.ListValue(types.ObjectType{AttrTypes: userAttrTypes}, elems)
+	diags.Append(d...)
+	return list, diags
+}
+
+// regexpValidator checks that a string compiles as a Go regular expression.
+type regexpValidator struct{}
+
+func (regexpValidator) Description(context.Context) string { return "a Go (RE2) regular expression" }
+
+func (v regexpValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (regexpValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
+			fmt.Sprintf("%q is not a Go (RE2) regular expression: %s", req.ConfigValue.ValueString(), strings.TrimPrefix(err.Error(), "error parsing regexp: ")))
+	}
+}
