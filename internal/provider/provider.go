@@ -265,6 +265,8 @@ func (p *algorithmiaProvider) Resources(_ context.Context) []func() resource.Res
 		NewAlgorithmSourceResource,
 		NewUserResource,
 		NewUserAPIKeyResource,
+		NewOrganizationResource,
+		NewOrganizationMemberResource,
 	}
 }
 
@@ -274,6 +276,9 @@ func (p *algorithmiaProvider) DataSources(_ context.Context) []func() datasource
 		NewEnvironmentDataSource,
 		NewGitRefDataSource,
 		NewAlgorithmVersionsDataSource,
+		NewUserDataSource,
+		NewUsersDataSource,
+		NewOrganizationDataSource,
 	}
 }
 
