@@ -1,0 +1,57 @@
+variable "dev_api_address" {
+  type        = string
+  description = "API address of the dev cluster."
+}
+
+variable "dev_username" {
+  type        = string
+  description = "Account that owns dev_api_key; Git authenticates as it."
+}
+
+variable "dev_api_key" {
+  type        = string
+  sensitive   = true
+  description = "Standard key on dev that can read the algorithms and clone their repositories."
+}
+
+variable "prod_api_address" {
+  type        = string
+  description = "API address of the prod cluster."
+}
+
+variable "prod_username" {
+  type        = string
+  description = "Service account on prod, a member of the organization (made by bootstrap/)."
+}
+
+variable "prod_api_key" {
+  type        = string
+  sensitive   = true
+  description = "The service account's key on prod, with algorithm management."
+}
+
+variable "organization" {
+  type        = string
+  description = "Organization that owns the algorithms on both clusters."
+}
+
+variable "algorithms" {
+  description = "Algorithms to promote: the pinned dev version, and the runtime to use on prod."
+  type = map(object({
+    version     = string
+    language    = string
+    environment = string
+  }))
+}
+
+variable "use_write_only" {
+  type        = bool
+  default     = true
+  description = "Pass the dev key as a write-only argument (Terraform 1.11 and later)."
+}
+
+variable "deletion_protection" {
+  type        = bool
+  default     = true
+  description = "Protect the prod algorithms from terraform destroy."
+}
