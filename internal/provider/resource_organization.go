@@ -24,6 +24,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*organizationResource)(nil)
 	_ resource.ResourceWithImportState = (*organizationResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*organizationResource)(nil)
 )
 
 // Limits of the organization object (API.md §10.2).
@@ -125,6 +126,22 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 
 func (r *organizationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.cluster = clusterFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan looks the type name up on this cluster, so an unknown type fails the plan
+// rather than the apply.
+func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.cluster == nil {
+		return
+	}
+	var plan organizationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.Type.IsUnknown() {
+		return
+	}
+	orgTypes, diags := listOrganizationTypes(ctx, r.cluster)
+	resp.Diagnostics.Append(diags...)
+	organizationRequestFromModel(plan, orgTypes, &resp.Diagnostics)
 }
 
 func (r *organizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
