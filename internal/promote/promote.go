@@ -282,7 +282,8 @@ func (w *workspace) fetchBranch(ctx context.Context, r Remote, name, branch stri
 // unchanged so callers can test for them; everything else is scrubbed.
 func (w *workspace) fetch(ctx context.Context, r Remote, name string, specs []config.RefSpec, depth int) error {
 	rem := git.NewRemote(w.store, &config.RemoteConfig{Name: name, URLs: []string{r.URL}, Fetch: specs})
-	err := rem.FetchContext(ctx, &git.FetchOptions{RemoteName: name, RefSpecs: specs, Auth: r.auth(), Tags: git.NoTags, Depth: depth})
+	err := rem.FetchContext(ctx, &git.FetchOptions{RemoteName: name, RefSpecs: specs, Auth: r.auth(), Tags: git.NoTags, Depth: depth,
+		CABundle: r.CABundle, InsecureSkipTLS: r.InsecureSkipTLS})
 	var noMatch git.NoMatchingRefSpecError
 	switch {
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):

@@ -15,7 +15,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/revlist"
-	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 )
 
@@ -79,7 +78,11 @@ func (w *workspace) push(ctx context.Context, r Remote, branch string, old, new 
 	if r.Auth != nil {
 		hreq.SetBasicAuth(r.Auth.Username, r.Auth.Password)
 	}
-	resp, err := httpClient.Do(hreq)
+	client, err := r.httpClient()
+	if err != nil {
+		return 0, err
+	}
+	resp, err := client.Do(hreq)
 	if err != nil {
 		return 0, err
 	}
@@ -154,10 +157,6 @@ func (w *workspace) writePack(hashes []plumbing.Hash) (*os.File, int64, error) {
 	return f, size, nil
 }
 
-// httpClient streams request bodies; the default transport honours
-// proxies from the environment like go-git's does.
-var httpClient = &http.Client{Transport: http.DefaultTransport}
-
 func endpoint(base, service string) string {
 	return strings.TrimSuffix(base, "/") + "/" + service
 }
@@ -165,7 +164,7 @@ func endpoint(base, service string) string {
 // receivePackRefs fetches the receive-pack advertisement through go-git,
 // which maps 401/403/404 to its transport errors.
 func receivePackRefs(ctx context.Context, r Remote) (*packp.AdvRefs, error) {
-	ep, err := transport.NewEndpoint(r.URL)
+	ep, err := r.endpoint()
 	if err != nil {
 		return nil, err
 	}

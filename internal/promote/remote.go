@@ -2,7 +2,10 @@ package promote
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
+	"net/http"
 	"net/url"
 	"regexp"
 	"sort"
@@ -29,7 +32,45 @@ type Credentials struct {
 type Remote struct {
 	URL  string       // must not embed credentials: they would end up in logs and state
 	Auth *Credentials // nil for anonymous access
+	// CABundle holds extra PEM certificate authorities to trust (a private cluster CA).
+	CABundle []byte
+	// InsecureSkipTLS turns off certificate verification; only for throwaway test clusters.
+	InsecureSkipTLS bool
 }
+
+// endpoint is the go-git endpoint of r, carrying its TLS settings.
+func (r Remote) endpoint() (*transport.Endpoint, error) {
+	ep, err := transport.NewEndpoint(r.URL)
+	if err != nil {
+		return nil, err
+	}
+	ep.CaBundle, ep.InsecureSkipTLS = r.CABundle, r.InsecureSkipTLS
+	return ep, nil
+}
+
+// httpClient is the client for requests the engine sends itself (the streamed push). It
+// honours proxies from the environment like go-git's does, plus r's TLS settings.
+func (r Remote) httpClient() (*http.Client, error) {
+	if len(r.CABundle) == 0 && !r.InsecureSkipTLS {
+		return defaultHTTPClient, nil
+	}
+	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: r.InsecureSkipTLS} //nolint:gosec // opt-in
+	if len(r.CABundle) > 0 {
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(r.CABundle) {
+			return nil, newError("tls", ErrInvalidRemote, "no PEM certificate could be parsed from the CA bundle")
+		}
+		tc.RootCAs = pool
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // the standard library's default
+	t.TLSClientConfig = tc
+	return &http.Client{Transport: t}, nil
+}
+
+var defaultHTTPClient = &http.Client{Transport: http.DefaultTransport}
 
 func (r Remote) password() string {
 	if r.Auth == nil {
@@ -77,7 +118,8 @@ func listRefs(ctx context.Context, r Remote) (map[string]plumbing.Hash, error) {
 		return nil, err
 	}
 	rem := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{r.URL}})
-	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: r.auth(), PeelingOption: git.AppendPeeled})
+	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: r.auth(), PeelingOption: git.AppendPeeled,
+		CABundle: r.CABundle, InsecureSkipTLS: r.InsecureSkipTLS})
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
 		return map[string]plumbing.Hash{}, nil
 	}

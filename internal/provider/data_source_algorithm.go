@@ -140,10 +140,7 @@ func (d *algorithmDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 
 	if d.cluster.username != "" && d.cluster.apiKey != "" {
-		head, err := promote.Head(ctx, promote.Remote{
-			URL:  m.GitURL.ValueString(),
-			Auth: &promote.Credentials{Username: d.cluster.username, Password: d.cluster.apiKey},
-		}, "master")
+		head, err := promote.Head(ctx, d.cluster.repo(owner, name), promote.DefaultBranch)
 		if err != nil {
 			resp.Diagnostics.AddError("Failed to read the head of master of "+owner+"/"+name, err.Error())
 			return

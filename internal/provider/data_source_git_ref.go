@@ -187,10 +187,7 @@ func (d *gitRefDataSource) resolveGit(ctx context.Context, owner, name, ref stri
 				ref, algo, missing, envUsername, envAPIKey))
 		return "", ""
 	}
-	remote := promote.Remote{
-		URL:  d.cluster.gitURL(owner, name),
-		Auth: &promote.Credentials{Username: d.cluster.username, Password: d.cluster.apiKey},
-	}
+	remote := d.cluster.repo(owner, name)
 	commit, err := promote.ResolveRef(ctx, remote, ref)
 	switch {
 	case errors.Is(err, promote.ErrRefNotFound):

@@ -26,6 +26,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/promote"
 )
 
 // Environment variables read when the matching provider argument is not set.
@@ -76,11 +77,24 @@ type clusterClient struct {
 	httpClient *http.Client
 	apiKey     string
 	username   string
+	caPEM      []byte
+	insecure   bool
 }
 
 // gitURL is the credential-free clone URL of an algorithm on this cluster (API.md §8.1).
 func (c *clusterClient) gitURL(owner, name string) string {
 	return c.gitAddress + "/git/" + owner + "/" + name + ".git"
+}
+
+// repo is an algorithm's repository on this cluster, authenticated as the provider's
+// account and with the alias's TLS settings.
+func (c *clusterClient) repo(owner, name string) promote.Remote {
+	return promote.Remote{
+		URL:             c.gitURL(owner, name),
+		Auth:            &promote.Credentials{Username: c.username, Password: c.apiKey},
+		CABundle:        c.caPEM,
+		InsecureSkipTLS: c.insecure,
+	}
 }
 
 func (p *algorithmiaProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -217,7 +231,7 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 		maxRetries = int(cfg.MaxRetries.ValueInt64())
 	}
 
-	tlsConfig, diagSummary, diagDetail := tlsSettings(cfg)
+	tlsConfig, caPEM, diagSummary, diagDetail := tlsSettings(cfg)
 	if diagSummary != "" {
 		attr := "ca_cert_pem"
 		if stringOr(cfg.CACertFile, os.Getenv(envCACertFile)) != "" {
@@ -254,7 +268,7 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 	cc := &clusterClient{api: client, apiAddress: strings.TrimRight(apiAddress, "/"), gitAddress: gitAddress, httpClient: httpClient, apiKey: apiKey,
-		username: stringOr(cfg.Username, os.Getenv(envUsername))}
+		username: stringOr(cfg.Username, os.Getenv(envUsername)), caPEM: caPEM, insecure: cfg.InsecureSkipVerify.ValueBool()}
 	resp.ResourceData = cc
 	resp.DataSourceData = cc
 }
@@ -293,18 +307,18 @@ func defaultGitAddress(api *url.URL) string {
 }
 
 // tlsSettings builds the TLS client configuration, or returns a diagnostic summary and detail.
-func tlsSettings(cfg providerModel) (*tls.Config, string, string) {
+func tlsSettings(cfg providerModel) (*tls.Config, []byte, string, string) {
 	pemText := cfg.CACertPEM.ValueString()
 	if file := stringOr(cfg.CACertFile, os.Getenv(envCACertFile)); file != "" && pemText == "" {
 		b, err := os.ReadFile(file)
 		if err != nil {
-			return nil, "Cannot read CA certificate file", err.Error()
+			return nil, nil, "Cannot read CA certificate file", err.Error()
 		}
 		pemText = string(b)
 	}
 	insecure := cfg.InsecureSkipVerify.ValueBool()
 	if pemText == "" && !insecure {
-		return nil, "", ""
+		return nil, nil, "", ""
 	}
 	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // opt-in, warned about
 	if pemText != "" {
@@ -313,11 +327,15 @@ func tlsSettings(cfg providerModel) (*tls.Config, string, string) {
 			pool = x509.NewCertPool()
 		}
 		if !pool.AppendCertsFromPEM([]byte(pemText)) {
-			return nil, "Invalid CA certificate", "No PEM certificate could be parsed from the given CA certificate."
+			return nil, nil, "Invalid CA certificate", "No PEM certificate could be parsed from the given CA certificate."
 		}
 		tc.RootCAs = pool
 	}
-	return tc, "", ""
+	var caPEM []byte
+	if pemText != "" {
+		caPEM = []byte(pemText)
+	}
+	return tc, caPEM, "", ""
 }
 
 // stringOr returns the configured value, or fallback when the attribute is null or empty.

@@ -72,6 +72,7 @@ type sourceModel struct {
 	Username   types.String `tfsdk:"username"`
 	Password   types.String `tfsdk:"password"`
 	PasswordWO types.String `tfsdk:"password_wo"`
+	CACertPEM  types.String `tfsdk:"ca_cert_pem"`
 }
 
 type publishModel struct {
@@ -149,6 +150,11 @@ func (r *algorithmSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 							stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("password_wo")),
 							stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("username")),
 						},
+					},
+					"ca_cert_pem": schema.StringAttribute{
+						MarkdownDescription: "PEM of extra certificate authorities to trust for the source repository, " +
+							"when the source cluster uses a private CA.",
+						Optional: true,
 					},
 					"password_wo": schema.StringAttribute{
 						MarkdownDescription: "Write-only API key (or password) for the source repository: never stored in " +
@@ -322,6 +328,9 @@ func (r *algorithmSourceResource) plannedSourceCommit(ctx context.Context, plan 
 // sourceRemote builds the source remote; the write-only password is only in the configuration.
 func sourceRemote(ctx context.Context, src sourceModel, config tfsdk.Config, diags *diag.Diagnostics) (promote.Remote, bool) {
 	remote := promote.Remote{URL: src.GitURL.ValueString()}
+	if pemText := src.CACertPEM.ValueString(); pemText != "" {
+		remote.CABundle = []byte(pemText)
+	}
 	password := src.Password.ValueString()
 	var wo types.String
 	diags.Append(config.GetAttribute(ctx, path.Root("source").AtName("password_wo"), &wo)...)
@@ -549,10 +558,7 @@ func (r *algorithmSourceResource) destRemote(owner, name string, diags *diag.Dia
 				"Set username (or ALGORITHMIA_USERNAME) and api_key in the provider block of the destination alias.")
 		return promote.Remote{}, false
 	}
-	return promote.Remote{
-		URL:  r.cluster.gitURL(owner, name),
-		Auth: &promote.Credentials{Username: r.cluster.username, Password: r.cluster.apiKey},
-	}, true
+	return r.cluster.repo(owner, name), true
 }
 
 // commitMessage is the configured message or a deterministic one naming the source.
