@@ -1,0 +1,2 @@
+# Organizations are imported by name.
+terraform import algorithmia_organization.acme acme

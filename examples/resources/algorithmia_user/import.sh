@@ -1,0 +1,2 @@
+# Users are imported by username.
+terraform import algorithmia_user.jane jane_doe
