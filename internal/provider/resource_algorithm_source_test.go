@@ -86,8 +86,11 @@ func checkPromoted(t *testing.T, dev *acctest.Cluster, devUser *acctest.User, sr
 			return fmt.Errorf("destination tree %s differs from source tree %s", got, want)
 		}
 		b, err := dstUser.Client.FindBuild(context.Background(), dstUser.Name, name, commit)
-		if err != nil || b == nil || b.Status != algorithmia.BuildStatusSucceeded {
-			return fmt.Errorf("build of %s: %+v, %v", commit, b, err)
+		if err != nil {
+			return fmt.Errorf("build of %s: %w", commit, err)
+		}
+		if b == nil || b.Status != algorithmia.BuildStatusSucceeded {
+			return fmt.Errorf("build of %s: %+v, want a succeeded build", commit, b)
 		}
 		if version == "" {
 			return nil

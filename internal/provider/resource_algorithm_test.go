@@ -21,7 +21,7 @@ import (
 )
 
 // algorithmConfig renders one algorithm on the default provider.
-func algorithmConfig(c *acctest.Cluster, u *acctest.User, name, label, license, extra string) string {
+func algorithmConfig(c *acctest.Cluster, u *acctest.User, name, label, license string) string {
 	return c.ProviderBlock("", u, false) + fmt.Sprintf(`
 resource "algorithmia_algorithm" "test" {
   owner = %[1]q
@@ -36,9 +36,8 @@ resource "algorithmia_algorithm" "test" {
     source_visibility = "open"
   }
   deletion_protection = false
-  %[5]s
 }
-`, u.Name, name, label, license, extra)
+`, u.Name, name, label, license)
 }
 
 // checkAlgorithmDestroyed asks the cluster that every algorithm in state is gone.
@@ -84,7 +83,7 @@ func TestAccAlgorithm_lifecycle(t *testing.T) {
 		CheckDestroy:             checkAlgorithmDestroyed(u),
 		Steps: []resource.TestStep{
 			{
-				Config: algorithmConfig(dev, u, name, "Hello", "apl", ""),
+				Config: algorithmConfig(dev, u, name, "Hello", "apl"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -109,7 +108,7 @@ func TestAccAlgorithm_lifecycle(t *testing.T) {
 			},
 			{
 				// Label and license change in place: the same algorithm (same UUID) is updated.
-				Config: algorithmConfig(dev, u, name, "Hello, world", "mit", ""),
+				Config: algorithmConfig(dev, u, name, "Hello, world", "mit"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -135,7 +134,7 @@ func TestAccAlgorithm_lifecycle(t *testing.T) {
 			},
 			{
 				// A new name is a new algorithm: replace.
-				Config: algorithmConfig(dev, u, renamed, "Hello, world", "mit", ""),
+				Config: algorithmConfig(dev, u, renamed, "Hello, world", "mit"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -144,7 +143,7 @@ func TestAccAlgorithm_lifecycle(t *testing.T) {
 					checkAlgorithmOnCluster(u, u.Name, renamed, func(*algorithmia.Algorithm) error { return nil }),
 					func(*terraform.State) error {
 						if _, err := u.Client.GetAlgorithm(context.Background(), u.Name, name); !errors.Is(err, algorithmia.ErrNotFound) {
-							return fmt.Errorf("old algorithm %s should be gone after the replace, got %v", name, err)
+							return fmt.Errorf("old algorithm %s should be gone after the replace, got %w", name, err)
 						}
 						return nil
 					},
@@ -177,7 +176,7 @@ func TestAccAlgorithm_driftIsRepaired(t *testing.T) {
 	u := dev.NewUser(t, "owner")
 	name := acctest.RandomName("drift")
 	addr := "algorithmia_algorithm.test"
-	cfg := algorithmConfig(dev, u, name, "Drift", "apl", "")
+	cfg := algorithmConfig(dev, u, name, "Drift", "apl")
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
@@ -310,7 +309,7 @@ func checkAlgorithmDestroyedFor(u *acctest.User, addr string) resource.TestCheck
 		}
 		_, err := u.Client.GetAlgorithm(context.Background(), rs.Primary.Attributes["owner"], rs.Primary.Attributes["name"])
 		if !errors.Is(err, algorithmia.ErrNotFound) {
-			return fmt.Errorf("%s should be gone from the cluster, got %v", addr, err)
+			return fmt.Errorf("%s should be gone from the cluster, got %w", addr, err)
 		}
 		return nil
 	}
@@ -320,7 +319,7 @@ func TestAccAlgorithm_deletionProtection(t *testing.T) {
 	dev, _ := acctest.Shared(t)
 	u := dev.NewUser(t, "owner")
 	name := acctest.RandomName("keep")
-	protected := algorithmConfig(dev, u, name, "Keep", "apl", "")
+	protected := algorithmConfig(dev, u, name, "Keep", "apl")
 	protected = regexp.MustCompile(`deletion_protection = false`).ReplaceAllString(protected, "")
 
 	resource.Test(t, resource.TestCase{
@@ -346,7 +345,7 @@ func TestAccAlgorithm_deletionProtection(t *testing.T) {
 			},
 			{
 				// Lifting the protection is an in-place change that touches nothing on the cluster.
-				Config: algorithmConfig(dev, u, name, "Keep", "apl", ""),
+				Config: algorithmConfig(dev, u, name, "Keep", "apl"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("algorithmia_algorithm.test", plancheck.ResourceActionUpdate)},
 				},
@@ -364,7 +363,7 @@ func TestAccAlgorithm_badInput(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
-				Config:      algorithmConfig(dev, u, "1invalid", "Bad", "apl", ""),
+				Config:      algorithmConfig(dev, u, "1invalid", "Bad", "apl"),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`must start with a letter`),
 			},
@@ -408,7 +407,7 @@ resource "algorithmia_algorithm" "test" {
 				ExpectError: regexp.MustCompile(`Closed source needs the apl license`),
 			},
 			{
-				Config:      algorithmConfig(dev, wrongKey, acctest.RandomName("nokey"), "Bad", "apl", ""),
+				Config:      algorithmConfig(dev, wrongKey, acctest.RandomName("nokey"), "Bad", "apl"),
 				ExpectError: regexp.MustCompile(`(?s)HTTP 401.*API key was not accepted`),
 			},
 		},
@@ -432,7 +431,7 @@ func TestAccAlgorithm_existingNameNamesImport(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
-			Config:      algorithmConfig(dev, u, name, "Mine", "apl", ""),
+			Config:      algorithmConfig(dev, u, name, "Mine", "apl"),
 			ExpectError: regexp.MustCompile(`(?s)already exists.*terraform import <resource address> ` + u.Name + "/" + name),
 		}},
 	})

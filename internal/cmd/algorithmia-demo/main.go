@@ -442,7 +442,7 @@ func (d *demo) terraformCode(dir string, vars map[string]string, args ...string)
 	if err != nil {
 		return code, err
 	}
-	if code != 0 && !(code == 2 && contains(args, "-detailed-exitcode")) {
+	if expectedChanges := code == 2 && contains(args, "-detailed-exitcode"); code != 0 && !expectedChanges {
 		fmt.Printf("    terraform %s failed; its full output is in %s:\n%s\n", args[0], logFile, indent(out.String()))
 	}
 	return code, nil
