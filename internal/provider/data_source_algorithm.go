@@ -45,57 +45,44 @@ func (d *algorithmDataSource) Metadata(_ context.Context, req datasource.Metadat
 }
 
 func (d *algorithmDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	str := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads an algorithm on one cluster: its settings, Git URL, the head of `master`, and its " +
 			"latest published version. Use it on the source alias to copy settings and source to another cluster.",
-		Attributes: map[string]schema.Attribute{
-			"id": str("`owner/name`."),
-			"owner": schema.StringAttribute{
-				MarkdownDescription: "User or organization that owns the algorithm.",
-				Required:            true,
-				Validators:          nameValidators(),
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Algorithm name.",
-				Required:            true,
-				Validators:          nameValidators(),
-			},
+		Attributes: withAttributes(algorithmLookupAttributes(), map[string]schema.Attribute{
+			"id": computedString("`owner/name`."),
 			"details": schema.SingleNestedAttribute{
 				MarkdownDescription: "Display details.",
 				Computed:            true,
 				Attributes: map[string]schema.Attribute{
-					"label":   str("Display name."),
-					"summary": str("Documentation text."),
-					"tagline": str("One-line description."),
+					"label":   computedString("Display name."),
+					"summary": computedString("Documentation text."),
+					"tagline": computedString("One-line description."),
 				},
 			},
 			"settings": schema.SingleNestedAttribute{
 				MarkdownDescription: "Runtime and settings, in the shape of `algorithmia_algorithm.settings`.",
 				Computed:            true,
 				Attributes: map[string]schema.Attribute{
-					"language":              str("Legacy language, if the algorithm uses the language model."),
-					"environment":           str("`cpu` or `gpu` for the legacy language model."),
-					"algorithm_environment": str("Environment ID on this cluster, if the algorithm uses the environment model."),
-					"license":               str("License."),
-					"network_access":        str("`full` or `isolated`."),
+					"language":              computedString("Legacy language, if the algorithm uses the language model."),
+					"environment":           computedString("`cpu` or `gpu` for the legacy language model."),
+					"algorithm_environment": computedString("Environment ID on this cluster, if the algorithm uses the environment model."),
+					"license":               computedString("License."),
+					"network_access":        computedString("`full` or `isolated`."),
 					"pipeline_enabled":      schema.BoolAttribute{MarkdownDescription: "Whether the algorithm may call other algorithms.", Computed: true},
-					"source_visibility":     str("`open` or `closed`."),
-					"algorithm_callability": str("`public` or `private`."),
+					"source_visibility":     computedString("`open` or `closed`."),
+					"algorithm_callability": computedString("`public` or `private`."),
 				},
 			},
-			"sample_input":        str("Sample input."),
-			"algorithm_id":        str("The algorithm's UUID on this cluster."),
-			"git_url":             str("Clone URL of the algorithm's repository (no credentials in it)."),
-			"package_set":         str("Package set of the runtime, such as `python38`."),
-			"latest_build_commit": str("Commit SHA of the most recent build."),
-			"head_commit": str("Commit SHA at the head of `master`, read from the Git server. Null when the provider " +
+			"sample_input":        computedString("Sample input."),
+			"algorithm_id":        computedString("The algorithm's UUID on this cluster."),
+			"git_url":             computedString("Clone URL of the algorithm's repository (no credentials in it)."),
+			"package_set":         computedString("Package set of the runtime, such as `python38`."),
+			"latest_build_commit": computedString("Commit SHA of the most recent build."),
+			"head_commit": computedString("Commit SHA at the head of `master`, read from the Git server. Null when the provider " +
 				"has no `username` and `api_key` to authenticate to Git with."),
-			"latest_version":          str("Latest published semantic version, such as `1.4.0`; null if none was published."),
-			"latest_version_git_hash": str("Commit SHA of the latest published version."),
-		},
+			"latest_version":          computedString("Latest published semantic version, such as `1.4.0`; null if none was published."),
+			"latest_version_git_hash": computedString("Commit SHA of the latest published version."),
+		}),
 	}
 }
 

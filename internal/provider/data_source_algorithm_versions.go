@@ -44,40 +44,27 @@ func (d *algorithmVersionsDataSource) Metadata(_ context.Context, req datasource
 }
 
 func (d *algorithmVersionsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	str := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the published versions of an algorithm on one cluster, newest first. Unpublished " +
 			"builds are left out. Use it to pick a version to promote or to check what a cluster serves.",
-		Attributes: map[string]schema.Attribute{
-			"id": str("`owner/name`."),
-			"owner": schema.StringAttribute{
-				MarkdownDescription: "User or organization that owns the algorithm.",
-				Required:            true,
-				Validators:          nameValidators(),
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Algorithm name.",
-				Required:            true,
-				Validators:          nameValidators(),
-			},
+		Attributes: withAttributes(algorithmLookupAttributes(), map[string]schema.Attribute{
+			"id": computedString("`owner/name`."),
 			"versions": schema.ListNestedAttribute{
 				MarkdownDescription: "Published versions, newest first; empty when none was published.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
-						"semantic_version": str("Semantic version, such as `1.4.0`."),
-						"git_hash":         str("Full SHA of the commit the version was built from."),
-						"release_notes":    str("Release notes given at publish; null if none."),
-						"callability":      str("`public` or `private`: the version's `settings.algorithm_callability`."),
-						"created_at": str("When the version's build finished (or started, if the cluster does not " +
+						"semantic_version": computedString("Semantic version, such as `1.4.0`."),
+						"git_hash":         computedString("Full SHA of the commit the version was built from."),
+						"release_notes":    computedString("Release notes given at publish; null if none."),
+						"callability":      computedString("`public` or `private`: the version's `settings.algorithm_callability`."),
+						"created_at": computedString("When the version's build finished (or started, if the cluster does not " +
 							"report the end), as an RFC 3339 timestamp; null if the cluster reports neither."),
 					},
 				},
 			},
-			"latest": str("The newest published semantic version, such as `1.4.0`; null if none was published."),
-		},
+			"latest": computedString("The newest published semantic version, such as `1.4.0`; null if none was published."),
+		}),
 	}
 }
 

@@ -59,26 +59,13 @@ func (d *gitRefDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 }
 
 func (d *gitRefDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	str := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Resolves a branch, tag, commit SHA or published version of an algorithm on one cluster " +
 			"to a full commit SHA, so that a promotion pins exactly what it ships and the plan shows it. " +
 			"Branches, tags and SHAs are read from the Git server and need the provider's `username` and `api_key`; " +
 			"published versions are read from the versions API.",
-		Attributes: map[string]schema.Attribute{
-			"id": str("`owner/name@ref`."),
-			"owner": schema.StringAttribute{
-				MarkdownDescription: "User or organization that owns the algorithm.",
-				Required:            true,
-				Validators:          nameValidators(),
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Algorithm name.",
-				Required:            true,
-				Validators:          nameValidators(),
-			},
+		Attributes: withAttributes(algorithmLookupAttributes(), map[string]schema.Attribute{
+			"id": computedString("`owner/name@ref`."),
 			"ref": schema.StringAttribute{
 				MarkdownDescription: "What to resolve: a published semantic version such as `1.4.0`, a branch such as " +
 					"`master`, a tag, a full ref name such as `refs/tags/1.4.0` (to reach a Git tag named like a version), " +
@@ -88,11 +75,11 @@ func (d *gitRefDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				Required:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"commit":  str("Full 40-character SHA of the commit the ref resolves to."),
-			"git_url": str("Clone URL of the algorithm's repository (no credentials in it)."),
-			"kind": str("What `ref` named: `version` (a published semantic version), `branch`, `tag` or `commit` " +
+			"commit":  computedString("Full 40-character SHA of the commit the ref resolves to."),
+			"git_url": computedString("Clone URL of the algorithm's repository (no credentials in it)."),
+			"kind": computedString("What `ref` named: `version` (a published semantic version), `branch`, `tag` or `commit` " +
 				"(a SHA, or a full ref name outside `refs/heads/` and `refs/tags/`)."),
-		},
+		}),
 	}
 }
 

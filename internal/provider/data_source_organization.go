@@ -46,32 +46,29 @@ func (d *organizationDataSource) Metadata(_ context.Context, req datasource.Meta
 }
 
 func (d *organizationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	str := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one organization on one cluster, with its members. Needs the provider's `admin_api_key`.",
 		Attributes: map[string]schema.Attribute{
-			"id": str("The organization name."),
+			"id": computedString("The organization name."),
 			"org_name": schema.StringAttribute{
 				MarkdownDescription: "Organization name to look up.",
 				Required:            true,
 				Validators:          []validator.String{usernameValidator()},
 			},
-			"org_label":        str("Display name."),
-			"org_contact_name": str("Contact person."),
-			"org_email":        str("Contact e-mail address."),
-			"org_url":          str("Web site; null when not set."),
-			"type":             str("Organization type name, such as `basic`."),
-			"type_id":          str("The type's UUID on this cluster."),
-			"org_id":           str("The organization's UUID on this cluster."),
-			"self_link":        str("The organization's API URL."),
+			"org_label":        computedString("Display name."),
+			"org_contact_name": computedString("Contact person."),
+			"org_email":        computedString("Contact e-mail address."),
+			"org_url":          computedString("Web site; null when not set."),
+			"type":             computedString("Organization type name, such as `basic`."),
+			"type_id":          computedString("The type's UUID on this cluster."),
+			"org_id":           computedString("The organization's UUID on this cluster."),
+			"self_link":        computedString("The organization's API URL."),
 			"members": schema.ListNestedAttribute{
 				MarkdownDescription: "Members, in the cluster's order.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"username": str("The member's username."),
-					"role":     str("`owner` or `member`."),
+					"username": computedString("The member's username."),
+					"role":     computedString("`owner` or `member`."),
 				}},
 			},
 		},

@@ -47,18 +47,15 @@ func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 
 // userDataAttributes are the computed attributes of one user, shared by algorithmia_user and algorithmia_users.
 func userDataAttributes() map[string]schema.Attribute {
-	str := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
 	return map[string]schema.Attribute{
-		"id":           str("The username."),
-		"username":     str("Account name."),
-		"email":        str("E-mail address."),
-		"fullname":     str("Display name."),
-		"company_name": str("Company; null when not set."),
-		"company_role": str("Role in the company; null when not set."),
-		"user_id":      str("The user's UUID on this cluster."),
-		"self_link":    str("The user's API URL."),
+		"id":           computedString("The username."),
+		"username":     computedString("Account name."),
+		"email":        computedString("E-mail address."),
+		"fullname":     computedString("Display name."),
+		"company_name": computedString("Company; null when not set."),
+		"company_role": computedString("Role in the company; null when not set."),
+		"user_id":      computedString("The user's UUID on this cluster."),
+		"self_link":    computedString("The user's API URL."),
 	}
 }
 
