@@ -222,6 +222,8 @@ func (c *Client) pickKey(kind keyKind, method, path string) (string, error) {
 			return c.adminKey, nil
 		}
 		return "", &MissingKeyError{Admin: false, Method: method, Path: path}
+	case keyStandard:
+		fallthrough
 	default:
 		if c.apiKey != "" {
 			return c.apiKey, nil

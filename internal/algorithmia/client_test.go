@@ -173,7 +173,7 @@ func TestMissingKeyMakesNoRequest(t *testing.T) {
 			t.Errorf("%s: message %q lacks %q", tt.name, err.Error(), tt.wantMsg)
 		}
 		other := ErrAPIKeyRequired
-		if tt.sentinel == ErrAPIKeyRequired {
+		if errors.Is(tt.sentinel, ErrAPIKeyRequired) {
 			other = ErrAdminKeyRequired
 		}
 		if errors.Is(err, other) {
@@ -206,7 +206,7 @@ func TestFallbackKeys(t *testing.T) {
 }
 
 // pagedHandler serves items in pages of two, with base64-free markers "m1", "m2"...
-func pagedHandler(t *testing.T, items []string, field string) http.HandlerFunc {
+func pagedHandler(items []string, field string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		start := 0
 		if m := r.URL.Query().Get("marker"); m != "" {
@@ -231,7 +231,7 @@ func pagedHandler(t *testing.T, items []string, field string) http.HandlerFunc {
 
 func TestPagingWalksAllPages(t *testing.T) {
 	users := []string{"a", "b", "c", "d", "e"}
-	ts := newTestServer(t, pagedHandler(t, users, "username"))
+	ts := newTestServer(t, pagedHandler(users, "username"))
 	c, _ := newTestClient(t, ts.URL, nil)
 	got, err := c.ListAllUsers(context.Background())
 	if err != nil {
@@ -255,7 +255,7 @@ func TestPagingHelpersForEveryCollection(t *testing.T) {
 	ctx := context.Background()
 	check := func(name string, field string, call func(c *Client) (int, error)) {
 		t.Run(name, func(t *testing.T) {
-			ts := newTestServer(t, pagedHandler(t, items, field))
+			ts := newTestServer(t, pagedHandler(items, field))
 			c, _ := newTestClient(t, ts.URL, nil)
 			n, err := call(c)
 			if err != nil || n != 3 || len(ts.requests()) != 2 {
@@ -273,7 +273,7 @@ func TestPagingHelpersForEveryCollection(t *testing.T) {
 }
 
 func TestWalkStopsEarlyAndDetectsMarkerLoops(t *testing.T) {
-	ts := newTestServer(t, pagedHandler(t, []string{"b1", "b2", "b3", "b4", "b5"}, "build_id"))
+	ts := newTestServer(t, pagedHandler([]string{"b1", "b2", "b3", "b4", "b5"}, "build_id"))
 	c, _ := newTestClient(t, ts.URL, nil)
 	var seenIDs []string
 	err := c.WalkBuilds(context.Background(), "o", "n", 2, func(b Build) bool {

@@ -260,17 +260,23 @@ func truncate(s string) string {
 // errorIn2xx returns an *APIError when a 2xx JSON object has a non-null
 // top-level "error" key: §3.1 says such a body is a failure too.
 func errorIn2xx(status int, method, path string, raw []byte, redact func(string) string) *APIError {
-	trimmed := bytes.TrimSpace(raw)
-	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return nil
-	}
-	var env envelope
-	if json.Unmarshal(trimmed, &env) != nil {
-		return nil
-	}
-	inner := bytes.TrimSpace(env.Error)
-	if len(inner) == 0 || string(inner) == "null" {
+	if !hasErrorKey(raw) {
 		return nil
 	}
 	return parseAPIError(status, method, path, raw, redact)
+}
+
+// hasErrorKey reports whether raw is a JSON object with a non-null top-level
+// "error" key. A body that is not a JSON object carries no such key.
+func hasErrorKey(raw []byte) bool {
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return false
+	}
+	var env envelope
+	if err := json.Unmarshal(trimmed, &env); err != nil {
+		return false // not valid JSON after all: no error envelope to find
+	}
+	inner := bytes.TrimSpace(env.Error)
+	return len(inner) > 0 && string(inner) != "null"
 }

@@ -87,8 +87,9 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 			return 0, false
 		}
 		// Guard the multiplication against absurd values.
-		if secs > int64(math.MaxInt64/int64(time.Second)) {
-			secs = int64(math.MaxInt64 / int64(time.Second))
+		const maxSecs = math.MaxInt64 / int64(time.Second)
+		if secs > maxSecs {
+			secs = maxSecs
 		}
 		return time.Duration(secs) * time.Second, true
 	}

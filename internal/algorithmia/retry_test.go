@@ -215,7 +215,7 @@ func TestConnectionErrorIsRetried(t *testing.T) {
 	var hits atomic.Int32
 	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if hits.Add(1) == 1 {
-			conn, _, err := w.(http.Hijacker).Hijack()
+			conn, _, err := http.NewResponseController(w).Hijack()
 			if err == nil {
 				conn.Close() // drop the connection without an answer
 			}

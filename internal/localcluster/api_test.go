@@ -21,9 +21,17 @@ func TestEnvironmentRoutes(t *testing.T) {
 	dev.must(200, "GET", "/v1/algorithm-environments/edge/languages", key, nil, &langs)
 	names := map[string]bool{}
 	for _, l := range langs {
-		names[l["name"].(string)] = true
+		name, ok := l["name"].(string)
+		if !ok {
+			t.Fatalf("language name %v is not a string", l["name"])
+		}
+		names[name] = true
+		confText, ok := l["configuration"].(string)
+		if !ok {
+			t.Fatalf("language %s: configuration %v is not a string", name, l["configuration"])
+		}
 		var conf map[string]any
-		if err := json.Unmarshal([]byte(l["configuration"].(string)), &conf); err != nil {
+		if err := json.Unmarshal([]byte(confText), &conf); err != nil {
 			t.Errorf("language %v: configuration is not a JSON document in a string: %v", l["name"], err)
 		}
 		if l["display_name"] == "" {
@@ -78,7 +86,8 @@ func TestEnvironmentRoutes(t *testing.T) {
 
 	// An algorithm on an environment reports its package set.
 	body := pythonAlgo("envalgo")
-	body["settings"] = map[string]any{"algorithm_environment": py38.ID, "source_visibility": "closed", "license": "apl", "network_access": "full", "pipeline_enabled": true}
+	settings := map[string]any{"algorithm_environment": py38.ID, "source_visibility": "closed", "license": "apl", "network_access": "full", "pipeline_enabled": true}
+	body["settings"] = settings
 	var a algorithmJSON
 	dev.must(201, "POST", "/v1/algorithms/alice", key, body, &a)
 	if a.Settings.PackageSet == "" || a.Settings.AlgorithmEnvironment != py38.ID || a.Settings.Environment != "cpu" {
@@ -91,7 +100,7 @@ func TestEnvironmentRoutes(t *testing.T) {
 	dev.must(200, "GET", "/v1/algorithm-environments/edge/languages/java11/environments", key, nil, &java)
 	upd := map[string]any{"settings": map[string]any{"algorithm_environment": java.Environments[0].ID, "source_visibility": "closed", "license": "apl", "network_access": "full", "pipeline_enabled": true}}
 	dev.wantError(400, codeInvalidRequest, "PUT", "/v1/algorithms/alice/envalgo", key, upd)
-	body["name"], body["settings"].(map[string]any)["algorithm_environment"] = "other", "00000000-0000-0000-0000-000000000000"
+	body["name"], settings["algorithm_environment"] = "other", "00000000-0000-0000-0000-000000000000"
 	dev.wantError(400, codePackageSetNotFound, "POST", "/v1/algorithms/alice", key, body)
 
 	// The template tarball needs no key and carries the placeholders.
@@ -126,7 +135,7 @@ func TestEnvironmentRoutes(t *testing.T) {
 func TestErrorListRoutes(t *testing.T) {
 	tc := newTestCluster(t)
 	key := tc.addUser("alice")
-	a := tc.addAlgo("alice", key, "hello")
+	a := tc.addAlgo(key, "hello")
 	var u userJSON
 	tc.must(200, "GET", "/v1/users/alice", testAdminKey, nil, &u)
 	for _, p := range []string{"/v1/users/" + u.ID + "/errors", "/v1/algorithms/alice/hello/errors", "/v1/algorithms/" + a.ID + "/errors"} {
@@ -218,14 +227,18 @@ func TestAlgorithmRules(t *testing.T) {
 	tc := newTestCluster(t)
 	key := tc.addUser("alice")
 	bad := pythonAlgo("bad")
-	bad["settings"].(map[string]any)["language"] = "cobol"
+	badSettings, ok := bad["settings"].(map[string]any)
+	if !ok {
+		t.Fatalf("pythonAlgo settings are %T", bad["settings"])
+	}
+	badSettings["language"] = "cobol"
 	tc.wantError(400, codeUnknownLanguage, "POST", "/v1/algorithms/alice", key, bad)
 	noLabel := pythonAlgo("nolabel")
 	noLabel["details"] = map[string]any{}
 	tc.wantError(400, codeInvalidRequest, "POST", "/v1/algorithms/alice", key, noLabel)
 	tc.wantError(400, codeInputValidation, "POST", "/v1/algorithms/alice", key, pythonAlgo("bad-name"))
 	tc.wantError(400, codeInvalidJSON, "POST", "/v1/algorithms/alice", key, `{"name":`)
-	tc.addAlgo("alice", key, "hello")
+	tc.addAlgo(key, "hello")
 	tc.wantError(400, codeAlgorithmNameTaken, "POST", "/v1/algorithms/alice", key, pythonAlgo("hello"))
 	tc.wantError(404, codeAlgorithmNotFound, "GET", "/v1/algorithms/alice/nothere", key, nil)
 
@@ -254,20 +267,20 @@ func TestAlgorithmRules(t *testing.T) {
 	}
 	for _, c := range cases {
 		// A commit's version can be published once, so each publish pushes first.
-		tc.cloneAndPush("alice", key, "alice", "hello", func(d string) { writeFile(t, d+"/"+c.want+".txt", c.want) })
+		tc.cloneAndPush(key, func(d string) { writeFile(t, d+"/"+c.want+".txt", c.want) })
 		var builds pagedBuilds
 		tc.must(200, "GET", "/v1/algorithms/alice/hello/builds?limit=1", key, nil, &builds)
-		tc.waitBuildStatus("alice", "hello", key, builds.Results[0].BuildID)
+		tc.waitBuildStatus(key, builds.Results[0].BuildID)
 		var v algorithmJSON
 		tc.must(200, "POST", "/v1/algorithms/alice/hello/version", key, c.body, &v)
 		if v.VersionInfo.SemanticVersion != c.want {
 			t.Fatalf("publish %v: got %s, want %s", c.body, v.VersionInfo.SemanticVersion, c.want)
 		}
 	}
-	tc.cloneAndPush("alice", key, "alice", "hello", func(d string) { writeFile(t, d+"/last.txt", "x") })
+	tc.cloneAndPush(key, func(d string) { writeFile(t, d+"/last.txt", "x") })
 	var builds pagedBuilds
 	tc.must(200, "GET", "/v1/algorithms/alice/hello/builds?limit=1", key, nil, &builds)
-	tc.waitBuildStatus("alice", "hello", key, builds.Results[0].BuildID)
+	tc.waitBuildStatus(key, builds.Results[0].BuildID)
 	tc.wantError(400, codeInputValidation, "POST", "/v1/algorithms/alice/hello/versions", key, map[string]any{
 		"settings": map[string]any{"algorithm_callability": "private"}, "version_info": map[string]any{"version_type": "minor"}})
 	tc.wantError(400, codeInvalidRequest, "POST", "/v1/algorithms/alice/hello/versions", key, map[string]any{"version_info": map[string]any{"version_type": "huge"}})
@@ -295,7 +308,7 @@ func TestAlgorithmRules(t *testing.T) {
 func TestRobustness(t *testing.T) {
 	tc := newTestCluster(t)
 	key := tc.addUser("alice")
-	tc.addAlgo("alice", key, "hello")
+	tc.addAlgo(key, "hello")
 	for _, c := range []struct {
 		method, path string
 		body         any

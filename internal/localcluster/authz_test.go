@@ -15,9 +15,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	alice := tc.addUser("alice")
 	bob := tc.addUser("bob")
 	tc.must(200, "POST", "/v1/users", testAdminKey, map[string]any{"username": "victim", "email": "victim@example.com"}, nil)
-	a := tc.addAlgo("alice", alice, "hello")
-	tc.addAlgo("alice", alice, "doomed")
-	tc.addAlgo("alice", alice, "pub")
+	a := tc.addAlgo(alice, "hello")
+	tc.addAlgo(alice, "doomed")
+	tc.addAlgo(alice, "pub")
 	var compiled algorithmJSON
 	tc.must(200, "POST", "/v1/algorithms/alice/hello/compile", alice, nil, &compiled)
 	tc.must(200, "POST", "/v1/algorithms/alice/pub/compile", alice, nil, nil)
@@ -143,7 +143,7 @@ func TestKeyPermissionsAndOrgMembers(t *testing.T) {
 		"key_type": "AlgorithmKey", "api_key": readOnly,
 		"permissions": map[string]any{"allow_algo": true, "allow_web_algo": false, "allow_data": false, "allow_data_write": false, "algo_acl": []string{}},
 	}, nil)
-	tc.addAlgo("alice", alice, "hello")
+	tc.addAlgo(alice, "hello")
 	tc.must(200, "GET", "/v1/algorithms/alice/hello", readOnly, nil, nil)
 	for _, c := range []struct{ method, path string }{
 		{"POST", "/v1/algorithms/alice"},

@@ -226,7 +226,10 @@ func (c *Cluster) listBuilds(w http.ResponseWriter, r *http.Request, ref algoRef
 			items[len(builds)-1-i] = b // newest first
 		}
 		page := paginate(r, p, items, func(b buildRecord) string { return padSeq(b.Seq) }, true)
-		recs := page.Results.([]buildRecord)
+		recs, ok := page.Results.([]buildRecord)
+		if !ok {
+			return fmt.Errorf("paginate returned %T, want []buildRecord", page.Results)
+		}
 		out := make([]buildJSON, len(recs))
 		for i, b := range recs {
 			out[i] = renderBuild(tx, b)

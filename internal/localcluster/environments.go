@@ -3,6 +3,8 @@ package localcluster
 import (
 	"archive/tar"
 	"compress/gzip"
+	"errors"
+	"io"
 	"net/http"
 	"sort"
 	"time"
@@ -166,19 +168,28 @@ func (c *Cluster) getTemplate(w http.ResponseWriter, r *http.Request) error {
 	sort.Strings(names)
 	w.Header().Set("Content-Type", "application/gzip")
 	w.Header().Set("Content-Disposition", `attachment; filename="template.tar.gz"`)
+	// The response has started, so a failed write cannot become an error
+	// document: the client, which has most likely gone away, gets a
+	// truncated archive and there is nothing more to say.
+	_ = writeTarGz(w, names, files, env.CreatedAt)
+	return nil
+}
+
+// writeTarGz writes files, in the order of names, as a gzip tarball. It
+// stops at the first failed write without closing the archive.
+func writeTarGz(w io.Writer, names []string, files map[string][]byte, modTime time.Time) error {
 	gz := gzip.NewWriter(w)
 	tw := tar.NewWriter(gz)
 	for _, n := range names {
-		if err := tw.WriteHeader(&tar.Header{Name: n, Mode: 0o644, Size: int64(len(files[n])), ModTime: env.CreatedAt}); err != nil {
-			return nil // the response has started; nothing more to say
+		if err := tw.WriteHeader(&tar.Header{Name: n, Mode: 0o644, Size: int64(len(files[n])), ModTime: modTime}); err != nil {
+			return err
 		}
 		if _, err := tw.Write(files[n]); err != nil {
-			return nil
+			return err
 		}
 	}
-	_ = tw.Close()
-	_ = gz.Close()
-	return nil
+	twErr := tw.Close()
+	return errors.Join(twErr, gz.Close())
 }
 
 // internalScm is the built-in SCM every cluster lists (§11).

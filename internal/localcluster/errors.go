@@ -67,7 +67,6 @@ var (
 	errNoSuchAlgo    = errf(http.StatusNotFound, codeAlgorithmNotFound, "No such algorithm")
 	errUserNotFound  = errf(http.StatusNotFound, codeUserNotFound, "The requested user was not found.")
 	errOrgNotFound   = errf(http.StatusNotFound, codeOrganizationNotFound, "The requested organization was not found.")
-	errInvalidJSON   = errf(http.StatusBadRequest, codeInvalidJSON, "Invalid JSON")
 	errInvalidMarker = errf(http.StatusBadRequest, codeInvalidMarker, "Invalid marker")
 	errInvalidLimit  = errf(http.StatusBadRequest, codeInvalidLimit, "Limit must be between 1 and the system-configured page size limit.")
 )

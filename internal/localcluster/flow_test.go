@@ -11,12 +11,12 @@ import (
 func TestPushBuildPublishClone(t *testing.T) {
 	tc := newTestCluster(t)
 	key := tc.addUser("alice")
-	a := tc.addAlgo("alice", key, "hello")
+	a := tc.addAlgo(key, "hello")
 	if a.ID == "" || a.Build != nil || a.Settings.AlgorithmCallability != "private" {
 		t.Fatalf("new algorithm: %+v", a)
 	}
 
-	sha := tc.cloneAndPush("alice", key, "alice", "hello", func(dir string) {
+	sha := tc.cloneAndPush(key, func(dir string) {
 		writeFile(t, filepath.Join(dir, "src", "hello.py"), "def apply(input):\n    return 'hi ' + input\n")
 	})
 	// The build record exists as soon as the push returns.
@@ -25,7 +25,7 @@ func TestPushBuildPublishClone(t *testing.T) {
 	if len(builds.Results) != 1 || builds.Results[0].CommitSHA != sha {
 		t.Fatalf("builds right after push: %+v", builds.Results)
 	}
-	b := tc.waitBuildStatus("alice", "hello", key, builds.Results[0].BuildID)
+	b := tc.waitBuildStatus(key, builds.Results[0].BuildID)
 	if b.Status != buildSucceeded || b.FinishedAt == "" {
 		t.Fatalf("build: %+v", b)
 	}
@@ -45,7 +45,7 @@ func TestPushBuildPublishClone(t *testing.T) {
 	tc.wantError(400, codeVersionAlreadyPublished, "POST", "/v1/algorithms/alice/hello/version", key, map[string]any{})
 
 	dir := t.TempDir()
-	url := strings.TrimSuffix(tc.gitURL("alice", key, "alice", "hello"), ".git") + "/0.1.0.git"
+	url := strings.TrimSuffix(tc.gitURL("alice", key, "hello"), ".git") + "/0.1.0.git"
 	mustGit(t, dir, "clone", "-q", url, "v")
 	if got := strings.TrimSpace(mustGit(t, filepath.Join(dir, "v"), "rev-parse", "HEAD")); got != sha {
 		t.Fatalf("published clone at %s, want %s", got, sha)

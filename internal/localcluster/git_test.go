@@ -16,8 +16,8 @@ import (
 func TestFailedBuildHasReadableLogs(t *testing.T) {
 	tc := newTestCluster(t)
 	key := tc.addUser("alice")
-	tc.addAlgo("alice", key, "hello")
-	sha := tc.cloneAndPush("alice", key, "alice", "hello", func(dir string) {
+	tc.addAlgo(key, "hello")
+	sha := tc.cloneAndPush(key, func(dir string) {
 		writeFile(t, filepath.Join(dir, "algorithmia.conf"), "{not json")
 	})
 	var builds pagedBuilds
@@ -27,7 +27,7 @@ func TestFailedBuildHasReadableLogs(t *testing.T) {
 	}
 	id := builds.Results[0].BuildID
 	tc.wantError(404, codeBuildLogsNotFound, "GET", "/v1/algorithms/alice/hello/builds/"+id+"/logs", key, nil)
-	b := tc.waitBuildStatus("alice", "hello", key, id)
+	b := tc.waitBuildStatus(key, id)
 	if b.Status != buildFailed {
 		t.Fatalf("status %s, want failed", b.Status)
 	}
@@ -58,19 +58,19 @@ func TestGitAuthorization(t *testing.T) {
 		"key_type": "AlgorithmKey", "api_key": slashKey,
 		"permissions": map[string]any{"allow_algo": true, "allow_web_algo": false, "allow_data": false, "allow_data_write": false, "allow_algo_management": false, "algo_acl": []string{}},
 	}, nil)
-	tc.addAlgo("alice", key, "hello")
+	tc.addAlgo(key, "hello")
 	dir := t.TempDir()
-	if out, err := runGit(t, dir, "clone", tc.gitURL("alice", "simWRONG", "alice", "hello"), "a"); err == nil {
+	if out, err := runGit(t, dir, "clone", tc.gitURL("alice", "simWRONG", "hello"), "a"); err == nil {
 		t.Fatalf("clone with a wrong key succeeded:\n%s", out)
 	}
-	if out, err := runGit(t, dir, "clone", tc.gitURL("bob", bob, "alice", "hello"), "b"); err == nil || !strings.Contains(out, "403") {
+	if out, err := runGit(t, dir, "clone", tc.gitURL("bob", bob, "hello"), "b"); err == nil || !strings.Contains(out, "403") {
 		t.Fatalf("bob cloned alice's closed algorithm (err %v):\n%s", err, out)
 	}
-	if out, err := runGit(t, dir, "clone", tc.gitURL("alice", testAdminKey, "alice", "hello"), "c"); err == nil {
+	if out, err := runGit(t, dir, "clone", tc.gitURL("alice", testAdminKey, "hello"), "c"); err == nil {
 		t.Fatalf("clone with the admin key succeeded:\n%s", out)
 	}
 	// The read-only key clones (with %2F) but cannot push.
-	mustGit(t, dir, "clone", "-q", tc.gitURL("alice", url.PathEscape(slashKey), "alice", "hello"), "d")
+	mustGit(t, dir, "clone", "-q", tc.gitURL("alice", url.PathEscape(slashKey), "hello"), "d")
 	w := filepath.Join(dir, "d")
 	writeFile(t, filepath.Join(w, "x.txt"), "x")
 	mustGit(t, w, "add", "-A")
@@ -93,7 +93,7 @@ func TestConcurrentPushesOneBuildEach(t *testing.T) {
 	key := tc.addUser("alice")
 	algos := []string{"one", "two"}
 	for _, a := range algos {
-		tc.addAlgo("alice", key, a)
+		tc.addAlgo(key, a)
 	}
 	var (
 		mu     sync.Mutex
@@ -125,7 +125,7 @@ func TestConcurrentPushesOneBuildEach(t *testing.T) {
 			defer pushers.Done()
 			algo := algos[w%2]
 			dir := t.TempDir()
-			if out, err := runGit(t, dir, "clone", "-q", tc.gitURL("alice", key, "alice", algo), "w"); err != nil {
+			if out, err := runGit(t, dir, "clone", "-q", tc.gitURL("alice", key, algo), "w"); err != nil {
 				t.Errorf("clone: %v\n%s", err, out)
 				return
 			}
@@ -136,8 +136,12 @@ func TestConcurrentPushesOneBuildEach(t *testing.T) {
 					return
 				}
 				writeFile(t, filepath.Join(wd, fmt.Sprintf("f%d_%d.txt", w, i)), "x")
-				runGit(t, wd, "add", "-A")
-				runGit(t, wd, "commit", "-q", "-m", "c")
+				for _, args := range [][]string{{"add", "-A"}, {"commit", "-q", "-m", "c"}} {
+					if out, err := runGit(t, wd, args...); err != nil {
+						t.Errorf("%s: %v\n%s", args[0], err, out)
+						return
+					}
+				}
 				if _, err := runGit(t, wd, "push", "-q", "origin", "master"); err != nil {
 					continue // lost the race: rejected as non-fast-forward, no build
 				}
@@ -176,7 +180,7 @@ func TestRestartKeepsEverything(t *testing.T) {
 	dir := t.TempDir()
 	tc := openTestCluster(t, dir)
 	key := tc.addUser("alice")
-	a := tc.addAlgo("alice", key, "hello")
+	a := tc.addAlgo(key, "hello")
 	tc.must(200, "POST", "/v1/algorithms/alice/hello/compile", key, nil, nil)
 	var pub algorithmJSON
 	tc.must(200, "POST", "/v1/algorithms/alice/hello/versions", key, map[string]any{}, &pub)
@@ -184,7 +188,7 @@ func TestRestartKeepsEverything(t *testing.T) {
 	tc.must(201, "PUT", "/v1/organizations/acme/members/alice", testAdminKey, nil, nil)
 	var envs1 map[string][]environmentJSON
 	tc.must(200, "GET", "/v1/algorithm-environments/edge/languages/python3/environments", key, nil, &envs1)
-	sha := tc.cloneAndPush("alice", key, "alice", "hello", func(d string) { writeFile(t, filepath.Join(d, "n.txt"), "n") })
+	sha := tc.cloneAndPush(key, func(d string) { writeFile(t, filepath.Join(d, "n.txt"), "n") })
 	tc.close() // the push's build is still in progress
 
 	tc2 := &testCluster{t: t, dir: dir}
@@ -206,7 +210,7 @@ func TestRestartKeepsEverything(t *testing.T) {
 	if len(builds.Results) != 2 || builds.Results[0].CommitSHA != sha {
 		t.Fatalf("builds after restart: %+v", builds.Results)
 	}
-	if b := tc2.waitBuildStatus("alice", "hello", key, builds.Results[0].BuildID); b.Status != buildSucceeded {
+	if b := tc2.waitBuildStatus(key, builds.Results[0].BuildID); b.Status != buildSucceeded {
 		t.Fatalf("resumed build: %+v", b)
 	}
 	var v algorithmJSON
@@ -225,7 +229,7 @@ func TestRestartKeepsEverything(t *testing.T) {
 		t.Fatal("environment ids changed across restart")
 	}
 	d := t.TempDir()
-	mustGit(t, d, "clone", "-q", strings.TrimSuffix(tc2.gitURL("alice", key, "alice", "hello"), ".git")+"/0.1.0.git", "v")
+	mustGit(t, d, "clone", "-q", strings.TrimSuffix(tc2.gitURL("alice", key, "hello"), ".git")+"/0.1.0.git", "v")
 	if head := strings.TrimSpace(mustGit(t, filepath.Join(d, "v"), "rev-parse", "HEAD")); head != pub.VersionInfo.GitHash {
 		t.Fatalf("version clone at %s, want %s", head, pub.VersionInfo.GitHash)
 	}

@@ -152,16 +152,18 @@ func pythonAlgo(name string) map[string]any {
 	}
 }
 
-func (tc *testCluster) addAlgo(owner, key, name string) algorithmJSON {
+// addAlgo creates the Python algorithm name under alice, who owns key.
+func (tc *testCluster) addAlgo(key, name string) algorithmJSON {
 	tc.t.Helper()
 	var a algorithmJSON
-	tc.must(201, "POST", "/v1/algorithms/"+owner, key, pythonAlgo(name), &a)
+	tc.must(201, "POST", "/v1/algorithms/alice", key, pythonAlgo(name), &a)
 	return a
 }
 
-// gitURL is the clone URL with Basic credentials.
-func (tc *testCluster) gitURL(user, key, owner, name string) string {
-	return strings.Replace(tc.srv.URL, "http://", "http://"+user+":"+key+"@", 1) + "/git/" + owner + "/" + name + ".git"
+// gitURL is the clone URL of alice's algorithm name with user's Basic
+// credentials.
+func (tc *testCluster) gitURL(user, key, name string) string {
+	return strings.Replace(tc.srv.URL, "http://", "http://"+user+":"+key+"@", 1) + "/git/alice/" + name + ".git"
 }
 
 // git runs the git CLI in dir and returns its combined output.
@@ -184,12 +186,12 @@ func mustGit(t *testing.T, dir string, args ...string) string {
 	return out
 }
 
-// cloneAndPush clones the algorithm, applies edit, commits and pushes; it
-// returns the pushed commit.
-func (tc *testCluster) cloneAndPush(user, key, owner, name string, edit func(dir string)) string {
+// cloneAndPush clones alice/hello as alice (key is hers), applies edit,
+// commits and pushes; it returns the pushed commit.
+func (tc *testCluster) cloneAndPush(key string, edit func(dir string)) string {
 	tc.t.Helper()
 	dir := tc.t.TempDir()
-	mustGit(tc.t, dir, "clone", "-q", tc.gitURL(user, key, owner, name), "w")
+	mustGit(tc.t, dir, "clone", "-q", tc.gitURL("alice", key, "hello"), "w")
 	w := filepath.Join(dir, "w")
 	edit(w)
 	mustGit(tc.t, w, "add", "-A")
@@ -208,13 +210,13 @@ func writeFile(t *testing.T, path, content string) {
 	}
 }
 
-// waitBuildStatus polls a build until it leaves in-progress.
-func (tc *testCluster) waitBuildStatus(owner, name, key, id string) buildJSON {
+// waitBuildStatus polls a build of alice/hello until it leaves in-progress.
+func (tc *testCluster) waitBuildStatus(key, id string) buildJSON {
 	tc.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		var b buildJSON
-		tc.must(200, "GET", "/v1/algorithms/"+owner+"/"+name+"/builds/"+id, key, nil, &b)
+		tc.must(200, "GET", "/v1/algorithms/alice/hello/builds/"+id, key, nil, &b)
 		if b.Status != buildInProgress {
 			return b
 		}

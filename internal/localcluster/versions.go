@@ -307,7 +307,10 @@ func (c *Cluster) listVersions(w http.ResponseWriter, r *http.Request, ref algoR
 		}
 		sort.Slice(items, func(i, j int) bool { return items[i].Seq > items[j].Seq })
 		page := paginate(r, p, items, func(v versionRecord) string { return padSeq(v.Seq) }, true)
-		recs := page.Results.([]versionRecord)
+		recs, ok := page.Results.([]versionRecord)
+		if !ok {
+			return fmt.Errorf("paginate returned %T, want []versionRecord", page.Results)
+		}
 		out := make([]algorithmJSON, len(recs))
 		for i, v := range recs {
 			out[i] = renderVersion(tx, r, *a, v, versionBuild(tx, a, v))

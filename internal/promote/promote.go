@@ -239,7 +239,8 @@ func (w *workspace) fetchSource(ctx context.Context, r Remote, want plumbing.Has
 	}
 	var specs []config.RefSpec
 	for name, h := range refs {
-		if h != want || !(strings.HasPrefix(name, "refs/heads/") || strings.HasPrefix(name, "refs/tags/")) {
+		branchOrTag := strings.HasPrefix(name, "refs/heads/") || strings.HasPrefix(name, "refs/tags/")
+		if h != want || !branchOrTag {
 			continue
 		}
 		name = strings.TrimSuffix(name, "^{}")

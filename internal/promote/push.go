@@ -18,23 +18,23 @@ import (
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 )
 
-// push sends new as the branch's head, expecting the server to be at old
-// (zero: branch absent). It returns errRace when the branch moved.
+// push sends newHead as the branch's head, expecting the server to be at
+// oldHead (zero: branch absent). It returns errRace when the branch moved.
 //
 // go-git's own HTTP push encodes the whole request, pack included, into a
 // bytes.Buffer before sending it. Here the pack is written to a file in the
 // workspace and the request body streams from it with a known length, so
 // memory stays flat whatever the repository size.
-func (w *workspace) push(ctx context.Context, r Remote, branch string, old, new plumbing.Hash) (int64, error) {
+func (w *workspace) push(ctx context.Context, r Remote, branch string, oldHead, newHead plumbing.Hash) (int64, error) {
 	ref := plumbing.ReferenceName("refs/heads/" + branch)
 	var ignore []plumbing.Hash
-	if !old.IsZero() {
-		ignore = []plumbing.Hash{old}
+	if !oldHead.IsZero() {
+		ignore = []plumbing.Hash{oldHead}
 	}
 	// Everything reachable from the new commit that the old head does not
 	// already reach: the commit plus the source tree's missing objects, never
 	// the source's history.
-	hashes, err := revlist.Objects(w.store, []plumbing.Hash{new}, ignore)
+	hashes, err := revlist.Objects(w.store, []plumbing.Hash{newHead}, ignore)
 	if err != nil {
 		return 0, fmt.Errorf("list objects to push: %w", err)
 	}
@@ -50,12 +50,12 @@ func (w *workspace) push(ctx context.Context, r Remote, branch string, old, new 
 	if err != nil {
 		return 0, err
 	}
-	if advertised(ar, ref) != old {
+	if advertised(ar, ref) != oldHead {
 		return 0, errRace
 	}
 
 	upd := packp.NewReferenceUpdateRequest()
-	upd.Commands = []*packp.Command{{Name: ref, Old: old, New: new}}
+	upd.Commands = []*packp.Command{{Name: ref, Old: oldHead, New: newHead}}
 	useReport := ar.Capabilities.Supports(capability.ReportStatus)
 	if useReport {
 		_ = upd.Capabilities.Set(capability.ReportStatus)
@@ -93,7 +93,7 @@ func (w *workspace) push(ctx context.Context, r Remote, branch string, old, new 
 	if !useReport {
 		// Without report-status the only verdict is the ref itself.
 		_, _ = io.Copy(io.Discard, resp.Body)
-		return size, w.verify(ctx, r, ref, old, new, "server sent no report")
+		return size, w.verify(ctx, r, ref, oldHead, newHead, "server sent no report")
 	}
 	report := packp.NewReportStatus()
 	if err := report.Decode(resp.Body); err != nil {
@@ -104,23 +104,23 @@ func (w *workspace) push(ctx context.Context, r Remote, branch string, old, new 
 	}
 	for _, cs := range report.CommandStatuses {
 		if cs.ReferenceName == ref && cs.Status != "ok" {
-			return 0, w.verify(ctx, r, ref, old, new, cs.Status)
+			return 0, w.verify(ctx, r, ref, oldHead, newHead, cs.Status)
 		}
 	}
 	return size, nil
 }
 
 // verify decides what a refused or unreported update means: a branch that
-// moved away from old is a lost race (retry); anything else is a real refusal.
-func (w *workspace) verify(ctx context.Context, r Remote, ref plumbing.ReferenceName, old, new plumbing.Hash, reason string) error {
+// moved away from oldHead is a lost race (retry); anything else is a real refusal.
+func (w *workspace) verify(ctx context.Context, r Remote, ref plumbing.ReferenceName, oldHead, newHead plumbing.Hash, reason string) error {
 	ar, err := receivePackRefs(ctx, r)
 	if err != nil {
 		return err
 	}
 	switch advertised(ar, ref) {
-	case new:
+	case newHead:
 		return nil
-	case old:
+	case oldHead:
 		return fmt.Errorf("destination refused the update of %s: %s", ref, reason)
 	default:
 		return errRace

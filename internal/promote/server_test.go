@@ -75,7 +75,8 @@ func newGitServer(t testing.TB) *gitServer {
 
 func (s *gitServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	user, pass, ok := r.BasicAuth()
-	if !ok || !((user == testUser && pass == testPass) || (user == readerUser && pass == readerPass)) {
+	known := (user == testUser && pass == testPass) || (user == readerUser && pass == readerPass)
+	if !ok || !known {
 		w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
 		http.Error(w, "authentication required", http.StatusUnauthorized)
 		return

@@ -436,13 +436,14 @@ func (r *Repos) Head(owner, name string) (string, error) {
 	if _, err := os.Stat(dir); err != nil {
 		return "", fmt.Errorf("%w: %s/%s", ErrNotFound, owner, name)
 	}
-	return readRef(dir, "refs/heads/master")
+	return readMaster(dir)
 }
 
-// readRef reads a ref straight from the files (loose, then packed-refs):
-// it is called twice around every push and a process or a full go-git open
-// would cost more than the push's own bookkeeping.
-func readRef(gitDir, ref string) (string, error) {
+// readMaster reads refs/heads/master straight from the files (loose, then
+// packed-refs): it is called twice around every push and a process or a full
+// go-git open would cost more than the push's own bookkeeping.
+func readMaster(gitDir string) (string, error) {
+	const ref = "refs/heads/master"
 	b, err := os.ReadFile(filepath.Join(gitDir, filepath.FromSlash(ref)))
 	if err == nil {
 		return strings.TrimSpace(string(b)), nil
@@ -481,7 +482,7 @@ func (r *Repos) Tree(owner, name, commit string) ([]string, func(string) ([]byte
 		return nil, nil, fmt.Errorf("%w: %s/%s", ErrNotFound, owner, name)
 	}
 	if commit == "" {
-		if commit, err = readRef(dir, "refs/heads/master"); err != nil {
+		if commit, err = readMaster(dir); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -549,7 +550,7 @@ func (r *Repos) PinVersion(owner, name, semver, commit string) error {
 	}
 	final := r.versionDir(owner, name, semver)
 	if _, err := os.Stat(final); err == nil {
-		if cur, _ := readRef(final, "refs/heads/master"); cur == commit {
+		if cur, _ := readMaster(final); cur == commit {
 			return nil
 		}
 		return fmt.Errorf("%w: %s/%s version %s", ErrExists, owner, name, semver)

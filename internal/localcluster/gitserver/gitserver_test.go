@@ -174,7 +174,9 @@ func (f *fixture) get(t *testing.T, path, user, pass string) (int, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(io.Discard, resp.Body)
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		t.Fatal(err)
+	}
 	resp.Body.Close()
 	return resp.StatusCode, resp.Header.Get("WWW-Authenticate")
 }

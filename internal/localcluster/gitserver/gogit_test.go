@@ -38,8 +38,12 @@ func goCommit(t *testing.T, repo *git.Repository, path, content string, amend bo
 	if err != nil {
 		t.Fatal(err)
 	}
-	fh.Write([]byte(content))
-	fh.Close()
+	if _, err := fh.Write([]byte(content)); err != nil {
+		t.Fatal(err)
+	}
+	if err := fh.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := wt.Add(path); err != nil {
 		t.Fatal(err)
 	}

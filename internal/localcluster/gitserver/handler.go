@@ -164,7 +164,7 @@ func challenge(w http.ResponseWriter) {
 
 func (r *Repos) cgi(user string) *cgi.Handler {
 	logger := r.ErrorLog
-	var stderr io.Writer = io.Discard
+	stderr := io.Discard
 	if logger == nil {
 		logger = log.New(io.Discard, "", 0)
 	} else {
@@ -199,13 +199,13 @@ func (r *Repos) receivePack(w http.ResponseWriter, req *http.Request, h http.Han
 		m := r.lock(q.owner, q.name)
 		m.Lock()
 		defer m.Unlock()
-		before, err := readRef(dir, "refs/heads/master")
+		before, err := readMaster(dir)
 		if err != nil {
 			buf.fail(http.StatusInternalServerError, "cannot read master")
 			return
 		}
 		h.ServeHTTP(buf, req)
-		after, err := readRef(dir, "refs/heads/master")
+		after, err := readMaster(dir)
 		if err != nil {
 			// The push may have landed; without knowing, report an error
 			// rather than skip a build silently.
@@ -220,7 +220,9 @@ func (r *Repos) receivePack(w http.ResponseWriter, req *http.Request, h http.Han
 		w.Header()[k] = v
 	}
 	w.WriteHeader(buf.status())
-	w.Write(buf.body.Bytes())
+	// The push has landed and the hook has run; a failed write only means
+	// the client went away, and there is nothing left to undo or report.
+	_, _ = w.Write(buf.body.Bytes())
 }
 
 // bufferedResponse holds http-backend's answer until the push hook has run.

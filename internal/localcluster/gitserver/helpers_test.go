@@ -59,9 +59,9 @@ func newFixture(t *testing.T) *fixture {
 		}
 		return ErrUnauthenticated
 	}
-	hook := func(owner, name, old, new string) {
+	hook := func(owner, name, oldHead, newHead string) {
 		f.mu.Lock()
-		f.pushes = append(f.pushes, pushRecord{owner, name, old, new})
+		f.pushes = append(f.pushes, pushRecord{owner, name, oldHead, newHead})
 		f.mu.Unlock()
 	}
 	f.srv = httptest.NewServer(repos.Handler(auth, hook))

@@ -30,8 +30,12 @@ func TestHandler_gzipRequestBody(t *testing.T) {
 	}
 	var body bytes.Buffer
 	zw := gzip.NewWriter(&body)
-	io.WriteString(zw, "0014command=ls-refs\n0000")
-	zw.Close()
+	if _, err := io.WriteString(zw, "0014command=ls-refs\n0000"); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/git/alice/Hello.git/git-upload-pack", &body)
 	req.SetBasicAuth(testUser, testKey)
 	req.Header.Set("Content-Type", "application/x-git-upload-pack-request")
@@ -76,8 +80,12 @@ func TestCLI_concurrentPushes(t *testing.T) {
 						return
 					}
 					writeFile(t, filepath.Join(dir, fmt.Sprintf("cli%d.txt", c)), fmt.Sprint(r))
-					gitCLI(t, dir, "add", ".")
-					gitCLI(t, dir, "commit", "-qm", "cli")
+					for _, args := range [][]string{{"add", "."}, {"commit", "-qm", "cli"}} {
+						if out, err := gitCLI(t, dir, args...); err != nil {
+							t.Errorf("%s: %v\n%s", args[0], err, out)
+							return
+						}
+					}
 					sha, _ = gitCLI(t, dir, "rev-parse", "HEAD")
 					sha = strings.TrimSpace(sha)
 					_, err = gitCLI(t, dir, "push", "-q", "origin", "master")
