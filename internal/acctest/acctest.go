@@ -53,6 +53,12 @@ type User struct {
 
 // StartCluster starts a local cluster on 127.0.0.1 with a fresh data directory.
 func StartCluster(name string) (*Cluster, error) {
+	return StartClusterWith(name, BuildDuration)
+}
+
+// StartClusterWith is StartCluster with another build duration, for tests that need a
+// wide window between a push and the end of its build.
+func StartClusterWith(name string, buildDuration time.Duration) (*Cluster, error) {
 	dir, err := os.MkdirTemp("", "algorithmia-acc-"+name+"-")
 	if err != nil {
 		return nil, err
@@ -61,7 +67,7 @@ func StartCluster(name string) (*Cluster, error) {
 	local, err := localcluster.New(localcluster.Options{
 		DataDir:       dir,
 		AdminKey:      adminKey,
-		BuildDuration: BuildDuration,
+		BuildDuration: buildDuration,
 		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {

@@ -1,0 +1,133 @@
+package acctest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The CLI harness runs the real Terraform CLI against the built provider binary, for what
+// terraform-plugin-testing cannot express: saved plans applied later, and killing the
+// whole Terraform process group in the middle of an apply.
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+)
+
+// ProviderBinaryDir builds the provider once per test process and returns the directory
+// holding terraform-provider-algorithmia, for a dev_overrides CLI configuration.
+func ProviderBinaryDir(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "algorithmia-provider-")
+		if buildErr != nil {
+			return
+		}
+		_, file, _, _ := runtime.Caller(0)
+		root := filepath.Join(filepath.Dir(file), "..", "..")
+		cmd := exec.Command("go", "build", "-o", filepath.Join(buildDir, "terraform-provider-algorithmia"), ".")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("build the provider: %v", buildErr)
+	}
+	return buildDir
+}
+
+// Workdir is a Terraform working directory that uses the built provider through dev_overrides.
+type Workdir struct {
+	Dir string
+	env []string
+	tf  string
+}
+
+// NewWorkdir writes main.tf and a CLI configuration into a fresh directory.
+func NewWorkdir(t testing.TB, mainTF string) *Workdir {
+	t.Helper()
+	dir := t.TempDir()
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
+		"registry.terraform.io/algorithmia-iac/algorithmia", ProviderBinaryDir(t))
+	if err := os.WriteFile(filepath.Join(dir, "cli.tfrc"), []byte(rc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tf == "" {
+		tf = "terraform"
+	}
+	w := &Workdir{Dir: dir, tf: tf, env: append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+filepath.Join(dir, "cli.tfrc"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")}
+	w.Write(t, mainTF)
+	return w
+}
+
+// Write replaces main.tf.
+func (w *Workdir) Write(t testing.TB, mainTF string) {
+	t.Helper()
+	header := "terraform {\n  required_providers {\n    algorithmia = { source = \"algorithmia-iac/algorithmia\" }\n  }\n}\n"
+	if err := os.WriteFile(filepath.Join(w.Dir, "main.tf"), []byte(header+mainTF), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Run runs terraform with args and returns its combined output and exit code.
+func (w *Workdir) Run(t testing.TB, args ...string) (string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, w.tf, append(args, "-no-color")...)
+	cmd.Dir, cmd.Env = w.Dir, w.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok { //nolint:errorlint // exec returns *ExitError unwrapped
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run terraform %v: %v", args, err)
+	}
+	return out.String(), code
+}
+
+// MustRun is Run that fails the test on a non-zero exit code.
+func (w *Workdir) MustRun(t testing.TB, args ...string) string {
+	t.Helper()
+	out, code := w.Run(t, args...)
+	if code != 0 {
+		t.Fatalf("terraform %v exited %d:\n%s", args, code, out)
+	}
+	return out
+}
+
+// Start starts terraform in its own process group, so the test can kill the whole group.
+func (w *Workdir) Start(t testing.TB, args ...string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(w.tf, append(args, "-no-color")...)
+	cmd.Dir, cmd.Env = w.Dir, w.env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start terraform %v: %v", args, err)
+	}
+	return cmd, &out
+}
+
+// KillGroup sends SIGKILL to the whole process group of cmd (Terraform and its provider
+// plugins) and waits for Terraform to exit.
+func KillGroup(cmd *exec.Cmd) {
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	_ = cmd.Wait()
+}
