@@ -29,7 +29,8 @@ var (
 func ProviderBinaryDir(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		buildDir, buildErr = os.MkdirTemp("", "algorithmia-provider-")
+		// One build serves every test of the process, so it cannot live in one test's TempDir.
+		buildDir, buildErr = os.MkdirTemp("", "algorithmia-provider-") //nolint:usetesting // shared across tests
 		if buildErr != nil {
 			return
 		}

@@ -317,6 +317,16 @@ func (c *Client) DeleteAlgorithm(ctx context.Context, owner, name string) error 
 	return err
 }
 
+// ListUserAlgorithmsAsAdmin lists the algorithms owned by username (a user or an
+// organization) with the admin key, which may list any account's algorithms.
+func (c *Client) ListUserAlgorithmsAsAdmin(ctx context.Context, username string) ([]AlgorithmSummary, error) {
+	out := []AlgorithmSummary{}
+	if _, err := c.do(ctx, request{method: http.MethodGet, path: apiPath("users", username, "algorithms"), key: keyAdmin, out: &out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ListUserAlgorithms lists the algorithms owned by username (not paged).
 func (c *Client) ListUserAlgorithms(ctx context.Context, username string) ([]AlgorithmSummary, error) {
 	out := []AlgorithmSummary{}

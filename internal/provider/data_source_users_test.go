@@ -120,7 +120,7 @@ resource "algorithmia_user" "migrated" {
 				ConfigStateChecks: []statecheck.StateCheck{clusterCheck(func() error {
 					for _, u := range seeded[:25] {
 						if _, err := prod.Admin.GetUser(context.Background(), u.Username); !errors.Is(err, algorithmia.ErrNotFound) {
-							return fmt.Errorf("%s should be gone from prod, got %v", u.Username, err)
+							return fmt.Errorf("%s should be gone from prod, got %w", u.Username, err)
 						}
 					}
 					return nil

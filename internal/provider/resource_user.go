@@ -292,15 +292,14 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 // account's algorithms (repositories and versions) with the account, so an account that
 // still owns algorithms is never deleted: the diagnostic names them instead.
 func refuseToDeleteOwner(ctx context.Context, cc *clusterClient, kind, account string, diags *diag.Diagnostics) bool {
-	algos, err := cc.api.ListUserAlgorithms(ctx, account)
+	algos, err := cc.api.ListUserAlgorithmsAsAdmin(ctx, account)
 	if errors.Is(err, algorithmia.ErrNotFound) {
 		return true
 	}
 	if errors.Is(err, algorithmia.ErrForbidden) {
 		diags.AddError(fmt.Sprintf("Cannot check what the %s %s owns", kind, account),
 			fmt.Sprintf("Before deleting a %s the provider checks that it owns no algorithms, because the platform deletes "+
-				"them with it. The cluster %s refused to list them for this provider alias: the listing uses the alias's "+
-				"api_key when one is set. Manage users and organizations from an alias that sets only admin_api_key.", kind, cc.apiAddress))
+				"them with it. The cluster %s refused to list them with this alias's admin_api_key.", kind, cc.apiAddress))
 		return false
 	}
 	if err != nil {

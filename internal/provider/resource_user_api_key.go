@@ -58,12 +58,6 @@ type permissionsModel struct {
 	RefererHost         types.String `tfsdk:"referer_host"`
 }
 
-var permissionsAttrTypes = map[string]attr.Type{
-	"allow_algo": types.BoolType, "allow_web_algo": types.BoolType, "allow_algo_management": types.BoolType,
-	"allow_data": types.BoolType, "allow_data_write": types.BoolType,
-	"algo_acl": types.ListType{ElemType: types.StringType}, "referer_host": types.StringType,
-}
-
 func (r *userAPIKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_user_api_key"
 }

@@ -153,8 +153,11 @@ func TestAccUserAPIKey_serviceAccount(t *testing.T) {
 				},
 				Check: func(*terraform.State) error {
 					a, err := dev.Admin.ListUserAlgorithms(context.Background(), org)
-					if err != nil || len(a) != 1 || a[0].AlgoName != "service" {
-						return fmt.Errorf("organization %s should own exactly the algorithm service: %v, %v", org, a, err)
+					if err != nil {
+						return fmt.Errorf("list the algorithms of %s: %w", org, err)
+					}
+					if len(a) != 1 || a[0].AlgoName != "service" {
+						return fmt.Errorf("organization %s should own exactly the algorithm service, owns %v", org, a)
 					}
 					return nil
 				},

@@ -264,7 +264,7 @@ func TestAccUser_ownerOfAlgorithmsIsNotDeleted(t *testing.T) {
 				Config: providerOnly,
 				Check: func(*terraform.State) error {
 					if _, err := dev.Admin.GetUser(context.Background(), name); !errors.Is(err, algorithmia.ErrNotFound) {
-						return fmt.Errorf("user %s should be deleted once it owns nothing, got %v", name, err)
+						return fmt.Errorf("user %s should be deleted once it owns nothing, got %w", name, err)
 					}
 					return nil
 				},
