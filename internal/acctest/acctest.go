@@ -252,3 +252,29 @@ func (u *User) WaitForBuilds(t testing.TB, name string) {
 	}
 	t.Fatalf("builds of %s did not finish in 30s", name)
 }
+
+// NewOrganization creates an organization of type basic with the given members.
+func (c *Cluster) NewOrganization(t testing.TB, name string, members ...*User) {
+	t.Helper()
+	ctx := context.Background()
+	types, err := c.Admin.ListOrganizationTypes(ctx)
+	if err != nil {
+		t.Fatalf("organization types on %s: %v", c.Name, err)
+	}
+	typeID := ""
+	for _, ty := range types {
+		if ty.Name == "basic" {
+			typeID = ty.ID
+		}
+	}
+	if _, err := c.Admin.CreateOrganization(ctx, algorithmia.OrganizationRequest{
+		OrgName: name, OrgLabel: "Test " + name, OrgContactName: "Test", OrgEmail: strings.ToLower(name) + "@example.com", TypeID: typeID,
+	}); err != nil {
+		t.Fatalf("create organization %s on %s: %v", name, c.Name, err)
+	}
+	for _, m := range members {
+		if _, err := c.Admin.AddOrganizationMember(ctx, name, m.Name); err != nil {
+			t.Fatalf("add %s to %s on %s: %v", m.Name, name, c.Name, err)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -72,6 +73,44 @@ func NewWorkdir(t testing.TB, mainTF string) *Workdir {
 		"TF_CLI_CONFIG_FILE="+filepath.Join(dir, "cli.tfrc"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")}
 	w.Write(t, mainTF)
 	return w
+}
+
+// CopyWorkdir is NewWorkdir for an existing configuration directory: its .tf and
+// .tftest.hcl files (tests/ included) are copied, so the source stays clean.
+func CopyWorkdir(t testing.TB, src string) *Workdir {
+	t.Helper()
+	w := NewWorkdir(t, "")
+	if err := os.Remove(filepath.Join(w.Dir, "main.tf")); err != nil {
+		t.Fatal(err)
+	}
+	err := filepath.WalkDir(src, func(p string, e os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		switch {
+		case e.IsDir() && (rel == "." || rel == "tests"):
+			return os.MkdirAll(filepath.Join(w.Dir, rel), 0o755)
+		case e.IsDir():
+			return filepath.SkipDir
+		case filepath.Ext(p) == ".tf" || strings.HasSuffix(p, ".tftest.hcl"):
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(w.Dir, rel), b, 0o600)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("copy %s: %v", src, err)
+	}
+	return w
+}
+
+// Setenv adds an environment variable for the Terraform runs of this directory.
+func (w *Workdir) Setenv(key, value string) {
+	w.env = append(w.env, key+"="+value)
 }
 
 // Write replaces main.tf.

@@ -179,3 +179,61 @@ func TestCLI_killedBetweenPushAndPublishPublishesOnce(t *testing.T) {
 		t.Fatalf("source_commit = %s, want %s", got, first)
 	}
 }
+
+func TestCLI_promotionExampleTerraformTest(t *testing.T) {
+	skipWithoutAcc(t)
+	dev, prod := acctest.Shared(t)
+	org := acctest.RandomName("acme")
+	du, pu := dev.NewUser(t, "ci"), prod.NewUser(t, "ci")
+	dev.NewOrganization(t, org, du)
+	prod.NewOrganization(t, org, pu)
+
+	// dev: an organization-owned algorithm with a published version, pushed by the service account.
+	ctx := context.Background()
+	envs, err := du.Client.ListEnvironments(ctx, "python3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	envID := ""
+	for _, e := range envs {
+		if e.DisplayName == "Python 3.8" {
+			envID = e.ID
+		}
+	}
+	if _, err := du.Client.CreateAlgorithm(ctx, org, algorithmia.CreateAlgorithmRequest{
+		Name: "hello", Details: algorithmia.Details{Label: "Hello"},
+		Settings: algorithmia.CreateSettings{AlgorithmEnvironment: envID, License: "apl", NetworkAccess: "full",
+			PipelineEnabled: true, SourceVisibility: "closed", AlgorithmCallability: "private"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	commit := du.PushCommit(t, dev, org, "hello", acctest.Commit{Files: helloSource(org, "hello", "Hello")})
+	if _, err := du.Client.WaitForBuild(ctx, org, "hello", commit, algorithmia.WaitOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := du.Client.PublishCommit(ctx, org, "hello", commit, algorithmia.PublishVersionInfo{VersionType: "major"}); err != nil {
+		t.Fatal(err)
+	}
+
+	w := acctest.CopyWorkdir(t, "../../examples/promote-dev-to-prod")
+	for k, v := range map[string]string{
+		"dev_api_address": dev.URL, "dev_username": du.Name, "dev_api_key": du.Key,
+		"prod_api_address": prod.URL, "prod_username": pu.Name, "prod_api_key": pu.Key,
+		"organization": org,
+		"algorithms":   `{"hello":{"version":"1.0.0","language":"python3","environment":"Python 3.8"}}`,
+	} {
+		w.Setenv("TF_VAR_"+k, v)
+	}
+	versionJSON := w.MustRun(t, "version", "-json")
+	if !regexp.MustCompile(`"terraform_version":\s*"1\.(1[1-9]|[2-9][0-9])\.`).MatchString(versionJSON) {
+		w.Setenv("TF_VAR_use_write_only", "false") // write-only arguments need Terraform 1.11
+	}
+	out, code := w.Run(t, "test")
+	if code != 0 || !strings.Contains(out, "2 passed, 0 failed") {
+		t.Fatalf("terraform test exited %d:\n%s", code, out)
+	}
+	// terraform test destroyed what it made; the cluster agrees.
+	if _, err := pu.Client.GetAlgorithm(ctx, org, "hello"); err == nil {
+		t.Fatalf("terraform test left %s/hello on prod", org)
+	}
+}
