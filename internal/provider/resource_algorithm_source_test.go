@@ -69,6 +69,11 @@ resource "algorithmia_algorithm_source" "test" {
 // master succeeded, and (when version is set) that version is published at master. The
 // harness helpers it calls stop the test on a broken cluster; check funcs run in the test goroutine.
 func checkPromoted(t *testing.T, dev *acctest.Cluster, devUser *acctest.User, srcCommit string, dst *acctest.Cluster, dstUser *acctest.User, name, version string) resource.TestCheckFunc {
+	return checkPromotedFrom(t, dev, devUser, name, srcCommit, dst, dstUser, name, version)
+}
+
+// checkPromotedFrom is checkPromoted for source and destination algorithms of different names.
+func checkPromotedFrom(t *testing.T, dev *acctest.Cluster, devUser *acctest.User, srcName, srcCommit string, dst *acctest.Cluster, dstUser *acctest.User, name, version string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		rs := s.RootModule().Resources["algorithmia_algorithm_source.test"]
 		if rs == nil {
@@ -82,7 +87,7 @@ func checkPromoted(t *testing.T, dev *acctest.Cluster, devUser *acctest.User, sr
 		if len(history) < 2 {
 			return fmt.Errorf("destination history lost: %v", history)
 		}
-		if got, want := dstUser.TreeOf(t, dst, dstUser.Name, name, commit), devUser.TreeOf(t, dev, devUser.Name, name, srcCommit); got != want {
+		if got, want := dstUser.TreeOf(t, dst, dstUser.Name, name, commit), devUser.TreeOf(t, dev, devUser.Name, srcName, srcCommit); got != want {
 			return fmt.Errorf("destination tree %s differs from source tree %s", got, want)
 		}
 		b, err := dstUser.Client.FindBuild(context.Background(), dstUser.Name, name, commit)
@@ -431,6 +436,12 @@ func TestAccAlgorithmSource_badInput(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)not reachable from any branch or tag`),
 			},
 			{
+				Config: provider + strings.Replace(strings.Replace(good, dev.URL, "http://127.0.0.1:1", 1),
+					`commit   = "`+src+`"`, `ref      = "master"`, 1),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Cannot resolve source ref.*127\.0\.0\.1:1`),
+			},
+			{
 				Config:      provider + strings.Replace(good, `commit   = "`+src+`"`, `commit   = "main"`, 1),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`must be a full 40-character`),
@@ -448,6 +459,161 @@ resource "algorithmia_algorithm_source" "test" {
   }
 }`, pu.Name, dev.GitURL(du.Name, name), src, du.Name, du.Key),
 				ExpectError: regexp.MustCompile(`(?s)Destination algorithm not found`),
+			},
+		},
+	})
+}
+
+func TestAccAlgorithmSource_unknownSourceAtPlanAndPromotionByTag(t *testing.T) {
+	dev, _ := acctest.Shared(t)
+	u := dev.NewUser(t, "acme")
+	src, dst := acctest.RandomName("src"), acctest.RandomName("dst")
+	addr := "algorithmia_algorithm_source.test"
+	cfg := func(ref string) string {
+		return dev.ProviderBlock("", u, false) + fmt.Sprintf(`
+resource "algorithmia_algorithm" "src" {
+  owner    = %[1]q
+  name     = %[2]q
+  details  = { label = "Source" }
+  settings = { language = "python3-1" }
+  deletion_protection = false
+}
+
+resource "algorithmia_algorithm" "dst" {
+  owner    = %[1]q
+  name     = %[3]q
+  details  = { label = "Destination" }
+  settings = { language = "python3-1" }
+  deletion_protection = false
+}
+
+resource "algorithmia_algorithm_source" "test" {
+  owner = algorithmia_algorithm.dst.owner
+  name  = algorithmia_algorithm.dst.name
+  source = {
+    git_url  = algorithmia_algorithm.src.git_url # unknown until the source algorithm exists
+    ref      = %[4]q
+    username = %[1]q
+    password = %[5]q
+  }
+}
+`, u.Name, src, dst, ref, u.Key)
+	}
+	var tagged string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				// Everything is created in one apply: the plan has unknowns instead of failing.
+				Config: cfg("master"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("source_commit")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// Promote by tag.
+				PreConfig: func() {
+					tagged = u.PushCommit(t, dev, u.Name, src, acctest.Commit{Files: helloSource(u.Name, src, "Tagged"), Tag: "v1.0"})
+				},
+				Config: cfg("v1.0"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("source_commit")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(s *terraform.State) error {
+					if got := s.RootModule().Resources[addr].Primary.Attributes["source_commit"]; got != tagged {
+						return fmt.Errorf("source_commit = %s, want the tagged commit %s", got, tagged)
+					}
+					return checkPromotedFrom(t, dev, u, src, tagged, dev, u, dst, "")(s)
+				},
+			},
+		},
+	})
+}
+
+func TestAccAlgorithmSource_importThenApplyPushesAndPublishesNothing(t *testing.T) {
+	dev, prod := acctest.Shared(t)
+	du, pu := dev.NewUser(t, "dev"), prod.NewUser(t, "prod")
+	name := acctest.RandomName("imp")
+	du.PublishAlgorithm(t, name)
+	commit := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Imported")})
+	if _, err := pu.Client.CreateAlgorithm(context.Background(), pu.Name, algorithmia.CreateAlgorithmRequest{
+		Name: name, Details: algorithmia.Details{Label: "Imported"},
+		Settings: algorithmia.CreateSettings{Language: "python3-1", Environment: "cpu", License: "apl",
+			NetworkAccess: "full", PipelineEnabled: true, SourceVisibility: "closed"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	addr := "algorithmia_algorithm_source.test"
+	cfg := prod.NamedProviderBlock("algorithmiaprod", "", pu, false) + fmt.Sprintf(`
+resource "algorithmia_algorithm_source" "test" {
+  provider = algorithmiaprod
+  owner    = %q
+  name     = %q
+  source = {
+    git_url  = %q
+    commit   = %q
+    username = %q
+    password = %q
+  }
+  publish = { version_type = "minor" }
+}
+`, pu.Name, name, dev.GitURL(du.Name, name), commit, du.Name, du.Key)
+
+	// A first configuration promotes and publishes, then is destroyed: destroy only forgets.
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{Config: cfg, Check: checkPromoted(t, dev, du, commit, prod, pu, name, "0.1.0")}},
+	})
+	historyBefore := pu.Log(t, prod, pu.Name, name)
+
+	// A second configuration imports it. The next apply only records what is there.
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:             cfg,
+				ResourceName:       addr,
+				ImportState:        true,
+				ImportStateId:      pu.Name + "/" + name,
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["published_version"] != "0.1.0" || states[0].Attributes["commit"] != historyBefore[0] {
+						return fmt.Errorf("import should adopt the head %s and its version 0.1.0, got %+v", historyBefore[0], states)
+					}
+					return nil
+				},
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("source_commit"), knownvalue.StringExact(commit)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("published_version"), knownvalue.StringExact("0.1.0")),
+				},
+				Check: func(*terraform.State) error {
+					if after := pu.Log(t, prod, pu.Name, name); len(after) != len(historyBefore) || after[0] != historyBefore[0] {
+						return fmt.Errorf("the apply after import pushed: history %v, was %v", after, historyBefore)
+					}
+					versions, err := pu.Client.ListAllVersions(context.Background(), pu.Name, name, algorithmia.VersionFilter{Published: boolPtr(true)})
+					if err != nil {
+						return err
+					}
+					if len(versions) != 1 {
+						return fmt.Errorf("the apply after import published again: %d versions", len(versions))
+					}
+					return nil
+				},
 			},
 		},
 	})
