@@ -571,7 +571,7 @@ resource "algorithmia_algorithm_source" "test" {
 	// A first configuration promotes and publishes, then is destroyed: destroy only forgets.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{Config: cfg, Check: checkPromoted(t, dev, du, commit, prod, pu, name, "0.1.0")}},
+		Steps:                    []resource.TestStep{{Config: cfg, Check: checkPromoted(t, dev, du, commit, prod, pu, name, "0.1.0")}},
 	})
 	historyBefore := pu.Log(t, prod, pu.Name, name)
 
