@@ -293,11 +293,15 @@ func (c *Cluster) deleteOrg(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	name := r.PathValue("org")
-	var algos []algorithmRecord
+	var (
+		algos   []algorithmRecord
+		existed bool
+	)
 	err := c.st.Update(func(tx *store.Tx) error {
 		if !tx.Has(bucketOrgs, name) {
 			return nil
 		}
+		existed = true
 		if err := tx.DeletePrefix(bucketMembers, name+"/"); err != nil {
 			return err
 		}
@@ -308,12 +312,18 @@ func (c *Cluster) deleteOrg(w http.ResponseWriter, r *http.Request) error {
 		if algos, err = deleteOwnedAlgorithms(tx, name); err != nil {
 			return err
 		}
+		if err := deleteOwnedData(tx, name); err != nil {
+			return err
+		}
 		return tx.Delete(bucketOrgs, name)
 	})
 	if err != nil {
 		return err
 	}
 	c.removeRepos(algos)
+	if existed {
+		c.removeAccountData(name)
+	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

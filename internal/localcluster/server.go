@@ -27,7 +27,7 @@ import (
 
 // Options configures a Cluster.
 type Options struct {
-	DataDir       string        // required; all state lives under it (bbolt file + git repos under DataDir/git)
+	DataDir       string        // required; all state lives under it (bbolt file, git repos under DataDir/git, hosted data under DataDir/data)
 	AdminKey      string        // required; the cluster admin API key
 	BuildDuration time.Duration // how long a build stays "in-progress" before finishing; 0 -> 1s
 	Logger        *slog.Logger  // request log (method, path, status, duration; never a key); nil -> discard
@@ -99,6 +99,10 @@ func New(opts Options) (*Cluster, error) {
 		_ = c.Close()
 		return nil, err
 	}
+	if err := c.reconcileData(); err != nil {
+		_ = c.Close()
+		return nil, err
+	}
 	if err := c.resumeBuilds(); err != nil {
 		_ = c.Close()
 		return nil, err
@@ -107,7 +111,7 @@ func New(opts Options) (*Cluster, error) {
 	return c, nil
 }
 
-// Handler serves /v1/... and /git/... .
+// Handler serves /v1/... (with the Data API) and /git/... .
 func (c *Cluster) Handler() http.Handler { return c.handler }
 
 // Close stops the build workers and closes the store; it is safe to call twice.
@@ -146,7 +150,7 @@ func (c *Cluster) routes() http.Handler {
 		return errf(http.StatusNotFound, codeInvalidRequest, "No such route")
 	})
 	mux.Handle("/git/", c.repos.Handler(c.authorizeGit, c.onPush))
-	return c.recoverer(c.logRequests(mux))
+	return c.recoverer(c.logRequests(c.withData(mux)))
 }
 
 // statusRecorder remembers the status for the request log. It forwards Flush

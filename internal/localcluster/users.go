@@ -219,12 +219,16 @@ func (c *Cluster) deleteUser(w http.ResponseWriter, r *http.Request) error {
 	if err := c.requireAdmin(r); err != nil {
 		return err
 	}
-	var algos []algorithmRecord
+	var (
+		algos    []algorithmRecord
+		username string
+	)
 	err := c.st.Update(func(tx *store.Tx) error {
 		u, err := lookupUser(tx, r.PathValue("user"))
 		if err != nil {
 			return err
 		}
+		username = u.Username
 		if err := deleteAccountKeys(tx, u.Username); err != nil {
 			return err
 		}
@@ -244,6 +248,9 @@ func (c *Cluster) deleteUser(w http.ResponseWriter, r *http.Request) error {
 		if algos, err = deleteOwnedAlgorithms(tx, u.Username); err != nil {
 			return err
 		}
+		if err := deleteOwnedData(tx, u.Username); err != nil {
+			return err
+		}
 		if err := tx.Delete(bucketUserIDs, u.ID); err != nil {
 			return err
 		}
@@ -256,6 +263,7 @@ func (c *Cluster) deleteUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c.removeRepos(algos)
+	c.removeAccountData(username)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

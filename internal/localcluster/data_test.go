@@ -1,0 +1,134 @@
+package localcluster
+
+import (
+	"crypto/md5" //nolint:gosec // the platform's ETag
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// dataResp is one Data API answer with its body read.
+type dataResp struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (d dataResp) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(d.body, v); err != nil {
+		t.Fatalf("decode %q: %v", d.body, err)
+	}
+}
+
+// errMessage is error.message of a Data API error body (§3.4).
+func (d dataResp) errMessage() string {
+	var e struct {
+		Error struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	_ = json.Unmarshal(d.body, &e)
+	return e.Error.Message
+}
+
+// data sends one raw request: path goes on the wire as written (no
+// cleaning), body may be nil.
+func (tc *testCluster) data(method, path, key string, body io.Reader) dataResp {
+	tc.t.Helper()
+	req, err := http.NewRequest(method, tc.srv.URL+path, body)
+	if err != nil {
+		tc.t.Fatal(err)
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Simple "+key)
+	}
+	client := tc.client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		tc.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tc.t.Fatal(err)
+	}
+	return dataResp{status: resp.StatusCode, header: resp.Header, body: raw}
+}
+
+// mustData is data that fails the test unless the status is want.
+func (tc *testCluster) mustData(want int, method, path, key string, body io.Reader) dataResp {
+	tc.t.Helper()
+	d := tc.data(method, path, key, body)
+	if d.status != want {
+		tc.t.Fatalf("%s %s: status %d, want %d; body %s; X-Error-Message %q", method, path, d.status, want, d.body, d.header.Get("X-Error-Message"))
+	}
+	return d
+}
+
+func (tc *testCluster) createCollection(key, owner, name string, acl []string) {
+	tc.t.Helper()
+	body := map[string]any{"name": name}
+	if acl != nil {
+		body["acl"] = map[string]any{"read": acl}
+	}
+	raw, _ := json.Marshal(body)
+	d := tc.mustData(200, "POST", "/v1/connector/data/"+owner, key, strings.NewReader(string(raw)))
+	var res struct {
+		Result string `json:"result"`
+	}
+	d.json(tc.t, &res)
+	if res.Result != "data://"+owner+"/"+name {
+		tc.t.Fatalf("create collection: result %q", res.Result)
+	}
+}
+
+func md5hex(s string) string {
+	sum := md5.Sum([]byte(s)) //nolint:gosec // the platform's ETag
+	return hex.EncodeToString(sum[:])
+}
+
+// TestDataFirstSlice walks the basic life of a file through both prefixes.
+func TestDataFirstSlice(t *testing.T) {
+	tc := newTestCluster(t)
+	alice := tc.addUser("alice")
+	tc.createCollection(alice, "alice", "models", nil)
+	for _, prefix := range []string{"/v1/data/", "/v1/connector/data/"} {
+		file := prefix + "alice/models/a.txt"
+		d := tc.mustData(200, "PUT", file, alice, strings.NewReader("hello"))
+		if string(d.body) != `{"result":"data://alice/models/a.txt"}`+"\n" {
+			t.Fatalf("PUT: %s", d.body)
+		}
+		d = tc.mustData(200, "GET", file, alice, nil)
+		if string(d.body) != "hello" || d.header.Get("X-Data-Type") != "file" || d.header.Get("Content-Length") != "5" {
+			t.Fatalf("GET: %q %v", d.body, d.header)
+		}
+		d = tc.mustData(200, "HEAD", file, alice, nil)
+		if d.header.Get("ETag") != md5hex("hello") || d.header.Get("Content-Length") != "5" || d.header.Get("X-Data-Type") != "file" {
+			t.Fatalf("HEAD: %v", d.header)
+		}
+		d = tc.mustData(200, "GET", prefix+"alice/models", alice, nil)
+		var l dataListing
+		d.json(t, &l)
+		if d.header.Get("X-Data-Type") != "directory" || len(l.Files) != 1 || l.Files[0].Filename != "a.txt" || l.Files[0].Size != 5 {
+			t.Fatalf("list: %s", d.body)
+		}
+		d = tc.mustData(200, "DELETE", file, alice, nil)
+		if string(d.body) != `{"result":{"deleted":1}}`+"\n" {
+			t.Fatalf("DELETE: %s", d.body)
+		}
+		d = tc.mustData(404, "HEAD", file, alice, nil)
+		if d.header.Get("X-Error-Message") == "" {
+			t.Fatal("HEAD 404 without X-Error-Message")
+		}
+		if d = tc.mustData(404, "GET", file, alice, nil); d.errMessage() == "" {
+			t.Fatalf("GET 404: %s", d.body)
+		}
+	}
+}
