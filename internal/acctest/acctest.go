@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"log/slog"
@@ -39,6 +40,10 @@ type Cluster struct {
 	// Local gives tests access to cluster internals such as Git counters.
 	Local *localcluster.Cluster
 
+	// CAPEM is the PEM of the certificate that signs the cluster's HTTPS endpoint, when it
+	// serves HTTPS (StartTLSCluster); clients must be told to trust it.
+	CAPEM string
+
 	dataDir string
 	server  *httptest.Server
 }
@@ -59,6 +64,15 @@ func StartCluster(name string) (*Cluster, error) {
 // StartClusterWith is StartCluster with another build duration, for tests that need a
 // wide window between a push and the end of its build.
 func StartClusterWith(name string, buildDuration time.Duration) (*Cluster, error) {
+	return startCluster(name, buildDuration, false)
+}
+
+// StartTLSCluster starts a cluster that serves HTTPS with a certificate no system trusts.
+func StartTLSCluster(name string) (*Cluster, error) {
+	return startCluster(name, BuildDuration, true)
+}
+
+func startCluster(name string, buildDuration time.Duration, useTLS bool) (*Cluster, error) {
 	dir, err := os.MkdirTemp("", "algorithmia-acc-"+name+"-")
 	if err != nil {
 		return nil, err
@@ -74,15 +88,22 @@ func StartClusterWith(name string, buildDuration time.Duration) (*Cluster, error
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("start local cluster %s: %w", name, err)
 	}
-	srv := httptest.NewServer(local.Handler())
-	admin, err := algorithmia.New(algorithmia.Config{BaseURL: srv.URL, AdminAPIKey: adminKey})
+	var srv *httptest.Server
+	caPEM := ""
+	if useTLS {
+		srv = httptest.NewTLSServer(local.Handler())
+		caPEM = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
+	} else {
+		srv = httptest.NewServer(local.Handler())
+	}
+	admin, err := algorithmia.New(algorithmia.Config{BaseURL: srv.URL, AdminAPIKey: adminKey, HTTPClient: srv.Client()})
 	if err != nil {
 		srv.Close()
 		_ = local.Close()
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	return &Cluster{Name: name, URL: srv.URL, AdminKey: adminKey, Admin: admin, Local: local, dataDir: dir, server: srv}, nil
+	return &Cluster{Name: name, URL: srv.URL, AdminKey: adminKey, Admin: admin, Local: local, CAPEM: caPEM, dataDir: dir, server: srv}, nil
 }
 
 // Close stops the cluster and removes its data.
@@ -123,7 +144,7 @@ func (c *Cluster) CreateUser(ctx context.Context, name string) (*User, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("create key for %s: %w", name, err)
 	}
-	client, err := algorithmia.New(algorithmia.Config{BaseURL: c.URL, APIKey: key})
+	client, err := algorithmia.New(algorithmia.Config{BaseURL: c.URL, APIKey: key, HTTPClient: c.server.Client()})
 	if err != nil {
 		return nil, err
 	}
@@ -151,6 +172,9 @@ func (c *Cluster) NamedProviderBlock(localName, alias string, u *User, withAdmin
 	}
 	if withAdmin {
 		fmt.Fprintf(&b, "  admin_api_key = %q\n", c.AdminKey)
+	}
+	if c.CAPEM != "" {
+		fmt.Fprintf(&b, "  ca_cert_pem   = %q\n", c.CAPEM)
 	}
 	b.WriteString("  max_retries   = 1\n}\n")
 	return b.String()

@@ -28,7 +28,7 @@ func (u *User) PushCommit(t testing.TB, c *Cluster, owner, name string, cm Commi
 	if cm.Author == "" {
 		cm.Author, cm.Email = "Test "+u.Name, u.Email
 	}
-	sha, err := gitpush.Push(context.Background(), c.GitURL(owner, name), u.Name, u.Key, cm)
+	sha, err := gitpush.Push(context.Background(), gitpush.Target{URL: c.GitURL(owner, name), Username: u.Name, Password: u.Key, CABundle: []byte(c.CAPEM)}, cm)
 	if err != nil {
 		t.Fatalf("push to %s/%s on %s: %v", owner, name, c.Name, err)
 	}
@@ -39,7 +39,7 @@ func (u *User) PushCommit(t testing.TB, c *Cluster, owner, name string, cm Commi
 func (u *User) TreeOf(t testing.TB, c *Cluster, owner, name, commit string) string {
 	t.Helper()
 	repo, err := git.CloneContext(context.Background(), memory.NewStorage(), nil, &git.CloneOptions{
-		URL: c.GitURL(owner, name), Auth: &githttp.BasicAuth{Username: u.Name, Password: u.Key}, NoCheckout: true,
+		URL: c.GitURL(owner, name), Auth: &githttp.BasicAuth{Username: u.Name, Password: u.Key}, NoCheckout: true, CABundle: []byte(c.CAPEM),
 	})
 	if err != nil {
 		t.Fatalf("clone %s/%s: %v", owner, name, err)
@@ -55,7 +55,7 @@ func (u *User) TreeOf(t testing.TB, c *Cluster, owner, name, commit string) stri
 func (u *User) Log(t testing.TB, c *Cluster, owner, name string) []string {
 	t.Helper()
 	repo, err := git.CloneContext(context.Background(), memory.NewStorage(), nil, &git.CloneOptions{
-		URL: c.GitURL(owner, name), Auth: &githttp.BasicAuth{Username: u.Name, Password: u.Key}, NoCheckout: true,
+		URL: c.GitURL(owner, name), Auth: &githttp.BasicAuth{Username: u.Name, Password: u.Key}, NoCheckout: true, CABundle: []byte(c.CAPEM),
 	})
 	if err != nil {
 		t.Fatalf("clone %s/%s: %v", owner, name, err)

@@ -29,12 +29,20 @@ type Commit struct {
 	Email   string
 }
 
-// Push clones url (in memory), applies c on top of its branch, pushes, and returns the
-// new commit's SHA.
-func Push(ctx context.Context, url, username, password string, c Commit) (string, error) {
-	auth := &githttp.BasicAuth{Username: username, Password: password}
+// Target is the repository to push to and how to reach it.
+type Target struct {
+	URL                string
+	Username, Password string
+	// CABundle holds extra PEM certificate authorities to trust for URL.
+	CABundle []byte
+}
+
+// Push clones the target (in memory), applies c on top of its branch, pushes, and returns
+// the new commit's SHA.
+func Push(ctx context.Context, to Target, c Commit) (string, error) {
+	auth := &githttp.BasicAuth{Username: to.Username, Password: to.Password}
 	fs := memfs.New()
-	repo, err := git.CloneContext(ctx, memory.NewStorage(), fs, &git.CloneOptions{URL: url, Auth: auth})
+	repo, err := git.CloneContext(ctx, memory.NewStorage(), fs, &git.CloneOptions{URL: to.URL, Auth: auth, CABundle: to.CABundle})
 	if err != nil {
 		return "", fmt.Errorf("clone: %w", err)
 	}
@@ -76,7 +84,7 @@ func Push(ctx context.Context, url, username, password string, c Commit) (string
 		msg = "Update source"
 	}
 	if author == "" {
-		author, email = username, username+"@example.com"
+		author, email = to.Username, to.Username+"@example.com"
 	}
 	sig := &object.Signature{Name: author, Email: email, When: time.Now()}
 	h, err := wt.Commit(msg, &git.CommitOptions{Author: sig, Committer: sig, AllowEmptyCommits: true})
@@ -90,7 +98,7 @@ func Push(ctx context.Context, url, username, password string, c Commit) (string
 		}
 		specs = append(specs, config.RefSpec("refs/tags/"+c.Tag+":refs/tags/"+c.Tag))
 	}
-	if err := repo.PushContext(ctx, &git.PushOptions{RemoteName: "origin", Auth: auth, RefSpecs: specs}); err != nil {
+	if err := repo.PushContext(ctx, &git.PushOptions{RemoteName: "origin", Auth: auth, RefSpecs: specs, CABundle: to.CABundle}); err != nil {
 		return "", fmt.Errorf("push: %w", err)
 	}
 	return h.String(), nil

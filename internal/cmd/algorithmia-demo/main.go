@@ -265,7 +265,7 @@ func (d *demo) seedAlgorithm(ctx context.Context, a seedAlgorithm) (string, erro
 // pushAndPublish pushes a source tree to dev as the service account, waits for the build
 // and publishes it.
 func (d *demo) pushAndPublish(ctx context.Context, a seedAlgorithm, greeting, message, versionType string) (string, error) {
-	sha, err := gitpush.Push(ctx, d.dev.url+"/git/"+organization+"/"+a.name+".git", serviceAccount, d.devCIKey, gitpush.Commit{
+	sha, err := gitpush.Push(ctx, gitpush.Target{URL: d.dev.url + "/git/" + organization + "/" + a.name + ".git", Username: serviceAccount, Password: d.devCIKey}, gitpush.Commit{
 		Files: a.files(greeting), Message: message, Author: "Alice Example", Email: "alice@acme.io",
 	})
 	if err != nil {
