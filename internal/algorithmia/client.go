@@ -1,6 +1,7 @@
 // Package algorithmia is the REST client for the Algorithmia management API
 // (algorithms, builds, versions, environments, users, organizations, members
-// and API keys) that the Terraform provider uses.
+// and API keys) and the hosted Data API (collections and files) that the
+// Terraform provider uses.
 //
 // It owns URL building, key selection (standard vs admin key), retries of
 // idempotent requests, request logging with redaction, typed request and
@@ -72,8 +73,12 @@ type Client struct {
 	logf       func(ctx context.Context, msg string, fields map[string]any)
 	maxRetries int
 	retry      *retryablehttp.Client
-	redactor   *strings.Replacer
-	now        func() time.Time
+	// stream sends file bodies (data.go): no whole-request timeout, because a
+	// multi-GiB transfer outlives any per-request bound; idle bounds stalls instead.
+	stream   *http.Client
+	idle     time.Duration
+	redactor *strings.Replacer
+	now      func() time.Time
 }
 
 // New validates cfg and returns a Client; it makes no request.
@@ -130,6 +135,11 @@ func New(cfg Config) (*Client, error) {
 		}
 		hc.Transport = &loggingTransport{next: next, client: c}
 	}
+
+	streamClient := hc
+	streamClient.Timeout = 0
+	c.stream = &streamClient
+	c.idle = cfg.RequestTimeout
 
 	c.retry = &retryablehttp.Client{
 		HTTPClient:   &hc,
@@ -205,7 +215,7 @@ func (c *Client) pickKey(kind keyKind, method, path string) (string, error) {
 		if c.adminKey != "" {
 			return c.adminKey, nil
 		}
-		return "", &MissingKeyError{Admin: true, Method: method, Path: path}
+		return "", &MissingKeyError{Admin: true, Method: method, Path: path, Cluster: c.base.String()}
 	case keyPreferAdmin:
 		if c.adminKey != "" {
 			return c.adminKey, nil
@@ -213,7 +223,7 @@ func (c *Client) pickKey(kind keyKind, method, path string) (string, error) {
 		if c.apiKey != "" {
 			return c.apiKey, nil
 		}
-		return "", &MissingKeyError{Admin: true, Method: method, Path: path}
+		return "", &MissingKeyError{Admin: true, Method: method, Path: path, Cluster: c.base.String()}
 	case keyPreferStandard:
 		if c.apiKey != "" {
 			return c.apiKey, nil
@@ -221,14 +231,14 @@ func (c *Client) pickKey(kind keyKind, method, path string) (string, error) {
 		if c.adminKey != "" {
 			return c.adminKey, nil
 		}
-		return "", &MissingKeyError{Admin: false, Method: method, Path: path}
+		return "", &MissingKeyError{Admin: false, Method: method, Path: path, Cluster: c.base.String()}
 	case keyStandard:
 		fallthrough
 	default:
 		if c.apiKey != "" {
 			return c.apiKey, nil
 		}
-		return "", &MissingKeyError{Admin: false, Method: method, Path: path}
+		return "", &MissingKeyError{Admin: false, Method: method, Path: path, Cluster: c.base.String()}
 	}
 }
 
