@@ -131,6 +131,8 @@ type MissingKeyError struct {
 	Method string
 	// Path is the URL path of the call that was not made.
 	Path string
+	// Cluster is the client's base URL, which tells configurations with several clusters apart.
+	Cluster string
 }
 
 // Error names the missing key and the call that needed it.

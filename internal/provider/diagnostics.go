@@ -14,14 +14,16 @@ import (
 func addClientError(diags *diag.Diagnostics, operation string, err error) {
 	summary := "Failed to " + operation
 	var apiErr *algorithmia.APIError
+	var missing *algorithmia.MissingKeyError
 	switch {
-	case errors.Is(err, algorithmia.ErrAdminKeyRequired):
-		diags.AddError(summary, "This call needs an admin API key, and this provider configuration has none. "+
-			"Set admin_api_key (or ALGORITHMIA_ADMIN_API_KEY) in the provider block of this cluster's alias.")
-	case errors.Is(err, algorithmia.ErrAPIKeyRequired):
-		diags.AddError(summary, "This call needs a standard API key, and this provider configuration has none. "+
-			"Set api_key (or ALGORITHMIA_API_KEY) in the provider block of this cluster's alias; an admin key "+
-			"cannot call this endpoint.")
+	case errors.As(err, &missing) && missing.Admin:
+		diags.AddError(summary, fmt.Sprintf("This call (%s %s) needs an admin API key, and the provider configuration "+
+			"for the cluster at %s has none. Set admin_api_key (or ALGORITHMIA_ADMIN_API_KEY) in the provider block of "+
+			"that cluster's alias.", missing.Method, missing.Path, missing.Cluster))
+	case errors.As(err, &missing):
+		diags.AddError(summary, fmt.Sprintf("This call (%s %s) needs a standard API key, and the provider configuration "+
+			"for the cluster at %s has none. Set api_key (or ALGORITHMIA_API_KEY) in the provider block of that "+
+			"cluster's alias; an admin key cannot call this endpoint.", missing.Method, missing.Path, missing.Cluster))
 	case errors.As(err, &apiErr):
 		detail := fmt.Sprintf("The cluster answered HTTP %d", apiErr.StatusCode)
 		if apiErr.Code != 0 {

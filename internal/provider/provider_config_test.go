@@ -128,7 +128,7 @@ resource "algorithmia_user" "x" {
   email    = "nobody@example.io"
   fullname = "Nobody"
 }`,
-			ExpectError: regexp.MustCompile(`(?s)needs an admin API key.*admin_api_key`),
+			ExpectError: regexp.MustCompile(`(?s)needs an admin API key.*cluster at ` + regexp.QuoteMeta(dev.URL) + `.*admin_api_key`),
 		}},
 	})
 }
