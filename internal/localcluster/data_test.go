@@ -46,6 +46,13 @@ func (tc *testCluster) data(method, path, key string, body io.Reader) dataResp {
 	if key != "" {
 		req.Header.Set("Authorization", "Simple "+key)
 	}
+	switch {
+	case body == nil:
+	case method == http.MethodPut:
+		req.Header.Set("Content-Type", "application/octet-stream")
+	default:
+		req.Header.Set("Content-Type", "application/json")
+	}
 	client := tc.client
 	if client == nil {
 		client = http.DefaultClient
