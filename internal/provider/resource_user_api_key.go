@@ -43,6 +43,7 @@ type userAPIKeyModel struct {
 	Label           types.String `tfsdk:"label"`
 	Permissions     types.Object `tfsdk:"permissions"`
 	APIKeyWO        types.String `tfsdk:"api_key_wo"`
+	APIKey          types.String `tfsdk:"api_key"`
 	APIKeyWOVersion types.Int64  `tfsdk:"api_key_wo_version"`
 	APIKeyMask      types.String `tfsdk:"api_key_mask"`
 	CreatedAt       types.String `tfsdk:"created_at"`
@@ -126,10 +127,21 @@ func (r *userAPIKeyResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				MarkdownDescription: "The key's value, chosen by you (for example from a secret store). Write-only: it " +
 					"is sent once, when the key is added, and is never stored in the plan or the state. " +
 					"Needs Terraform 1.11 or later.",
-				Required:   true,
-				WriteOnly:  true,
-				Sensitive:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Optional:  true,
+				WriteOnly: true,
+				Sensitive: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.ExactlyOneOf(path.MatchRoot("api_key")),
+				},
+			},
+			"api_key": schema.StringAttribute{
+				MarkdownDescription: "The key's value, for Terraform CLIs older than 1.11 that have no write-only " +
+					"arguments. It is sensitive but stored in the state; prefer `api_key_wo`. Changing it adds a new key.",
+				Optional:      true,
+				Sensitive:     true,
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"api_key_wo_version": schema.Int64Attribute{
 				MarkdownDescription: "Change it (for example increment it) together with `api_key_wo` to add a key with " +
@@ -167,8 +179,8 @@ func (r *userAPIKeyResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !plan.APIKeyWOVersion.Equal(state.APIKeyWOVersion) {
-		return
+	if !plan.APIKeyWOVersion.Equal(state.APIKeyWOVersion) || !plan.APIKey.Equal(state.APIKey) {
+		return // a new value is coming
 	}
 	for _, name := range []string{"username", "label", "permissions"} {
 		var p, s attr.Value
@@ -195,6 +207,9 @@ func (r *userAPIKeyResource) Create(ctx context.Context, req resource.CreateRequ
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("api_key_wo"), &value)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if value.IsNull() {
+		value = plan.APIKey
 	}
 	var p permissionsModel
 	resp.Diagnostics.Append(plan.Permissions.As(ctx, &p, basetypes.ObjectAsOptions{})...)

@@ -260,3 +260,68 @@ func checkOrganizationsDestroyed(c *acctest.Cluster) resource.TestCheckFunc {
 		return nil
 	}
 }
+
+// TestAccUserAPIKey_sensitiveValueForOlderCLIs covers api_key, the stored alternative to
+// api_key_wo for Terraform CLIs without write-only arguments.
+func TestAccUserAPIKey_sensitiveValueForOlderCLIs(t *testing.T) {
+	dev, _ := acctest.Shared(t)
+	name := acctest.RandomName("old")
+	value := "sim" + strings.Repeat("7", 24)
+	cfg := func(v string) string {
+		return dev.ProviderBlock("", nil, true) + fmt.Sprintf(`
+resource "algorithmia_user" "u" {
+  username = %[1]q
+  email    = "%[1]s@example.io"
+  fullname = "Old CLI"
+}
+
+resource "algorithmia_user_api_key" "k" {
+  username = algorithmia_user.u.username
+  api_key  = %[2]q
+  permissions = { allow_algo_management = true }
+}
+`, name, v)
+	}
+	works := func(key string) func(*terraform.State) error {
+		return func(*terraform.State) error {
+			c, err := algorithmia.New(algorithmia.Config{BaseURL: dev.URL, APIKey: key})
+			if err != nil {
+				return err
+			}
+			if _, err := c.ListUserAlgorithms(context.Background(), name); err != nil {
+				return fmt.Errorf("the key set through api_key does not work: %w", err)
+			}
+			return nil
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: dev.ProviderBlock("", nil, true) + fmt.Sprintf(`
+resource "algorithmia_user_api_key" "k" {
+  username = %q
+  permissions = { allow_algo_management = true }
+}`, name),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Invalid Attribute Combination`),
+			},
+			{
+				Config: cfg(value),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: works(value),
+			},
+			{
+				// A new value adds a new key.
+				Config: cfg(value + "8"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("algorithmia_user_api_key.k", plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: works(value + "8"),
+			},
+		},
+	})
+}

@@ -378,6 +378,7 @@ func (d *demo) bootstrapVars() map[string]string {
 		"dev_api_address": d.dev.url, "dev_admin_api_key": d.dev.adminKey,
 		"prod_api_address": d.prod.url, "prod_admin_api_key": d.prod.adminKey,
 		"organization": organization, "service_account": serviceAccount, "prod_service_api_key": d.prodCIKey,
+		"use_write_only": fmt.Sprint(d.writeOnly),
 	}
 }
 
