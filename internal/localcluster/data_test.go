@@ -4,9 +4,11 @@ import (
 	"crypto/md5" //nolint:gosec // the platform's ETag
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -137,5 +139,54 @@ func TestDataFirstSlice(t *testing.T) {
 		if d = tc.mustData(404, "GET", file, alice, nil); d.errMessage() == "" {
 			t.Fatalf("GET 404: %s", d.body)
 		}
+	}
+}
+
+// TestDataConcurrentPuts: uploads racing on one file leave bytes and record
+// in step; every GET's ETag matches the bytes it carries.
+func TestDataConcurrentPuts(t *testing.T) {
+	tc := newTestCluster(t)
+	alice := tc.addUser("alice")
+	tc.createCollection(alice, "alice", "c", nil)
+	url := tc.srv.URL + "/v1/data/alice/c/f"
+	do := func(method string, body io.Reader) (*http.Response, []byte, error) {
+		req, _ := http.NewRequest(method, url, body)
+		req.Header.Set("Authorization", alice)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer resp.Body.Close()
+		raw, err := io.ReadAll(resp.Body)
+		return resp, raw, err
+	}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for j := range 5 {
+				content := strings.Repeat(fmt.Sprintf("writer %d round %d;", i, j), 1000*(i+1))
+				if resp, _, err := do("PUT", strings.NewReader(content)); err != nil || resp.StatusCode != 200 {
+					t.Errorf("PUT: %v %v", resp, err)
+				}
+			}
+		})
+		wg.Go(func() {
+			for range 5 {
+				resp, raw, err := do("GET", nil)
+				if err != nil {
+					t.Errorf("GET: %v", err)
+					continue
+				}
+				if resp.StatusCode == 200 && resp.Header.Get("ETag") != md5hex(string(raw)) {
+					t.Errorf("GET: ETag %s for bytes with md5 %s", resp.Header.Get("ETag"), md5hex(string(raw)))
+				}
+			}
+		})
+	}
+	wg.Wait()
+	d := tc.mustData(200, "GET", "/v1/data/alice/c/f", alice, nil)
+	h := tc.mustData(200, "HEAD", "/v1/data/alice/c/f", alice, nil).header
+	if h.Get("ETag") != md5hex(string(d.body)) || h.Get("Content-Length") != fmt.Sprint(len(d.body)) {
+		t.Fatalf("record out of step with the bytes: %v vs %d bytes", h, len(d.body))
 	}
 }
