@@ -1,7 +1,8 @@
 // Package localcluster is a local Algorithmia cluster: the management HTTP API
 // of API.md (users, organizations, members, keys, algorithms, builds, versions,
-// languages and environments) over an embedded store, plus the Git smart HTTP
-// endpoints of package gitserver, all behind one http.Handler.
+// languages and environments) over an embedded store, the Data API of hosted
+// data collections (§12), plus the Git smart HTTP endpoints of package
+// gitserver, all behind one http.Handler.
 //
 // It owns the cluster's state under Options.DataDir and the rules of the
 // platform (auth, validation, codes, paging, semver). It never runs algorithm
