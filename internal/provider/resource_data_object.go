@@ -1,0 +1,648 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5" //nolint:gosec // md5 is the platform's ETag; it detects change, it does not protect anything
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+)
+
+var (
+	_ resource.ResourceWithConfigure        = (*dataObjectResource)(nil)
+	_ resource.ResourceWithImportState      = (*dataObjectResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*dataObjectResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*dataObjectResource)(nil)
+)
+
+// NewDataObjectResource is the factory of algorithmia_data_object.
+func NewDataObjectResource() resource.Resource {
+	return &dataObjectResource{}
+}
+
+type dataObjectResource struct {
+	cluster *clusterClient
+}
+
+type dataObjectModel struct {
+	ID            types.String `tfsdk:"id"`
+	Path          types.String `tfsdk:"path"`
+	Source        types.String `tfsdk:"source"`
+	Content       types.String `tfsdk:"content"`
+	ContentBase64 types.String `tfsdk:"content_base64"`
+	CopyFrom      types.Object `tfsdk:"copy_from"`
+	Size          types.Int64  `tfsdk:"size"`
+	MD5           types.String `tfsdk:"md5"`
+	SHA256        types.String `tfsdk:"sha256"`
+	LastModified  types.String `tfsdk:"last_modified"`
+}
+
+type copyFromModel struct {
+	Path       types.String `tfsdk:"path"`
+	APIAddress types.String `tfsdk:"api_address"`
+	APIKey     types.String `tfsdk:"api_key"`
+	APIKeyWO   types.String `tfsdk:"api_key_wo"`
+	CACertPEM  types.String `tfsdk:"ca_cert_pem"`
+}
+
+func (r *dataObjectResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_data_object"
+}
+
+func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A file in a hosted data collection (`data://owner/collection/file`), uploaded from a local " +
+			"file, from text or base64 in the configuration, or copied from another data object on this cluster or " +
+			"another one.\n\n" +
+			"Uploads and copies stream: memory use does not grow with the file size, and a copy pipes the source's " +
+			"download into the upload. The md5 and sha256 are computed while sending, and the upload is verified " +
+			"against the cluster's ETag. The plan hashes a local `source` file, so an edit shows as an update; a " +
+			"refresh asks the cluster for the file's metadata only (HEAD), so a file changed or deleted on the cluster " +
+			"shows in the plan. File contents never go into state, only their digests (except `content`, which is " +
+			"in the configuration anyway).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The data path, as `path`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"path": schema.StringAttribute{
+				MarkdownDescription: "Where the file lives: `data://owner/collection/file`. Hosted data has exactly one " +
+					"collection level and no folders inside a collection; the owner is named explicitly (not `.my`). " +
+					"The collection must exist (see `algorithmia_data_collection`). Changing it replaces the object.",
+				Required:      true,
+				Validators:    []validator.String{dataPathValidator{kind: dataPathFile}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"source": schema.StringAttribute{
+				MarkdownDescription: "Path of a local file to upload. It is hashed at plan time: an edited file shows " +
+					"as an update, an unchanged one gives an empty plan. Changing only this path (to a file with the " +
+					"same bytes) uploads nothing.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"content": schema.StringAttribute{
+				MarkdownDescription: "UTF-8 text to upload as the file's content. It is stored in state like any argument.",
+				Optional:            true,
+			},
+			"content_base64": schema.StringAttribute{
+				MarkdownDescription: "Base64 (standard encoding) of binary content to upload, for example from " +
+					"`filebase64()`. Prefer `source` for anything large: this value is held in memory and in state.",
+				Optional:   true,
+				Validators: []validator.String{base64Validator{}},
+			},
+			"copy_from": schema.SingleNestedAttribute{
+				MarkdownDescription: "Copy another data object, on this cluster or another one. The copy streams the " +
+					"source's download into this upload. The plan compares the source's ETag and size (HEAD only) with " +
+					"state, so a changed source shows as an update.",
+				Optional: true,
+				Attributes: map[string]schema.Attribute{
+					"path": schema.StringAttribute{
+						MarkdownDescription: "Data path of the source file: `data://owner/collection/file` (`.my` allowed).",
+						Required:            true,
+						Validators:          []validator.String{dataPathValidator{kind: dataPathFile, allowMy: true}},
+					},
+					"api_address": schema.StringAttribute{
+						MarkdownDescription: "API address of the source cluster. Defaults to this provider's cluster (and its key).",
+						Optional:            true,
+						Validators:          []validator.String{stringvalidator.RegexMatches(httpURL, "must be an absolute http(s) URL without credentials")},
+					},
+					"api_key": schema.StringAttribute{
+						MarkdownDescription: "API key for the source cluster, with data read access. It is stored in state; prefer `api_key_wo`.",
+						Optional:            true,
+						Sensitive:           true,
+						Validators: []validator.String{
+							stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("api_key_wo")),
+						},
+					},
+					"api_key_wo": schema.StringAttribute{
+						MarkdownDescription: "Write-only API key for the source cluster: never stored in plan or state. " +
+							"Requires Terraform 1.11 or later.",
+						Optional:  true,
+						Sensitive: true,
+						WriteOnly: true,
+					},
+					"ca_cert_pem": schema.StringAttribute{
+						MarkdownDescription: "PEM of extra certificate authorities to trust for the source cluster.",
+						Optional:            true,
+					},
+				},
+			},
+			"size": schema.Int64Attribute{
+				MarkdownDescription: "Size in bytes.",
+				Computed:            true,
+			},
+			"md5": computed("md5 of the content in hex: the cluster's ETag, checked after every upload."),
+			"sha256": computed("sha256 of the content in hex, computed while uploading (or from the local content at " +
+				"plan time). Null after import or after the file changed on the cluster, until the next upload: the " +
+				"cluster only reports the md5."),
+			"last_modified": computed("When the cluster last stored the file, RFC 3339 in UTC."),
+		},
+	}
+}
+
+// httpURL is a loose check of an API address; the client validates it fully.
+var httpURL = regexp.MustCompile(`^https?://[^/@\s]+(/.*)?$`)
+
+func (r *dataObjectResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(
+			path.MatchRoot("source"), path.MatchRoot("content"), path.MatchRoot("content_base64"), path.MatchRoot("copy_from"),
+		),
+	}
+}
+
+func (r *dataObjectResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.cluster = clusterFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// digest is what the configuration says the file should be; sha256 is empty when
+// only the md5 is known (a copy, whose source reports only its ETag).
+type digest struct {
+	size   int64
+	md5    string
+	sha256 string
+}
+
+// ModifyPlan works out the content the configuration asks for (hashing a local file,
+// or asking the copy source for its ETag) and plans an update only when it differs
+// from what the cluster holds according to the last refresh.
+func (r *dataObjectResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.cluster == nil {
+		return
+	}
+	var plan dataObjectModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var state *dataObjectModel
+	if !req.State.Raw.IsNull() {
+		state = &dataObjectModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	want, known := r.desired(ctx, plan, req.Config, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.Path.IsUnknown() {
+		plan.ID = plan.Path
+	}
+	if state != nil && known && want.md5 == state.MD5.ValueString() && want.size == state.Size.ValueInt64() &&
+		(want.sha256 == "" || want.sha256 == state.SHA256.ValueString()) {
+		plan.Size, plan.MD5, plan.SHA256, plan.LastModified = state.Size, state.MD5, state.SHA256, state.LastModified
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		return
+	}
+	plan.Size, plan.MD5, plan.SHA256 = types.Int64Unknown(), types.StringUnknown(), types.StringUnknown()
+	plan.LastModified = types.StringUnknown()
+	if known {
+		plan.Size, plan.MD5 = types.Int64Value(want.size), types.StringValue(want.md5)
+		if want.sha256 != "" {
+			plan.SHA256 = types.StringValue(want.sha256)
+		}
+		// Same bytes (the path of source changed, or state lacks the sha256 after an
+		// import): the update records digests and uploads nothing, so the time stays.
+		if state != nil && want.md5 == state.MD5.ValueString() && want.size == state.Size.ValueInt64() {
+			plan.LastModified = state.LastModified
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// desired returns the digest of the content the configuration asks for, and whether it
+// is known yet (values only known after apply make it unknown).
+func (r *dataObjectResource) desired(ctx context.Context, m dataObjectModel, config tfsdk.Config, diags *diag.Diagnostics) (digest, bool) {
+	switch {
+	case !m.Source.IsNull():
+		if m.Source.IsUnknown() {
+			return digest{}, false
+		}
+		d, err := hashFile(m.Source.ValueString())
+		if err != nil {
+			diags.AddAttributeError(path.Root("source"), "Cannot read source file", err.Error())
+			return digest{}, false
+		}
+		return d, true
+	case !m.Content.IsNull():
+		if m.Content.IsUnknown() {
+			return digest{}, false
+		}
+		return hashBytes([]byte(m.Content.ValueString())), true
+	case !m.ContentBase64.IsNull():
+		if m.ContentBase64.IsUnknown() {
+			return digest{}, false
+		}
+		b, err := base64.StdEncoding.DecodeString(m.ContentBase64.ValueString())
+		if err != nil {
+			diags.AddAttributeError(path.Root("content_base64"), "Invalid base64", err.Error())
+			return digest{}, false
+		}
+		return hashBytes(b), true
+	case !m.CopyFrom.IsNull():
+		if m.CopyFrom.IsUnknown() {
+			return digest{}, false
+		}
+		src, from, ok := r.copySource(ctx, m.CopyFrom, config, diags)
+		if !ok {
+			return digest{}, false
+		}
+		info, err := src.HeadObject(ctx, from)
+		if err != nil {
+			addCopySourceError(diags, from, src, err)
+			return digest{}, false
+		}
+		if info.ETag == "" || info.Size < 0 {
+			diags.AddAttributeError(path.Root("copy_from").AtName("path"), "Copy source has no ETag",
+				fmt.Sprintf("%s on %s reports no ETag or size, so a copy could neither be planned nor verified.", from, src.BaseURL()))
+			return digest{}, false
+		}
+		return digest{size: info.Size, md5: info.ETag}, true
+	}
+	return digest{}, false
+}
+
+// hashFile streams a file through md5 and sha256 in one pass.
+func hashFile(name string) (digest, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return digest{}, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return digest{}, err
+	}
+	if !st.Mode().IsRegular() {
+		return digest{}, fmt.Errorf("%s is not a regular file", name)
+	}
+	m, s := md5.New(), sha256.New() //nolint:gosec // see the import
+	n, err := io.Copy(io.MultiWriter(m, s), f)
+	if err != nil {
+		return digest{}, fmt.Errorf("reading %s: %w", name, err)
+	}
+	return digest{size: n, md5: hex.EncodeToString(m.Sum(nil)), sha256: hex.EncodeToString(s.Sum(nil))}, nil
+}
+
+func hashBytes(b []byte) digest {
+	m := md5.Sum(b) //nolint:gosec // see the import
+	s := sha256.Sum256(b)
+	return digest{size: int64(len(b)), md5: hex.EncodeToString(m[:]), sha256: hex.EncodeToString(s[:])}
+}
+
+// copySource returns a client for the copy source and its path. Without api_address
+// it is this provider's cluster, with this provider's key unless another is given.
+func (r *dataObjectResource) copySource(ctx context.Context, obj types.Object, config tfsdk.Config, diags *diag.Diagnostics) (*algorithmia.Client, algorithmia.DataPath, bool) {
+	var cf copyFromModel
+	diags.Append(obj.As(ctx, &cf, basetypes.ObjectAsOptions{})...)
+	if diags.HasError() {
+		return nil, algorithmia.DataPath{}, false
+	}
+	var wo types.String
+	diags.Append(config.GetAttribute(ctx, path.Root("copy_from").AtName("api_key_wo"), &wo)...)
+	if diags.HasError() || cf.Path.IsUnknown() || cf.APIAddress.IsUnknown() || cf.APIKey.IsUnknown() || wo.IsUnknown() || cf.CACertPEM.IsUnknown() {
+		return nil, algorithmia.DataPath{}, false
+	}
+	from, err := parseDataPathAs(cf.Path.ValueString(), dataPathFile, true)
+	if err != nil {
+		diags.AddAttributeError(path.Root("copy_from").AtName("path"), "Invalid data path", err.Error()+".")
+		return nil, algorithmia.DataPath{}, false
+	}
+	key := cf.APIKey.ValueString()
+	if !wo.IsNull() {
+		key = wo.ValueString()
+	}
+	address := strings.TrimRight(cf.APIAddress.ValueString(), "/")
+	sameCluster := address == "" || address == r.cluster.apiAddress
+	if sameCluster && key == "" && cf.CACertPEM.IsNull() {
+		return r.cluster.api, from, true
+	}
+	if address == "" {
+		address = r.cluster.apiAddress
+	}
+	if key == "" {
+		if !sameCluster {
+			diags.AddAttributeError(path.Root("copy_from").AtName("api_key_wo"), "Missing API key for the copy source",
+				"copy_from.api_address names another cluster: set copy_from.api_key_wo (or api_key) to a key of that cluster with data read access.")
+			return nil, algorithmia.DataPath{}, false
+		}
+		key = r.cluster.apiKey
+	}
+	httpClient := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()} //nolint:forcetypeassert // always *http.Transport
+	if sameCluster {
+		httpClient = r.cluster.httpClient
+	}
+	if pemText := cf.CACertPEM.ValueString(); pemText != "" {
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM([]byte(pemText)) {
+			diags.AddAttributeError(path.Root("copy_from").AtName("ca_cert_pem"), "Invalid CA certificate",
+				"No PEM certificate could be parsed from copy_from.ca_cert_pem.")
+			return nil, algorithmia.DataPath{}, false
+		}
+		t := http.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // always *http.Transport
+		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: pool}
+		httpClient = &http.Client{Transport: t}
+	}
+	client, err := algorithmia.New(algorithmia.Config{
+		BaseURL:        address,
+		APIKey:         key,
+		HTTPClient:     httpClient,
+		RequestTimeout: defaultRequestTimeout,
+		MaxRetries:     defaultMaxRetries,
+		UserAgent:      "terraform-provider-algorithmia (copy_from)",
+		Logf: func(ctx context.Context, msg string, fields map[string]any) {
+			tflog.Debug(maskSecrets(ctx, key), msg, fields)
+		},
+	})
+	if err != nil {
+		diags.AddAttributeError(path.Root("copy_from").AtName("api_address"), "Invalid copy source address", err.Error())
+		return nil, algorithmia.DataPath{}, false
+	}
+	return client, from, true
+}
+
+// addCopySourceError explains a failure to reach the copy source; it names that
+// cluster, since the API error alone would read as if this cluster answered.
+func addCopySourceError(diags *diag.Diagnostics, from algorithmia.DataPath, src *algorithmia.Client, err error) {
+	var sub diag.Diagnostics
+	addClientError(&sub, "read the copy source "+from.String()+" on "+src.BaseURL(), err)
+	detail := ""
+	for _, d := range sub.Errors() {
+		detail = d.Detail()
+	}
+	switch {
+	case errors.Is(err, algorithmia.ErrNotFound):
+		detail += "\n\nThe source file (or its collection) does not exist, or the key may not read it."
+	case errors.Is(err, algorithmia.ErrUnauthorized) || errors.Is(err, algorithmia.ErrForbidden):
+		detail += "\n\nCheck copy_from.api_key_wo (or api_key): it must be a key of the source cluster with data read access."
+	}
+	diags.AddAttributeError(path.Root("copy_from"), "Failed to read the copy source "+from.String(), detail)
+}
+
+func (r *dataObjectResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan dataObjectModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if m, ok := r.upload(ctx, plan, req.Config, &resp.Diagnostics); ok {
+		resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	}
+}
+
+func (r *dataObjectResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state dataObjectModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	sameBytes := !plan.MD5.IsUnknown() && plan.MD5.Equal(state.MD5) && !plan.Size.IsUnknown() && plan.Size.Equal(state.Size)
+	if sameBytes {
+		// Only arguments changed (or the sha256 is learnt): the cluster already has these bytes.
+		m := plan
+		if m.LastModified.IsUnknown() {
+			m.LastModified = state.LastModified
+		}
+		if m.SHA256.IsUnknown() {
+			m.SHA256 = state.SHA256
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+		return
+	}
+	if m, ok := r.upload(ctx, plan, req.Config, &resp.Diagnostics); ok {
+		resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	}
+}
+
+// upload sends the configured content and returns the model to store. On any failure,
+// including a verification failure, it returns false and nothing is recorded.
+func (r *dataObjectResource) upload(ctx context.Context, plan dataObjectModel, config tfsdk.Config, diags *diag.Diagnostics) (dataObjectModel, bool) {
+	to, err := parseDataPathAs(plan.Path.ValueString(), dataPathFile, false)
+	if err != nil {
+		diags.AddAttributeError(path.Root("path"), "Invalid data path", err.Error()+".")
+		return plan, false
+	}
+	var res *algorithmia.PutResult
+	start := time.Now()
+	switch {
+	case !plan.Source.IsNull():
+		name := plan.Source.ValueString()
+		res, err = r.cluster.api.PutObject(ctx, to, func(context.Context) (io.ReadCloser, int64, error) {
+			f, err := os.Open(name)
+			if err != nil {
+				return nil, 0, err
+			}
+			st, err := f.Stat()
+			if err != nil {
+				f.Close()
+				return nil, 0, err
+			}
+			return f, st.Size(), nil
+		})
+	case !plan.Content.IsNull() || !plan.ContentBase64.IsNull():
+		b := []byte(plan.Content.ValueString())
+		if !plan.ContentBase64.IsNull() {
+			b, err = base64.StdEncoding.DecodeString(plan.ContentBase64.ValueString())
+			if err != nil {
+				diags.AddAttributeError(path.Root("content_base64"), "Invalid base64", err.Error())
+				return plan, false
+			}
+		}
+		res, err = r.cluster.api.PutObject(ctx, to, func(context.Context) (io.ReadCloser, int64, error) {
+			return io.NopCloser(bytes.NewReader(b)), int64(len(b)), nil
+		})
+	default:
+		src, from, ok := r.copySource(ctx, plan.CopyFrom, config, diags)
+		if !ok {
+			return plan, false
+		}
+		opts := algorithmia.CopyOptions{}
+		if !plan.MD5.IsUnknown() {
+			opts.ExpectETag = plan.MD5.ValueString()
+		}
+		tflog.Info(ctx, "copying data object", map[string]any{"from": from.String(), "source_cluster": src.BaseURL(), "to": to.String()})
+		res, err = algorithmia.CopyObject(ctx, src, from, r.cluster.api, to, opts)
+		if errors.Is(err, algorithmia.ErrSourceChanged) {
+			diags.AddAttributeError(path.Root("copy_from"), "Copy source changed since the plan",
+				err.Error()+"\n\nNothing was recorded. Run terraform plan again to copy the new version.")
+			return plan, false
+		}
+	}
+	if err != nil {
+		addUploadError(diags, to, err)
+		return plan, false
+	}
+	tflog.Info(ctx, "uploaded data object", map[string]any{"path": to.String(), "bytes": res.Size, "seconds": time.Since(start).Seconds()})
+	if !plan.SHA256.IsUnknown() && plan.SHA256.ValueString() != res.SHA256 {
+		diags.AddAttributeError(path.Root("source"), "Source changed since the plan",
+			fmt.Sprintf("The plan hashed sha256 %s, but the bytes uploaded to %s have sha256 %s: the local content "+
+				"changed between plan and apply. The cluster now holds the new bytes; nothing was recorded. "+
+				"Run terraform plan again.", plan.SHA256.ValueString(), to, res.SHA256))
+		return plan, false
+	}
+	m := plan
+	m.ID = types.StringValue(to.String())
+	m.Size = types.Int64Value(res.Size)
+	m.MD5 = types.StringValue(res.MD5)
+	m.SHA256 = types.StringValue(res.SHA256)
+	m.LastModified = r.lastModified(ctx, to, res.Info, types.StringNull(), diags)
+	return m, !diags.HasError()
+}
+
+// addUploadError turns an upload failure into a diagnostic; a verification failure
+// says that nothing was recorded.
+func addUploadError(diags *diag.Diagnostics, to algorithmia.DataPath, err error) {
+	switch {
+	case errors.Is(err, algorithmia.ErrChecksumMismatch):
+		diags.AddError("Upload of "+to.String()+" failed verification",
+			err.Error()+"\n\nThe cluster's copy is not what was sent, so nothing was recorded in state. Apply again.")
+	case errors.Is(err, algorithmia.ErrSourceChanged):
+		diags.AddError("Source changed during the upload of "+to.String(),
+			err.Error()+"\n\nNothing was recorded in state. Run terraform plan again.")
+	default:
+		addClientError(diags, "upload "+to.String(), err)
+	}
+}
+
+// lastModified is the file's time in RFC 3339 (UTC, seconds): from HEAD's Last-Modified,
+// else kept from state, else looked up in the collection's listing.
+func (r *dataObjectResource) lastModified(ctx context.Context, p algorithmia.DataPath, info algorithmia.ObjectInfo, prior types.String, diags *diag.Diagnostics) types.String {
+	if !info.LastModified.IsZero() {
+		return types.StringValue(info.LastModified.UTC().Format(time.RFC3339))
+	}
+	if !prior.IsNull() && !prior.IsUnknown() {
+		return prior
+	}
+	f, err := r.cluster.api.FindFile(ctx, p)
+	if err != nil {
+		addClientError(diags, "list "+p.String(), err)
+		return types.StringNull()
+	}
+	if f == nil || f.ModTime().IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(f.ModTime().Truncate(time.Second).Format(time.RFC3339))
+}
+
+// Read asks for the file's metadata only (HEAD): a changed file shows as a new md5
+// (and an unknown sha256), a deleted one leaves state.
+func (r *dataObjectResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state dataObjectModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p, err := parseDataPathAs(state.Path.ValueString(), dataPathFile, false)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("path"), "Invalid data path in state", err.Error()+".")
+		return
+	}
+	info, err := r.cluster.api.HeadObject(ctx, p)
+	if errors.Is(err, algorithmia.ErrNotFound) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addClientError(&resp.Diagnostics, "read "+p.String(), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, r.modelFromAPI(ctx, state, p, info, &resp.Diagnostics))...)
+}
+
+// modelFromAPI maps HEAD's answer onto the model. Unchanged bytes keep the sha256 and
+// time known from the upload; changed bytes forget the sha256, which HEAD cannot give.
+func (r *dataObjectResource) modelFromAPI(ctx context.Context, prior dataObjectModel, p algorithmia.DataPath, info *algorithmia.ObjectInfo, diags *diag.Diagnostics) dataObjectModel {
+	m := prior
+	m.ID = types.StringValue(p.String())
+	m.Path = types.StringValue(p.String())
+	changed := info.ETag != prior.MD5.ValueString() || info.Size != prior.Size.ValueInt64()
+	keepTime := prior.LastModified
+	if changed {
+		m.SHA256 = types.StringNull()
+		keepTime = types.StringNull()
+	}
+	m.MD5 = types.StringValue(info.ETag)
+	m.Size = types.Int64Value(max(info.Size, 0))
+	m.LastModified = r.lastModified(ctx, p, *info, keepTime, diags)
+	return m
+}
+
+func (r *dataObjectResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state dataObjectModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p, err := parseDataPathAs(state.Path.ValueString(), dataPathFile, false)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("path"), "Invalid data path in state", err.Error()+".")
+		return
+	}
+	if err := r.cluster.api.DeleteObject(ctx, p); err != nil && !errors.Is(err, algorithmia.ErrNotFound) {
+		addClientError(&resp.Diagnostics, "delete "+p.String(), err)
+	}
+}
+
+func (r *dataObjectResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	p, err := parseDataPathAs(req.ID, dataPathFile, false)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error()+", such as data://alice/models/model.bin.")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), p.String())...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("path"), p.String())...)
+}
+
+// base64Validator accepts standard base64 (with padding).
+type base64Validator struct{}
+
+func (base64Validator) Description(context.Context) string { return "must be standard base64" }
+
+func (v base64Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (base64Validator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := base64.StdEncoding.DecodeString(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base64",
+			fmt.Sprintf("content_base64 is not standard base64 (%v). Use base64encode() or filebase64().", err))
+	}
+}
