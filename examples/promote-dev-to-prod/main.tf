@@ -75,9 +75,9 @@ resource "algorithmia_algorithm_source" "prod" {
     git_url  = data.algorithmia_git_ref.dev[each.key].git_url
     commit   = data.algorithmia_git_ref.dev[each.key].commit
     username = var.dev_username
-    # Write-only (never in state) on Terraform 1.11+; a sensitive value on older CLIs.
-    password_wo = var.use_write_only ? var.dev_api_key : null
-    password    = var.use_write_only ? null : var.dev_api_key
+    # Write-only: never stored in plan or state (Terraform 1.11 or later; for older
+    # CLIs see before-terraform-1.11).
+    password_wo = var.dev_api_key
   }
 
   publish = {

@@ -44,11 +44,6 @@ variable "algorithms" {
   }))
 }
 
-variable "use_write_only" {
-  type        = bool
-  default     = true
-  description = "Pass the dev key as a write-only argument (Terraform 1.11 and later)."
-}
 
 variable "deletion_protection" {
   type        = bool

@@ -59,14 +59,13 @@ resource "algorithmia_organization_member" "ci" {
 }
 
 # The service account's key on prod. Its value comes from a secret store (here a
-# variable) and is write-only: it never lands in the state (Terraform 1.11+; older
-# CLIs fall back to the sensitive, stored api_key).
+# variable) and is write-only: it never lands in the state. Terraform 1.11 or later;
+# for older CLIs see ../before-terraform-1.11.
 resource "algorithmia_user_api_key" "ci" {
   provider           = algorithmia.prod
   username           = algorithmia_user.mirror[var.service_account].username
   label              = "promotion pipeline"
-  api_key_wo         = var.use_write_only ? var.prod_service_api_key : null
-  api_key            = var.use_write_only ? null : var.prod_service_api_key
+  api_key_wo         = var.prod_service_api_key
   api_key_wo_version = 1
   permissions = {
     allow_algo_management = true

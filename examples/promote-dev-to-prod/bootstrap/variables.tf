@@ -35,9 +35,3 @@ variable "prod_service_api_key" {
   sensitive   = true
   description = "Value of the service account's key on prod, from your secret store."
 }
-
-variable "use_write_only" {
-  type        = bool
-  default     = true
-  description = "Pass the key as a write-only argument (Terraform 1.11 and later)."
-}

@@ -291,6 +291,24 @@ func (d *demo) applyAll() error {
 	if err := copyDir(d.o.example, d.workConfig); err != nil {
 		return err
 	}
+	if !d.writeOnly {
+		// Older CLIs have no write-only arguments: switch to the sensitive ones with
+		// Terraform's override files, as the example's before-terraform-1.11 explains.
+		legacy := filepath.Join(d.o.example, "before-terraform-1.11")
+		for src, dst := range map[string]string{
+			"promote_override.tf":   filepath.Join(d.workConfig, "promote_override.tf"),
+			"bootstrap_override.tf": filepath.Join(d.workConfig, "bootstrap", "bootstrap_override.tf"),
+		} {
+			b, err := os.ReadFile(filepath.Join(legacy, src))
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(dst, b, 0o644); err != nil {
+				return err
+			}
+		}
+		fmt.Println("    Terraform older than 1.11: keys are passed as sensitive (stored) arguments")
+	}
 	fmt.Println("    bootstrap/: mirror dev users and the organization to prod, give the service account a key")
 	if err := d.terraform(filepath.Join(d.workConfig, "bootstrap"), d.bootstrapVars(), "apply", "-auto-approve", "-input=false"); err != nil {
 		return err
@@ -378,7 +396,6 @@ func (d *demo) bootstrapVars() map[string]string {
 		"dev_api_address": d.dev.url, "dev_admin_api_key": d.dev.adminKey,
 		"prod_api_address": d.prod.url, "prod_admin_api_key": d.prod.adminKey,
 		"organization": organization, "service_account": serviceAccount, "prod_service_api_key": d.prodCIKey,
-		"use_write_only": fmt.Sprint(d.writeOnly),
 	}
 }
 
@@ -386,7 +403,7 @@ func (d *demo) mainVars() map[string]string {
 	return map[string]string{
 		"dev_api_address": d.dev.url, "dev_username": serviceAccount, "dev_api_key": d.devCIKey,
 		"prod_api_address": d.prod.url, "prod_username": serviceAccount, "prod_api_key": d.prodCIKey,
-		"organization": organization, "use_write_only": fmt.Sprint(d.writeOnly), "deletion_protection": "false",
+		"organization": organization, "deletion_protection": "false",
 	}
 }
 
