@@ -281,6 +281,8 @@ func (p *algorithmiaProvider) Resources(_ context.Context) []func() resource.Res
 		NewUserAPIKeyResource,
 		NewOrganizationResource,
 		NewOrganizationMemberResource,
+		NewDataCollectionResource,
+		NewDataObjectResource,
 	}
 }
 
@@ -293,6 +295,8 @@ func (p *algorithmiaProvider) DataSources(_ context.Context) []func() datasource
 		NewUserDataSource,
 		NewUsersDataSource,
 		NewOrganizationDataSource,
+		NewDataObjectsDataSource,
+		NewDataObjectDataSource,
 	}
 }
 
