@@ -229,7 +229,9 @@ func (r *dataObjectResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	plan.Size, plan.MD5, plan.SHA256 = types.Int64Unknown(), types.StringUnknown(), types.StringUnknown()
 	plan.LastModified = types.StringUnknown()
-	if known {
+	// A copy's digests stay unknown: its source may be changed by this same apply (it
+	// can be another algorithmia_data_object), so what HEAD says now is no promise.
+	if known && want.sha256 != "" {
 		plan.Size, plan.MD5 = types.Int64Value(want.size), types.StringValue(want.md5)
 		if want.sha256 != "" {
 			plan.SHA256 = types.StringValue(want.sha256)
@@ -281,6 +283,14 @@ func (r *dataObjectResource) desired(ctx context.Context, m dataObjectModel, con
 			return digest{}, false
 		}
 		info, err := src.HeadObject(ctx, from)
+		if errors.Is(err, algorithmia.ErrNotFound) {
+			// It may be created by this same apply (a reference to another
+			// algorithmia_data_object); the copy fails cleanly if it is still missing.
+			diags.AddAttributeWarning(path.Root("copy_from").AtName("path"), "Copy source not found yet",
+				fmt.Sprintf("%s does not exist on %s at plan time. Unless this apply creates it, the copy will fail "+
+					"(and write nothing).", from, src.BaseURL()))
+			return digest{}, false
+		}
 		if err != nil {
 			addCopySourceError(diags, from, src, err)
 			return digest{}, false
@@ -493,15 +503,14 @@ func (r *dataObjectResource) upload(ctx context.Context, plan dataObjectModel, c
 		if !ok {
 			return plan, false
 		}
-		opts := algorithmia.CopyOptions{}
-		if !plan.MD5.IsUnknown() {
-			opts.ExpectETag = plan.MD5.ValueString()
-		}
 		tflog.Info(ctx, "copying data object", map[string]any{"from": from.String(), "source_cluster": src.BaseURL(), "to": to.String()})
-		res, err = algorithmia.CopyObject(ctx, src, from, r.cluster.api, to, opts)
-		if errors.Is(err, algorithmia.ErrSourceChanged) {
-			diags.AddAttributeError(path.Root("copy_from"), "Copy source changed since the plan",
-				err.Error()+"\n\nNothing was recorded. Run terraform plan again to copy the new version.")
+		res, err = algorithmia.CopyObject(ctx, src, from, r.cluster.api, to, algorithmia.CopyOptions{})
+		if err != nil && !errors.Is(err, algorithmia.ErrChecksumMismatch) && !errors.Is(err, algorithmia.ErrSourceChanged) {
+			var sub diag.Diagnostics
+			addClientError(&sub, "copy "+from.String()+" from "+src.BaseURL()+" to "+to.String(), err)
+			for _, d := range sub.Errors() {
+				diags.AddAttributeError(path.Root("copy_from"), d.Summary(), d.Detail()+"\n\nThe error may come from either cluster; see the request path above. Nothing was recorded.")
+			}
 			return plan, false
 		}
 	}
