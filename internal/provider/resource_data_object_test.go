@@ -99,8 +99,12 @@ func checkObjectsDestroyed(users ...*acctest.User) resource.TestCheckFunc {
 				if u.Name != p.Owner {
 					continue
 				}
-				if _, err := u.Client.HeadObject(context.Background(), p); !errors.Is(err, algorithmia.ErrNotFound) {
-					return fmt.Errorf("%s after destroy: %v", p, err)
+				_, err := u.Client.HeadObject(context.Background(), p)
+				if err == nil {
+					return fmt.Errorf("%s still exists after destroy", p)
+				}
+				if !errors.Is(err, algorithmia.ErrNotFound) {
+					return fmt.Errorf("checking %s after destroy: %w", p, err)
 				}
 			}
 		}
