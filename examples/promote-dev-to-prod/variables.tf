@@ -50,3 +50,9 @@ variable "deletion_protection" {
   default     = true
   description = "Protect the prod algorithms from terraform destroy."
 }
+
+variable "data_collections" {
+  type        = set(string)
+  default     = []
+  description = "Hosted data collections of the organization to copy from dev to prod."
+}

@@ -7,3 +7,12 @@ resource "algorithmia_algorithm_source" "prod" {
     password = var.dev_api_key
   }
 }
+
+# The same for copies of hosted data.
+resource "algorithmia_data_object" "prod" {
+  copy_from = {
+    path        = each.value.path
+    api_address = var.dev_api_address
+    api_key     = var.dev_api_key
+  }
+}

@@ -33,6 +33,7 @@ import (
 const (
 	organization   = "acme"
 	serviceAccount = "acme_ci"
+	dataCollection = "models"
 	steps          = 6
 )
 
@@ -79,10 +80,11 @@ type demo struct {
 	writeOnly  bool
 	versions   map[string]string // algorithm -> pinned dev version
 	workConfig string            // copy of the example
+	devData    map[string]string // "collection/file" -> sha256 of what dev holds
 }
 
 func run(o options) error {
-	d := &demo{o: o, started: time.Now(), versions: map[string]string{}}
+	d := &demo{o: o, started: time.Now(), versions: map[string]string{}, devData: map[string]string{}}
 	for _, p := range []*string{&d.o.bin, &d.o.work, &d.o.example} {
 		abs, err := filepath.Abs(*p)
 		if err != nil {
@@ -104,7 +106,7 @@ func run(o options) error {
 	if err := d.step(4, "terraform plan again: nothing to do", d.planIsEmpty); err != nil {
 		return err
 	}
-	if err := d.step(5, "Publish hello 1.1.0 on dev, pin it, plan and apply the update", d.promoteNewVersion); err != nil {
+	if err := d.step(5, "Publish hello 1.1.0 on dev, pin it, plan and apply the update; summary", d.promoteNewVersion); err != nil {
 		return err
 	}
 	if err := d.step(6, "Stop the clusters", func() error {
@@ -231,7 +233,51 @@ func (d *demo) startAndSeed() error {
 		d.versions[a.name] = "1.0.0"
 		fmt.Printf("    %s/%s (%s, %s): published 1.0.0 at %s\n", organization, a.name, a.language, a.environment, sha[:12])
 	}
+	return d.seedData(ctx)
+}
+
+// seedData makes the hosted data collection the algorithms load their model from.
+func (d *demo) seedData(ctx context.Context) error {
+	if err := d.devCI.CreateCollection(ctx, organization, dataCollection, nil); err != nil {
+		return fmt.Errorf("create data://%s/%s: %w", organization, dataCollection, err)
+	}
+	labels := `{"labels": ["negative", "neutral", "positive"]}` + "\n"
+	files := map[string]struct {
+		size int64
+		open func() io.Reader
+	}{
+		"sentiment-model.bin": {4 << 20, func() io.Reader { return newDeterministicReader(42) }},
+		"labels.json":         {int64(len(labels)), func() io.Reader { return strings.NewReader(labels) }},
+	}
+	for name, f := range files {
+		p := algorithmia.DataPath{Owner: organization, Collection: dataCollection, File: name}
+		res, err := d.devCI.PutObject(ctx, p, func(context.Context) (io.ReadCloser, int64, error) {
+			return io.NopCloser(io.LimitReader(f.open(), f.size)), f.size, nil
+		})
+		if err != nil {
+			return fmt.Errorf("upload data://%s/%s/%s: %w", organization, dataCollection, name, err)
+		}
+		d.devData[dataCollection+"/"+name] = res.SHA256
+		fmt.Printf("    data://%s/%s/%s: %d bytes, sha256 %s\n", organization, dataCollection, name, res.Size, res.SHA256[:12])
+	}
 	return nil
+}
+
+// deterministicReader yields the same pseudo-random bytes on every run (xorshift64).
+type deterministicReader struct{ state uint64 }
+
+func newDeterministicReader(seed uint64) *deterministicReader {
+	return &deterministicReader{state: seed | 1}
+}
+
+func (r *deterministicReader) Read(p []byte) (int, error) {
+	for i := range p {
+		r.state ^= r.state << 13
+		r.state ^= r.state >> 7
+		r.state ^= r.state << 17
+		p[i] = byte(r.state)
+	}
+	return len(p), nil
 }
 
 // seedAlgorithm creates an algorithm on dev, pushes its source and publishes 1.0.0.
@@ -388,6 +434,32 @@ func (d *demo) summary() error {
 		p := promotions[n]
 		fmt.Printf("    %-10s %-8s %-12s -> %-12s %-8s\n", n, p.DevVersion, p.DevCommit[:12], p.ProdCommit[:12], p.ProdVersion)
 	}
+
+	cmd = exec.Command(d.o.terraform, "output", "-json", "data_objects")
+	cmd.Dir, cmd.Env = d.workConfig, d.tfEnv
+	if out, err = cmd.Output(); err != nil {
+		return fmt.Errorf("terraform output data_objects: %w", err)
+	}
+	var objects map[string]struct {
+		Size   int64  `json:"size"`
+		SHA256 string `json:"sha256"`
+	}
+	if err := json.Unmarshal(out, &objects); err != nil {
+		return err
+	}
+	fmt.Printf("\n    %-32s %10s  %-12s %s\n", "data object (dev -> prod)", "bytes", "sha256", "match")
+	keys := make([]string, 0, len(d.devData))
+	for k := range d.devData {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		o, ok := objects[k]
+		if !ok || o.SHA256 != d.devData[k] {
+			return fmt.Errorf("data://%s/%s on prod has sha256 %q, dev has %q", organization, k, o.SHA256, d.devData[k])
+		}
+		fmt.Printf("    %-32s %10d  %-12s yes\n", k, o.Size, o.SHA256[:12])
+	}
 	return nil
 }
 
@@ -413,7 +485,7 @@ func (d *demo) writeAlgorithmsVar() error {
 	for _, a := range seedAlgorithms {
 		algos[a.name] = map[string]string{"version": d.versions[a.name], "language": a.language, "environment": a.environment}
 	}
-	b, err := json.MarshalIndent(map[string]any{"algorithms": algos}, "", "  ")
+	b, err := json.MarshalIndent(map[string]any{"algorithms": algos, "data_collections": []string{dataCollection}}, "", "  ")
 	if err != nil {
 		return err
 	}
