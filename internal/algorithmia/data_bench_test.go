@@ -1,0 +1,240 @@
+package algorithmia_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/acctest"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+)
+
+// BenchmarkCopyObject copies a 1 GiB object between two local clusters with
+// CopyObject (the download piped into the upload, as algorithmia_data_object's
+// copy_from does) and, in the same run, with `curl` piped into `curl`. The copy
+// runs in a child process (this test binary re-executed) so that its peak RSS
+// (VmHWM) is the copy's alone, without the clusters or the data generation.
+//
+//	go test -run '^$' -bench BenchmarkCopyObject -benchtime 1x ./internal/algorithmia/
+//
+// DATA_BENCH_MIB changes the size (default 1024).
+func BenchmarkCopyObject(b *testing.B) {
+	size := int64(1024) << 20
+	if v := os.Getenv("DATA_BENCH_MIB"); v != "" {
+		mib, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = int64(mib) << 20
+	}
+	dev, err := acctest.StartCluster("bench-dev")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer dev.Close()
+	prod, err := acctest.StartCluster("bench-prod")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer prod.Close()
+	du, pu := dev.NewUser(b, "bench"), prod.NewUser(b, "bench")
+	ctx := context.Background()
+	for _, u := range []*acctest.User{du, pu} {
+		if err := u.Client.CreateCollection(ctx, u.Name, "models", nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	from := algorithmia.DataPath{Owner: du.Name, Collection: "models", File: "model.bin"}
+	start := time.Now()
+	src, err := du.Client.PutObject(ctx, from, func(context.Context) (io.ReadCloser, int64, error) {
+		return io.NopCloser(io.LimitReader(rand.NewChaCha8([32]byte{7}), size)), size, nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded %d MiB on dev in %s", size>>20, time.Since(start).Round(time.Millisecond))
+	base := runCopyChild(b, map[string]string{"DATA_COPY_CHILD": "baseline"})
+
+	var copyDur, curlDur time.Duration
+	var peak int64
+	curlRSS := int64(-1)
+	b.SetBytes(size)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		to := algorithmia.DataPath{Owner: pu.Name, Collection: "models", File: fmt.Sprintf("copy-%d.bin", i)}
+		out := runCopyChild(b, map[string]string{
+			"DATA_COPY_CHILD": "copy",
+			"DATA_COPY_SRC":   dev.URL, "DATA_COPY_SRC_KEY": du.Key, "DATA_COPY_FROM": from.String(),
+			"DATA_COPY_DST": prod.URL, "DATA_COPY_DST_KEY": pu.Key, "DATA_COPY_TO": to.String(),
+		})
+		b.StopTimer()
+		if out.MD5 != src.MD5 || out.Bytes != size {
+			b.Fatalf("copy has md5 %s and %d bytes, source %s and %d", out.MD5, out.Bytes, src.MD5, size)
+		}
+		copyDur += time.Duration(out.CopyNanos)
+		peak = max(peak, out.PeakRSS)
+
+		// The baseline: curl download | curl upload, between the same clusters.
+		if _, err := exec.LookPath("curl"); err != nil {
+			b.Log("curl not found: skipping the curl | curl baseline")
+		} else {
+			curlTo := algorithmia.DataPath{Owner: pu.Name, Collection: "models", File: fmt.Sprintf("curl-%d.bin", i)}
+			d, rss := curlCopy(b, dev.URL+"/v1/data/"+strings.TrimPrefix(from.String(), "data://"), du.Key,
+				prod.URL+"/v1/data/"+strings.TrimPrefix(curlTo.String(), "data://"), pu.Key)
+			info, err := pu.Client.HeadObject(ctx, curlTo)
+			if err != nil || info.ETag != src.MD5 {
+				b.Fatalf("curl copy: %+v, %v", info, err)
+			}
+			curlDur += d
+			curlRSS = max(curlRSS, rss)
+		}
+		b.StartTimer()
+	}
+	mibps := func(d time.Duration) float64 { return float64(size) * float64(b.N) / (1 << 20) / d.Seconds() }
+	b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
+	b.ReportMetric(float64(base.PeakRSS)/(1<<20), "child-baseline-RSS-MiB")
+	b.ReportMetric(mibps(copyDur), "copy-MiB/s")
+	if curlDur > 0 {
+		b.ReportMetric(mibps(curlDur), "curl-MiB/s")
+		b.ReportMetric(mibps(copyDur)/mibps(curlDur), "copy/curl")
+		b.ReportMetric(float64(curlRSS)/(1<<20), "curl-max-RSS-MiB")
+	}
+}
+
+// curlCopy pipes `curl GET` into `curl PUT` (chunked upload from stdin) and returns
+// the wall time and the larger peak RSS of the two.
+func curlCopy(b *testing.B, srcURL, srcKey, dstURL, dstKey string) (time.Duration, int64) {
+	b.Helper()
+	get := exec.Command("curl", "-sS", "-f", "-H", "Authorization: Simple "+srcKey, srcURL)
+	put := exec.Command("curl", "-sS", "-f", "-o", "/dev/null", "-X", "PUT", "-T", "-",
+		"-H", "Authorization: Simple "+dstKey, "-H", "Content-Type: application/octet-stream", dstURL)
+	pipe, err := get.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	put.Stdin = pipe
+	var getErr, putErr strings.Builder
+	get.Stderr, put.Stderr = &getErr, &putErr
+	start := time.Now()
+	if err := put.Start(); err != nil {
+		b.Fatal(err)
+	}
+	if err := get.Start(); err != nil {
+		b.Fatal(err)
+	}
+	if err := get.Wait(); err != nil {
+		b.Fatalf("curl GET: %v: %s", err, getErr.String())
+	}
+	if err := put.Wait(); err != nil {
+		b.Fatalf("curl PUT: %v: %s", err, putErr.String())
+	}
+	d := time.Since(start)
+	return d, max(maxRSS(get), maxRSS(put))
+}
+
+// maxRSS is a finished child's peak RSS in bytes (ru_maxrss is in KiB on Linux).
+func maxRSS(cmd *exec.Cmd) int64 {
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		return ru.Maxrss << 10
+	}
+	return -1
+}
+
+type copyChildResult struct {
+	Bytes     int64
+	MD5       string
+	CopyNanos int64
+	PeakRSS   int64
+}
+
+func runCopyChild(b *testing.B, env map[string]string) copyChildResult {
+	b.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCopyObjectChild$", "-test.count=1", "-test.v")
+	cmd.Env = os.Environ()
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		b.Fatalf("child: %v\n%s", err, out)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "CHILD-RESULT "); ok {
+			var r copyChildResult
+			if err := json.Unmarshal([]byte(rest), &r); err != nil {
+				b.Fatal(err)
+			}
+			return r
+		}
+	}
+	b.Fatalf("child printed no result:\n%s", out)
+	return copyChildResult{}
+}
+
+// TestCopyObjectChild is BenchmarkCopyObject's child process; it does nothing in
+// a normal test run.
+func TestCopyObjectChild(t *testing.T) {
+	mode := os.Getenv("DATA_COPY_CHILD")
+	if mode == "" {
+		t.Skip("only run as BenchmarkCopyObject's child process")
+	}
+	var r copyChildResult
+	if mode == "copy" {
+		src, err := algorithmia.New(algorithmia.Config{BaseURL: os.Getenv("DATA_COPY_SRC"), APIKey: os.Getenv("DATA_COPY_SRC_KEY")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst, err := algorithmia.New(algorithmia.Config{BaseURL: os.Getenv("DATA_COPY_DST"), APIKey: os.Getenv("DATA_COPY_DST_KEY")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		from, err := algorithmia.ParseDataPath(os.Getenv("DATA_COPY_FROM"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		to, err := algorithmia.ParseDataPath(os.Getenv("DATA_COPY_TO"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		res, err := algorithmia.CopyObject(context.Background(), src, from, dst, to, algorithmia.CopyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = copyChildResult{Bytes: res.Size, MD5: res.MD5, CopyNanos: int64(time.Since(start))}
+	}
+	r.PeakRSS = vmHWM(t)
+	j, _ := json.Marshal(r)
+	fmt.Printf("CHILD-RESULT %s\n", j)
+}
+
+// vmHWM reads the process's peak resident set size in bytes.
+func vmHWM(t testing.TB) int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmHWM in /proc/self/status")
+	return 0
+}
