@@ -1,9 +1,7 @@
 package algorithmia_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -14,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/childbench"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/acctest"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
@@ -159,26 +159,9 @@ type copyChildResult struct {
 
 func runCopyChild(b *testing.B, env map[string]string) copyChildResult {
 	b.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCopyObjectChild$", "-test.count=1", "-test.v")
-	cmd.Env = os.Environ()
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		b.Fatalf("child: %v\n%s", err, out)
-	}
-	for _, line := range strings.Split(string(out), "\n") {
-		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "CHILD-RESULT "); ok {
-			var r copyChildResult
-			if err := json.Unmarshal([]byte(rest), &r); err != nil {
-				b.Fatal(err)
-			}
-			return r
-		}
-	}
-	b.Fatalf("child printed no result:\n%s", out)
-	return copyChildResult{}
+	var r copyChildResult
+	childbench.Run(b, "TestCopyObjectChild", env, &r)
+	return r
 }
 
 // TestCopyObjectChild is BenchmarkCopyObject's child process; it does nothing in
@@ -213,28 +196,6 @@ func TestCopyObjectChild(t *testing.T) {
 		}
 		r = copyChildResult{Bytes: res.Size, MD5: res.MD5, CopyNanos: int64(time.Since(start))}
 	}
-	r.PeakRSS = vmHWM(t)
-	j, _ := json.Marshal(r)
-	fmt.Printf("CHILD-RESULT %s\n", j)
-}
-
-// vmHWM reads the process's peak resident set size in bytes.
-func vmHWM(t testing.TB) int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return kb << 10
-		}
-	}
-	t.Fatal("no VmHWM in /proc/self/status")
-	return 0
+	r.PeakRSS = childbench.PeakRSS(t)
+	childbench.Report(t, r)
 }

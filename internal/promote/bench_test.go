@@ -1,18 +1,17 @@
 package promote
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/childbench"
 )
 
 // BenchmarkPromote promotes generated repositories of incompressible files
@@ -80,26 +79,9 @@ type childResult struct {
 
 func runChild(b *testing.B, env map[string]string) childResult {
 	b.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestPromoteChild$", "-test.count=1", "-test.v")
-	cmd.Env = os.Environ()
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		b.Fatalf("child: %v\n%s", err, out)
-	}
-	for _, line := range strings.Split(string(out), "\n") {
-		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "CHILD-RESULT "); ok {
-			var r childResult
-			if err := json.Unmarshal([]byte(rest), &r); err != nil {
-				b.Fatal(err)
-			}
-			return r
-		}
-	}
-	b.Fatalf("child printed no result:\n%s", out)
-	return childResult{}
+	var r childResult
+	childbench.Run(b, "TestPromoteChild", env, &r)
+	return r
 }
 
 // TestPromoteChild is the benchmark's child process; it does nothing in a
@@ -122,30 +104,8 @@ func TestPromoteChild(t *testing.T) {
 		}
 		r = childResult{Pushed: res.Pushed, PackBytes: res.PackBytes, PromoteNanos: int64(time.Since(start))}
 	}
-	r.PeakRSS = vmHWM(t)
-	j, _ := json.Marshal(r)
-	fmt.Printf("CHILD-RESULT %s\n", j)
-}
-
-// vmHWM reads the process's peak resident set size in bytes.
-func vmHWM(t testing.TB) int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return kb << 10
-		}
-	}
-	t.Fatal("no VmHWM in /proc/self/status")
-	return 0
+	r.PeakRSS = childbench.PeakRSS(t)
+	childbench.Report(t, r)
 }
 
 // commitGenerated commits about size bytes of random (incompressible) data
