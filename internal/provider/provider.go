@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -79,6 +80,41 @@ type clusterClient struct {
 	username   string
 	caPEM      []byte
 	insecure   bool
+	userAgent  string
+	timeout    time.Duration
+	maxRetries int
+}
+
+// newClient is a REST client with this alias's user agent, timeouts, retries and masked
+// logging; Configure uses it for the alias's cluster, resources for peer clusters.
+func (c *clusterClient) newClient(address, apiKey, adminKey string, httpClient *http.Client) (*algorithmia.Client, error) {
+	secrets := []string{apiKey, adminKey}
+	return algorithmia.New(algorithmia.Config{
+		BaseURL:        address,
+		APIKey:         apiKey,
+		AdminAPIKey:    adminKey,
+		HTTPClient:     httpClient,
+		RequestTimeout: c.timeout,
+		MaxRetries:     c.maxRetries,
+		UserAgent:      c.userAgent,
+		Logf: func(ctx context.Context, msg string, fields map[string]any) {
+			tflog.Debug(maskSecrets(ctx, secrets...), msg, fields)
+		},
+	})
+}
+
+// peerClient is a standard-key client for another cluster (such as the source of a copy),
+// trusting caPEM in addition to the system's CAs. The same address without a CA of its own
+// shares this alias's HTTP client and TLS settings.
+func (c *clusterClient) peerClient(address, apiKey string, caPEM []byte) (*algorithmia.Client, error) {
+	httpClient := c.httpClient
+	if len(caPEM) > 0 || strings.TrimRight(address, "/") != c.apiAddress {
+		var err error
+		if httpClient, err = newHTTPClient(caPEM, false); err != nil {
+			return nil, err
+		}
+	}
+	return c.newClient(address, apiKey, "", httpClient)
 }
 
 // gitURL is the credential-free clone URL of an algorithm on this cluster (API.md §8.1).
@@ -231,44 +267,38 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 		maxRetries = int(cfg.MaxRetries.ValueInt64())
 	}
 
-	tlsConfig, caPEM, diagSummary, diagDetail := tlsSettings(cfg)
+	caPEM, diagSummary, diagDetail := caBundle(cfg)
+	caAttr := path.Root("ca_cert_pem")
+	if stringOr(cfg.CACertFile, os.Getenv(envCACertFile)) != "" {
+		caAttr = path.Root("ca_cert_file")
+	}
 	if diagSummary != "" {
-		attr := "ca_cert_pem"
-		if stringOr(cfg.CACertFile, os.Getenv(envCACertFile)) != "" {
-			attr = "ca_cert_file"
-		}
-		resp.Diagnostics.AddAttributeError(path.Root(attr), diagSummary, diagDetail)
+		resp.Diagnostics.AddAttributeError(caAttr, diagSummary, diagDetail)
 		return
 	}
-	if tlsConfig != nil && tlsConfig.InsecureSkipVerify {
+	insecure := cfg.InsecureSkipVerify.ValueBool()
+	if insecure {
 		resp.Diagnostics.AddAttributeWarning(path.Root("insecure_skip_verify"), "TLS verification is off",
 			"insecure_skip_verify = true lets anyone on the network read and change the traffic, API keys included. Use it only for throwaway test clusters; prefer ca_cert_file.")
 	}
-	transport := http.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // the standard library's default is always *http.Transport
-	if tlsConfig != nil {
-		transport.TLSClientConfig = tlsConfig
+	httpClient, err := newHTTPClient(caPEM, insecure)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(caAttr, "Invalid CA certificate", err.Error())
+		return
 	}
-	httpClient := &http.Client{Transport: transport}
 
-	secrets := []string{apiKey, adminKey}
-	client, err := algorithmia.New(algorithmia.Config{
-		BaseURL:        apiAddress,
-		APIKey:         apiKey,
-		AdminAPIKey:    adminKey,
-		HTTPClient:     httpClient,
-		RequestTimeout: timeout,
-		MaxRetries:     maxRetries,
-		UserAgent:      fmt.Sprintf("terraform-provider-algorithmia/%s (+https://registry.terraform.io/providers/algorithmia-iac/algorithmia) Terraform/%s", p.version, req.TerraformVersion),
-		Logf: func(ctx context.Context, msg string, fields map[string]any) {
-			tflog.Debug(maskSecrets(ctx, secrets...), msg, fields)
-		},
-	})
+	cc := &clusterClient{
+		apiAddress: strings.TrimRight(apiAddress, "/"), gitAddress: gitAddress, httpClient: httpClient, apiKey: apiKey,
+		username: stringOr(cfg.Username, os.Getenv(envUsername)), caPEM: caPEM, insecure: insecure,
+		userAgent: fmt.Sprintf("terraform-provider-algorithmia/%s (+https://registry.terraform.io/providers/algorithmia-iac/algorithmia) Terraform/%s",
+			p.version, req.TerraformVersion),
+		timeout: timeout, maxRetries: maxRetries,
+	}
+	cc.api, err = cc.newClient(apiAddress, apiKey, adminKey, httpClient)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("api_address"), "Invalid Algorithmia provider configuration", err.Error())
 		return
 	}
-	cc := &clusterClient{api: client, apiAddress: strings.TrimRight(apiAddress, "/"), gitAddress: gitAddress, httpClient: httpClient, apiKey: apiKey,
-		username: stringOr(cfg.Username, os.Getenv(envUsername)), caPEM: caPEM, insecure: cfg.InsecureSkipVerify.ValueBool()}
 	resp.ResourceData = cc
 	resp.DataSourceData = cc
 }
@@ -310,36 +340,46 @@ func defaultGitAddress(api *url.URL) string {
 	return u.String()
 }
 
-// tlsSettings builds the TLS client configuration, or returns a diagnostic summary and detail.
-func tlsSettings(cfg providerModel) (*tls.Config, []byte, string, string) {
+// errNoPEM means a CA bundle holds no certificate that could be parsed.
+var errNoPEM = errors.New("no PEM certificate could be parsed from the given CA certificate")
+
+// caBundle returns the PEM of the extra certificate authorities the configuration names,
+// or a diagnostic summary and detail.
+func caBundle(cfg providerModel) ([]byte, string, string) {
 	pemText := cfg.CACertPEM.ValueString()
 	if file := stringOr(cfg.CACertFile, os.Getenv(envCACertFile)); file != "" && pemText == "" {
 		b, err := os.ReadFile(file)
 		if err != nil {
-			return nil, nil, "Cannot read CA certificate file", err.Error()
+			return nil, "Cannot read CA certificate file", err.Error()
 		}
 		pemText = string(b)
 	}
-	insecure := cfg.InsecureSkipVerify.ValueBool()
-	if pemText == "" && !insecure {
-		return nil, nil, "", ""
+	if pemText == "" {
+		return nil, "", ""
+	}
+	return []byte(pemText), "", ""
+}
+
+// newHTTPClient returns an HTTP client that trusts caPEM besides the system's CAs, and
+// skips verification when insecure. Every HTTP client of the provider comes from here.
+func newHTTPClient(caPEM []byte, insecure bool) (*http.Client, error) {
+	transport := http.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // the standard library's default is always *http.Transport
+	if len(caPEM) == 0 && !insecure {
+		return &http.Client{Transport: transport}, nil
 	}
 	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // opt-in, warned about
-	if pemText != "" {
+	if len(caPEM) > 0 {
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {
 			pool = x509.NewCertPool()
 		}
-		if !pool.AppendCertsFromPEM([]byte(pemText)) {
-			return nil, nil, "Invalid CA certificate", "No PEM certificate could be parsed from the given CA certificate."
+		if !pool.AppendCertsFromPEM(caPEM) {
+			return nil, errNoPEM
 		}
 		tc.RootCAs = pool
 	}
-	var caPEM []byte
-	if pemText != "" {
-		caPEM = []byte(pemText)
-	}
-	return tc, caPEM, "", ""
+	transport.TLSClientConfig = tc
+	return &http.Client{Transport: transport}, nil
 }
 
 // stringOr returns the configured value, or fallback when the attribute is null or empty.

@@ -5,14 +5,11 @@ import (
 	"context"
 	"crypto/md5" //nolint:gosec // md5 is the platform's ETag; it detects change, it does not protect anything
 	"crypto/sha256"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"regexp"
 	"strings"
@@ -371,35 +368,16 @@ func (r *dataObjectResource) copySource(ctx context.Context, obj types.Object, c
 		}
 		key = r.cluster.apiKey
 	}
-	httpClient := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()} //nolint:forcetypeassert // always *http.Transport
-	if sameCluster {
-		httpClient = r.cluster.httpClient
-	}
+	var caPEM []byte
 	if pemText := cf.CACertPEM.ValueString(); pemText != "" {
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM([]byte(pemText)) {
-			diags.AddAttributeError(path.Root("copy_from").AtName("ca_cert_pem"), "Invalid CA certificate",
-				"No PEM certificate could be parsed from copy_from.ca_cert_pem.")
-			return nil, algorithmia.DataPath{}, false
-		}
-		t := http.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // always *http.Transport
-		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: pool}
-		httpClient = &http.Client{Transport: t}
+		caPEM = []byte(pemText)
 	}
-	client, err := algorithmia.New(algorithmia.Config{
-		BaseURL:        address,
-		APIKey:         key,
-		HTTPClient:     httpClient,
-		RequestTimeout: defaultRequestTimeout,
-		MaxRetries:     defaultMaxRetries,
-		UserAgent:      "terraform-provider-algorithmia (copy_from)",
-		Logf: func(ctx context.Context, msg string, fields map[string]any) {
-			tflog.Debug(maskSecrets(ctx, key), msg, fields)
-		},
-	})
+	client, err := r.cluster.peerClient(address, key, caPEM)
+	if errors.Is(err, errNoPEM) {
+		diags.AddAttributeError(path.Root("copy_from").AtName("ca_cert_pem"), "Invalid CA certificate",
+			"No PEM certificate could be parsed from copy_from.ca_cert_pem.")
+		return nil, algorithmia.DataPath{}, false
+	}
 	if err != nil {
 		diags.AddAttributeError(path.Root("copy_from").AtName("api_address"), "Invalid copy source address", err.Error())
 		return nil, algorithmia.DataPath{}, false
