@@ -65,6 +65,13 @@ type Request struct {
 	Logf         func(msg string, fields map[string]any) // progress; nil means silent
 }
 
+// DefaultMessage is the promotion commit's message when Request.Message is empty: it names
+// the source (without credentials) and the full SHA, with trailers that tools can parse.
+func DefaultMessage(sourceURL, sha string) string {
+	src := RedactURL(sourceURL)
+	return fmt.Sprintf("Promote %.12s from %s\n\nSource-Commit: %s\nSource-Repository: %s\n", sha, src, sha, src)
+}
+
 // Result reports what a promotion did.
 type Result struct {
 	SourceCommit     string
@@ -107,7 +114,7 @@ func Promote(ctx context.Context, req Request) (*Result, error) {
 	}
 	msg := req.Message
 	if msg == "" {
-		msg = fmt.Sprintf("Promote %s from %s\n", sha, RedactURL(req.Source.URL))
+		msg = DefaultMessage(req.Source.URL, sha)
 	}
 	log := logger(req.Logf, secrets)
 

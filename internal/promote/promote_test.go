@@ -157,6 +157,9 @@ func TestPromote_defaultMessageAndSignature(t *testing.T) {
 	if !strings.Contains(msg, devHead) || !strings.Contains(msg, s.url("dev")) || strings.Contains(msg, testPass) {
 		t.Fatalf("default message %q should name the source URL and SHA only", msg)
 	}
+	if !strings.Contains(msg, "Source-Commit: "+devHead+"\n") || !strings.HasSuffix(msg, "Source-Repository: "+s.url("dev")) {
+		t.Fatalf("default message %q lacks the Source-Commit and Source-Repository trailers", msg)
+	}
 	if got := s.git(t, "prod", "log", "-1", "--format=%an <%ae>|%cn", res.DestCommit); got != DefaultSignature.Name+" <"+DefaultSignature.Email+">|"+DefaultSignature.Name {
 		t.Fatalf("signature = %q", got)
 	}

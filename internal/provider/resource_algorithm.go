@@ -412,16 +412,24 @@ func (r *algorithmResource) Delete(ctx context.Context, req resource.DeleteReque
 }
 
 func (r *algorithmResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	owner, name, ok := strings.Cut(req.ID, "/")
-	if !ok || !nameRegexp.MatchString(owner) || !nameRegexp.MatchString(name) {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Expected owner/name, such as acme/hello; got %q.", req.ID))
+	owner, name, ok := parseAlgorithmID(req.ID, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("owner"), owner)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), true)...)
+}
+
+// parseAlgorithmID splits an import ID of the form owner/name, or adds a diagnostic.
+func parseAlgorithmID(id string, diags *diag.Diagnostics) (owner, name string, ok bool) {
+	owner, name, ok = strings.Cut(id, "/")
+	if !ok || !nameRegexp.MatchString(owner) || !nameRegexp.MatchString(name) {
+		diags.AddError("Invalid import ID", fmt.Sprintf("Expected owner/name, such as acme/hello; got %q.", id))
+		return "", "", false
+	}
+	return owner, name, true
 }
 
 // algorithmRequest is the part of a create or update call that comes from the plan.

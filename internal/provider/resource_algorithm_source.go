@@ -414,7 +414,8 @@ func (r *algorithmSourceResource) apply(ctx context.Context, plan algorithmSourc
 		Source:       srcRemote,
 		SourceCommit: sha,
 		Dest:         dest,
-		Message:      commitMessage(plan.CommitMessage, srcRemote.URL, sha),
+		Message:      plan.CommitMessage.ValueString(), // empty: the engine's deterministic default
+
 		Logf: func(msg string, fields map[string]any) {
 			tflog.Debug(ctx, "promote: "+msg, fields)
 		},
@@ -537,9 +538,8 @@ func (r *algorithmSourceResource) Delete(ctx context.Context, _ resource.DeleteR
 }
 
 func (r *algorithmSourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	owner, name, ok := strings.Cut(req.ID, "/")
-	if !ok || !nameRegexp.MatchString(owner) || !nameRegexp.MatchString(name) {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected owner/name, such as acme/hello; got %q.", req.ID))
+	owner, name, ok := parseAlgorithmID(req.ID, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
@@ -559,15 +559,6 @@ func (r *algorithmSourceResource) destRemote(owner, name string, diags *diag.Dia
 		return promote.Remote{}, false
 	}
 	return r.cluster.repo(owner, name), true
-}
-
-// commitMessage is the configured message or a deterministic one naming the source.
-func commitMessage(configured types.String, sourceURL, sha string) string {
-	if msg := configured.ValueString(); msg != "" {
-		return msg
-	}
-	return fmt.Sprintf("Promote %s from %s\n\nSource-Commit: %s\nSource-Repository: %s\n",
-		sha[:12], promote.RedactURL(sourceURL), sha, promote.RedactURL(sourceURL))
 }
 
 // addPromoteError turns a Git engine error (already free of credentials) into a diagnostic.
