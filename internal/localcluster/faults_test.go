@@ -483,3 +483,28 @@ func TestFaults_connectionFaultsOverTLS(t *testing.T) {
 		t.Fatalf("Faults() = %v", n)
 	}
 }
+
+// FuzzParseFaultLists: the --fault-kinds and --fault-methods values come from
+// users; parsing never panics, and whatever it accepts is a valid configuration.
+func FuzzParseFaultLists(f *testing.F) {
+	for _, s := range []string{"", "503,429", "reset, DROP ,delay", "POST,put", ",", "503,503", "\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		kinds, kerr := ParseFaultKinds(s)
+		methods, merr := ParseFaultMethods(s)
+		if kerr == nil && merr == nil && (len(kinds) > 0 || len(methods) > 0) {
+			t.Fatalf("%q parsed as both kinds %v and methods %v", s, kinds, methods)
+		}
+		if kerr == nil {
+			if err := (FaultConfig{Rate: 1, Kinds: kinds}).Validate(); err != nil {
+				t.Fatalf("accepted kinds %q do not validate: %v", s, err)
+			}
+		}
+		if merr == nil {
+			if err := (FaultConfig{Rate: 1, Methods: methods}).Validate(); err != nil {
+				t.Fatalf("accepted methods %q do not validate: %v", s, err)
+			}
+		}
+	})
+}
