@@ -44,8 +44,9 @@ type Cluster struct {
 	// serves HTTPS (StartTLSCluster); clients must be told to trust it.
 	CAPEM string
 
-	dataDir string
-	server  *httptest.Server
+	dataDir    string
+	server     *httptest.Server
+	maxRetries int // max_retries in provider blocks
 }
 
 // User is an account seeded on a cluster, with a standard key that may manage algorithms and data.
@@ -82,6 +83,10 @@ type Options struct {
 	// a faulty cluster fails at random, so tests usually start without faults, seed,
 	// and then call Cluster.SetFaults.
 	Faults localcluster.FaultConfig
+	// ProviderMaxRetries is the max_retries of the cluster's provider blocks; 0 means 1.
+	// Tests under faults raise it, so a retried request that meets a fault again still
+	// succeeds.
+	ProviderMaxRetries int
 }
 
 // StartClusterOpts starts a local cluster on 127.0.0.1 with a fresh data directory.
@@ -120,7 +125,10 @@ func StartClusterOpts(name string, o Options) (*Cluster, error) {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	return &Cluster{Name: name, URL: srv.URL, AdminKey: adminKey, Admin: admin, Local: local, CAPEM: caPEM, dataDir: dir, server: srv}, nil
+	if o.ProviderMaxRetries == 0 {
+		o.ProviderMaxRetries = 1
+	}
+	return &Cluster{Name: name, URL: srv.URL, AdminKey: adminKey, Admin: admin, Local: local, CAPEM: caPEM, dataDir: dir, server: srv, maxRetries: o.ProviderMaxRetries}, nil
 }
 
 // SetFaults switches the cluster's fault injection to cfg while it serves (the zero
@@ -206,7 +214,7 @@ func (c *Cluster) NamedProviderBlock(localName, alias string, u *User, withAdmin
 	if c.CAPEM != "" {
 		fmt.Fprintf(&b, "  ca_cert_pem   = %q\n", c.CAPEM)
 	}
-	b.WriteString("  max_retries   = 1\n}\n")
+	fmt.Fprintf(&b, "  max_retries   = %d\n}\n", c.maxRetries)
 	return b.String()
 }
 
