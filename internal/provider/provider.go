@@ -132,6 +132,7 @@ func (c *clusterClient) repo(owner, name string) promote.Remote {
 		Auth:            &promote.Credentials{Username: c.username, Password: c.apiKey},
 		CABundle:        c.caPEM,
 		InsecureSkipTLS: c.insecure,
+		Retry:           c.retry,
 	}
 }
 
