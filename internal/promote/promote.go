@@ -4,7 +4,9 @@
 //
 // It owns: resolving refs from the ref advertisement, fetching into a
 // temporary on-disk object store, building the promotion commit, streaming
-// the pack to the destination, retrying when a concurrent push wins, and
+// the pack to the destination, retrying when a concurrent push wins,
+// retrying every exchange under the remote's retry policy (a push whose
+// answer was lost is settled by reading the branch back first), and
 // redacting credentials from every error it returns.
 //
 // It never: force-pushes or rewrites history, copies a work tree (only tree
