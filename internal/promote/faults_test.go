@@ -378,3 +378,18 @@ func TestFaults_deadlineBoundsRetries(t *testing.T) {
 		t.Fatalf("the proxy saw %d requests; the deadline should have stopped the retries after 1", n)
 	}
 }
+
+// TestFaults_deadlineDuringARequestIsATimeout: a deadline that expires while a slow
+// answer is awaited is reported as a timeout, not as an anonymous transport error.
+func TestFaults_deadlineDuringARequestIsATimeout(t *testing.T) {
+	s, devHead, _ := setup(t)
+	p := newFaultProxy(t, s)
+	p.setAlways(uploadPack, slow)
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	_, err := Promote(ctx, Request{Source: p.remote("dev", fastRetries), SourceCommit: devHead,
+		Dest: p.remote("prod", fastRetries), WorkDir: t.TempDir()})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Promote = %v; want DeadlineExceeded", err)
+	}
+}

@@ -34,6 +34,11 @@ func withRetries(ctx context.Context, p retry.Policy, log logFunc, what string, 
 		if err == nil {
 			return nil
 		}
+		if cerr := ctx.Err(); cerr != nil {
+			// go-git hides a request's context error from errors.Is; name it so the
+			// caller can tell a timeout.
+			return &attemptsError{attempts: n, last: err, cut: cerr}
+		}
 		resp, transient := transientFailure(ctx, err)
 		if !transient || n > p.Retries() {
 			if n == 1 {
