@@ -23,7 +23,8 @@ import (
 // settled by reading the branch back (push.go), so a pack is never pushed blind.
 //
 // go-git fetches through its process-wide transport registry, which has no per-call
-// HTTP client, so the retry wraps the whole exchange rather than each HTTP request.
+// HTTP client, and it applies a CA bundle only to a bare *http.Transport, so a retrying
+// RoundTripper cannot be slipped in; the retry wraps the whole exchange instead.
 
 // withRetries runs op, one read-only exchange with a remote, until it succeeds, fails
 // with something the policy does not retry, the policy's retries run out, or ctx ends.
