@@ -28,6 +28,7 @@ import (
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/promote"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/retry"
 )
 
 // Environment variables read when the matching provider argument is not set.
@@ -82,7 +83,8 @@ type clusterClient struct {
 	insecure   bool
 	userAgent  string
 	timeout    time.Duration
-	maxRetries int
+	// retry is the policy of this alias's REST requests and Git requests alike (max_retries).
+	retry retry.Policy
 }
 
 // newClient is a REST client with this alias's user agent, timeouts, retries and masked
@@ -95,7 +97,7 @@ func (c *clusterClient) newClient(address, apiKey, adminKey string, httpClient *
 		AdminAPIKey:    adminKey,
 		HTTPClient:     httpClient,
 		RequestTimeout: c.timeout,
-		MaxRetries:     c.maxRetries,
+		Retry:          &c.retry,
 		UserAgent:      c.userAgent,
 		Logf: func(ctx context.Context, msg string, fields map[string]any) {
 			tflog.Debug(maskSecrets(ctx, secrets...), msg, fields)
@@ -130,6 +132,7 @@ func (c *clusterClient) repo(owner, name string) promote.Remote {
 		Auth:            &promote.Credentials{Username: c.username, Password: c.apiKey},
 		CABundle:        c.caPEM,
 		InsecureSkipTLS: c.insecure,
+		Retry:           c.retry,
 	}
 }
 
@@ -193,8 +196,10 @@ func (p *algorithmiaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Optional:            true,
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a safe request (GET, PUT, DELETE) is retried on HTTP 429, 5xx "+
-					"or a connection error. Defaults to `%d`.", defaultMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How many times a safe request is retried on HTTP 429 (honouring `Retry-After`), "+
+					"5xx other than 501, or a connection error, with exponential backoff, within the operation's timeout. It covers "+
+					"REST requests (GET, PUT, DELETE; a POST is never repeated blindly) and every Git request: ref advertisements, "+
+					"fetches, and pushes, which are first settled by reading the branch back. `0` turns retries off. Defaults to `%d`.", defaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
@@ -292,7 +297,7 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 		username: stringOr(cfg.Username, os.Getenv(envUsername)), caPEM: caPEM, insecure: insecure,
 		userAgent: fmt.Sprintf("terraform-provider-algorithmia/%s (+https://registry.terraform.io/providers/algorithmia-iac/algorithmia) Terraform/%s",
 			p.version, req.TerraformVersion),
-		timeout: timeout, maxRetries: maxRetries,
+		timeout: timeout, retry: retry.Policy{MaxRetries: maxRetries},
 	}
 	cc.api, err = cc.newClient(apiAddress, apiKey, adminKey, httpClient)
 	if err != nil {
