@@ -334,3 +334,42 @@ resource "algorithmia_user_api_key" "test" {
 		},
 	})
 }
+
+func TestAccProvider_adoptExistingFromEnvironment(t *testing.T) {
+	dev, _ := acctest.Shared(t)
+	name := acctest.RandomName("handmade")
+	dev.NewOrganization(t, name)
+	config := organizationConfig(dev, name, "Team", "")
+	t.Setenv(envAdopt, "maybe")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkOrganizationsDestroyed(dev),
+		Steps: []resource.TestStep{
+			{Config: config, ExpectError: regexp.MustCompile(`Invalid ` + envAdopt)},
+			{
+				PreConfig:        func() { t.Setenv(envAdopt, "true") },
+				Config:           config,
+				ConfigPlanChecks: adoptedAndEmpty("algorithmia_organization.test"),
+				Check: checkOrganizationOnCluster(dev, name, func(o *algorithmia.Organization, _ map[string]string) error {
+					if o.OrgLabel != "Team" {
+						return fmt.Errorf("label %q; want the adopted organization's label changed to Team", o.OrgLabel)
+					}
+					return nil
+				}),
+			},
+			{
+				// The argument wins over the environment.
+				PreConfig: func() { t.Setenv(envAdopt, "true") },
+				Config: withAdoptExisting(organizationConfig(dev, name, "Team", ""), false) + `
+resource "algorithmia_organization" "again" {
+  org_name         = algorithmia_organization.test.org_name
+  org_label        = "Team"
+  org_contact_name = "Jane Doe"
+  org_email        = "team@example.com"
+}
+`,
+				ExpectError: expectAlreadyExists(name),
+			},
+		},
+	})
+}

@@ -210,7 +210,9 @@ func (p *algorithmiaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 					"the fields changed. Set it for unattended pipelines, so a lost or partial state converges on the next " +
 					"apply instead of failing until someone runs `terraform import`. Defaults to `false`: adopting can " +
 					"take over an object someone made by hand with the same name (and a later destroy would delete it), " +
-					"so by default Create fails and names the import command. Falls back to `" + envAdopt + "`.",
+					"so by default Create fails and names the import command. Whatever it says, a create whose answer was " +
+					"lost adopts the object if it is exactly what was sent, and `algorithmia_user_api_key` adopts a key whose " +
+					"value already authenticates as its user. Falls back to `" + envAdopt + "`.",
 				Optional: true,
 			},
 		},
