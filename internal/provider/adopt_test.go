@@ -322,6 +322,11 @@ resource "algorithmia_user_api_key" "test" {
 				ExpectError: regexp.MustCompile(`(?s)API key value belongs to another account.*` + other.Name),
 			},
 			{
+				// The cluster's admin key is in use, but not as a standard key of owner.
+				Config:      withAdoptExisting(config(owner.Name, dev.AdminKey), true),
+				ExpectError: regexp.MustCompile(`(?s)API key value already in use.*not\s+valid\s+for\s+this\s+user`),
+			},
+			{
 				// The harness already added this value as owner's key: adopted without adopt_existing.
 				Config:           withAdoptExisting(config(owner.Name, owner.Key), false),
 				ConfigPlanChecks: adoptedAndEmpty(addr),

@@ -275,16 +275,22 @@ func (r *userAPIKeyResource) proveExisting(ctx context.Context, username, value 
 		diags.AddError("API key value belongs to another account",
 			fmt.Sprintf("The configured key value (%s) is already a key of the account %s on %s, not of %s, so it cannot be "+
 				"added for %s. Choose another value (and change api_key_wo_version).", mask, owner, r.cluster.apiAddress, username, username))
-	case inUse || !isAPIErr:
-		detail := fmt.Sprintf("Adding the key %s for %s on %s failed (%s), and the value does not authenticate as a "+
-			"standard key of %s, so it cannot be adopted", mask, username, r.cluster.apiAddress, createErr, username)
-		if inUse {
-			detail += ": the value is already in use on the cluster by someone else, or as a key that is not valid for " +
-				"this user (an admin key, for one). Choose another value (and change api_key_wo_version)."
+	case inUse:
+		diags.AddError("API key value already in use",
+			fmt.Sprintf("The cluster %s refused the key %s for %s because the value is already in use, and the value "+
+				"does not authenticate as a standard key of %s: it is taken by someone else, or by a key that is not "+
+				"valid for this user (an admin key, for one). Choose another value (and change api_key_wo_version).",
+				r.cluster.apiAddress, mask, username, username))
+	case !isAPIErr:
+		var probeErr *algorithmia.APIError
+		asked := errors.As(err, &probeErr)
+		detail := fmt.Sprintf("Adding the key %s for %s on %s got no answer (%s). ", mask, username, r.cluster.apiAddress, createErr)
+		if asked {
+			detail += "The value does not authenticate as a key of " + username + " either, so the key was not added. "
 		} else {
-			detail += ". Apply again to retry."
+			detail += "Whether it was added could not be checked either. "
 		}
-		diags.AddError("Failed to add an API key for user "+username, detail)
+		diags.AddError("Failed to add an API key for user "+username, detail+"Apply again to retry.")
 	default:
 		addClientError(diags, "add an API key for user "+username, createErr)
 	}
