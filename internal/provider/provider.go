@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,6 +40,7 @@ const (
 	envAdminAPIKey = "ALGORITHMIA_ADMIN_API_KEY"
 	envGitAddress  = "ALGORITHMIA_GIT"
 	envCACertFile  = "ALGORITHMIA_CA_CERT_FILE"
+	envAdopt       = "ALGORITHMIA_ADOPT_EXISTING"
 
 	defaultMaxRetries     = 4
 	defaultRequestTimeout = 60 * time.Second
@@ -68,6 +70,7 @@ type providerModel struct {
 	InsecureSkipVerify types.Bool   `tfsdk:"insecure_skip_verify"`
 	RequestTimeout     types.String `tfsdk:"request_timeout"`
 	MaxRetries         types.Int64  `tfsdk:"max_retries"`
+	AdoptExisting      types.Bool   `tfsdk:"adopt_existing"`
 }
 
 // clusterClient is what every resource and data source of one provider alias shares:
@@ -85,6 +88,8 @@ type clusterClient struct {
 	timeout    time.Duration
 	// retry is the policy of this alias's REST requests and Git requests alike (max_retries).
 	retry retry.Policy
+	// adoptExisting lets Create take over an object that already exists (adopt_existing).
+	adoptExisting bool
 }
 
 // newClient is a REST client with this alias's user agent, timeouts, retries and masked
@@ -203,6 +208,18 @@ func (p *algorithmiaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
+			"adopt_existing": schema.BoolAttribute{
+				MarkdownDescription: "When a resource is to be created but its object already exists on the cluster " +
+					"(an algorithm, user, organization, membership, collection or data object of the same name), adopt it " +
+					"into the state and change it in place to match the configuration, with a warning that names it and " +
+					"the fields changed. Set it for unattended pipelines, so a lost or partial state converges on the next " +
+					"apply instead of failing until someone runs `terraform import`. Defaults to `false`: adopting can " +
+					"take over an object someone made by hand with the same name (and a later destroy would delete it), " +
+					"so by default Create fails and names the import command. Whatever it says, a create whose answer was " +
+					"lost adopts the object if it is exactly what was sent, and `algorithmia_user_api_key` adopts a key whose " +
+					"value already authenticates as its user. Falls back to `" + envAdopt + "`.",
+				Optional: true,
+			},
 		},
 	}
 }
@@ -281,6 +298,18 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 		resp.Diagnostics.AddAttributeError(caAttr, diagSummary, diagDetail)
 		return
 	}
+	adopt := cfg.AdoptExisting.ValueBool()
+	if cfg.AdoptExisting.IsNull() {
+		if v := os.Getenv(envAdopt); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				resp.Diagnostics.AddAttributeError(path.Root("adopt_existing"), "Invalid "+envAdopt,
+					fmt.Sprintf("%s=%q is not a boolean such as true or false.", envAdopt, v))
+				return
+			}
+			adopt = b
+		}
+	}
 	insecure := cfg.InsecureSkipVerify.ValueBool()
 	if insecure {
 		resp.Diagnostics.AddAttributeWarning(path.Root("insecure_skip_verify"), "TLS verification is off",
@@ -297,7 +326,7 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 		username: stringOr(cfg.Username, os.Getenv(envUsername)), caPEM: caPEM, insecure: insecure,
 		userAgent: fmt.Sprintf("terraform-provider-algorithmia/%s (+https://registry.terraform.io/providers/algorithmia-iac/algorithmia) Terraform/%s",
 			p.version, req.TerraformVersion),
-		timeout: timeout, retry: retry.Policy{MaxRetries: maxRetries},
+		timeout: timeout, retry: retry.Policy{MaxRetries: maxRetries}, adoptExisting: adopt,
 	}
 	cc.api, err = cc.newClient(apiAddress, apiKey, adminKey, httpClient)
 	if err != nil {
