@@ -140,7 +140,9 @@ type keptCheck struct {
 	attrs []string
 }
 
-func expectKept(addr string, attrs ...string) plancheck.PlanCheck { return keptCheck{addr: addr, attrs: attrs} }
+func expectKept(addr string, attrs ...string) plancheck.PlanCheck {
+	return keptCheck{addr: addr, attrs: attrs}
+}
 
 func (c keptCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 	for _, rc := range req.Plan.ResourceChanges {
