@@ -257,6 +257,47 @@ func TestCLI_refModeSavedPlanAppliesWhenTheBranchMovesAgain(t *testing.T) {
 	checkProdShips(t, dev, du, prod, pu, name, third, "0.1.0", "0.2.0")
 }
 
+// pushOrPublishInPlan matches what makes a plan read as a push or a publish.
+var pushOrPublishInPlan = regexp.MustCompile(`(?m)^\s*[+~] (commit|tree|build_id|build_status|published_version|version_git_hash)\s+= .*(\(known after apply\)|-> null)`)
+
+// After an import, and when publish is removed, the plan must not read as a push or a
+// publish (or an unpublish): nothing ships, and the cluster agrees.
+func TestCLI_plansAfterImportAndWithoutPublishShowNoPush(t *testing.T) {
+	skipWithoutAcc(t)
+	dev, prod := acctest.Shared(t)
+	du, pu, name, first := seedPromotionPair(t, dev, prod)
+	cfg := cliPromotion(dev, du, prod, pu, name, "commit = data.algorithmia_git_ref.head.commit")
+	w := acctest.NewWorkdir(t, cfg)
+	w.MustRun(t, "apply", "-auto-approve", "-input=false")
+	history := pu.Log(t, prod, pu.Name, name)
+	addr := "algorithmia_algorithm_source.promoted"
+
+	w.MustRun(t, "state", "rm", addr)
+	w.MustRun(t, "import", "-input=false", addr, pu.Name+"/"+name)
+	out, code := w.Run(t, "plan", "-out=import.tfplan", "-input=false", "-detailed-exitcode")
+	if code != 2 || !strings.Contains(out, `+ source_commit     = "`+first+`"`) || pushOrPublishInPlan.MatchString(out) {
+		t.Fatalf("after import the plan should only record source_commit %s (exit %d):\n%s", first, code, out)
+	}
+	w.MustRun(t, "apply", "-input=false", "import.tfplan")
+
+	w.Write(t, strings.Replace(cfg, `publish = { version_type = "minor" }`, "", 1))
+	out, code = w.Run(t, "plan", "-out=nopublish.tfplan", "-input=false", "-detailed-exitcode")
+	if code != 2 || pushOrPublishInPlan.MatchString(out) {
+		t.Fatalf("removing publish should change only the argument (exit %d):\n%s", code, out)
+	}
+	w.MustRun(t, "apply", "-input=false", "nopublish.tfplan")
+	if got := output(t, w, "published_version"); got != "0.1.0" {
+		t.Fatalf("published_version = %q after removing publish; the version is still published", got)
+	}
+	if after := pu.Log(t, prod, pu.Name, name); len(after) != len(history) || after[0] != history[0] {
+		t.Fatalf("prod history %v, was %v: something was pushed", after, history)
+	}
+	checkProdShips(t, dev, du, prod, pu, name, first, "0.1.0")
+	if out, code := w.Run(t, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Fatalf("plan after apply exit %d, want an empty plan:\n%s", code, out)
+	}
+}
+
 func TestCLI_killedBetweenPushAndPublishPublishesOnce(t *testing.T) {
 	skipWithoutAcc(t)
 	// Slow builds leave a wide window between the push and the publish.
