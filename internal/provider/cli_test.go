@@ -298,6 +298,42 @@ func TestCLI_plansAfterImportAndWithoutPublishShowNoPush(t *testing.T) {
 	}
 }
 
+// A saved plan that found nothing to push (here: publishing the commit already on prod)
+// keeps that promise: if prod's master moved since, the apply pushes and publishes nothing
+// and says to plan again; the next plan repairs the drift.
+func TestCLI_savedPlanWithoutPushRefusesAMovedHead(t *testing.T) {
+	skipWithoutAcc(t)
+	dev, prod := acctest.Shared(t)
+	du, pu, name, first := seedPromotionPair(t, dev, prod)
+	cfg := cliPromotion(dev, du, prod, pu, name, "commit = data.algorithmia_git_ref.head.commit")
+	w := acctest.NewWorkdir(t, strings.Replace(cfg, `publish = { version_type = "minor" }`, "", 1))
+	w.MustRun(t, "apply", "-auto-approve", "-input=false")
+
+	w.Write(t, cfg)
+	out := w.MustRun(t, "plan", "-out=approve.tfplan", "-input=false")
+	if pushed := regexp.MustCompile(`(?m)^\s*~ (commit|build_id)\s+=`); pushed.MatchString(out) {
+		t.Fatalf("an approval-only publish should keep commit and build_id:\n%s", out)
+	}
+	hotfix := pu.PushCommit(t, prod, pu.Name, name, acctest.Commit{Files: map[string][]byte{"HOTFIX.md": []byte("by hand\n")}, Message: "hotfix"})
+	pu.WaitForBuilds(t, name)
+	out, code := w.Run(t, "apply", "-input=false", "approve.tfplan")
+	if code == 0 || !wrapped(`(?s)Failed to promote source.*destination branch moved since it was last read.*Nothing was pushed; run terraform plan again`).MatchString(out) {
+		t.Fatalf("applying a no-push plan onto a moved head should fail and say to plan again (exit %d):\n%s", code, out)
+	}
+	if log := pu.Log(t, prod, pu.Name, name); log[0] != hotfix {
+		t.Fatalf("prod master is %s, want the untouched hotfix %s", log[0], hotfix)
+	}
+	if v, err := pu.Client.ListAllVersions(context.Background(), pu.Name, name, algorithmia.VersionFilter{Published: boolPtr(true)}); err != nil || len(v) != 0 {
+		t.Fatalf("published %d versions (%v); want none", len(v), err)
+	}
+
+	w.MustRun(t, "apply", "-auto-approve", "-input=false")
+	checkProdShips(t, dev, du, prod, pu, name, first, "0.1.0")
+	if log := pu.Log(t, prod, pu.Name, name); log[1] != hotfix {
+		t.Fatalf("the repair commit's parent is %s, want the hotfix %s", log[1], hotfix)
+	}
+}
+
 func TestCLI_killedBetweenPushAndPublishPublishesOnce(t *testing.T) {
 	skipWithoutAcc(t)
 	// Slow builds leave a wide window between the push and the publish.

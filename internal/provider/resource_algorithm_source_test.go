@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -809,4 +811,49 @@ func TestAccAlgorithmSource_plansShowWhatShips(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestPlanOutputs is the table of what an update plans for each case ModifyPlan tells apart.
+func TestPlanOutputs(t *testing.T) {
+	str, unk, null := types.StringValue, types.StringUnknown(), types.StringNull()
+	state := algorithmSourceModel{
+		SourceCommit: str("s1"), SourceTree: str("t1"), Commit: str("h1"), Tree: str("t1"),
+		BuildID: str("b1"), BuildStatus: str("succeeded"), PublishedVersion: str("1.0.0"), VersionGitHash: str("h1"),
+	}
+	unpublished := state
+	unpublished.PublishedVersion, unpublished.VersionGitHash = null, null
+	failed := state
+	failed.BuildStatus = str("failed")
+	publish := types.ObjectValueMust(map[string]attr.Type{"version_type": types.StringType}, map[string]attr.Value{"version_type": str("minor")})
+	noPublish := types.ObjectNull(map[string]attr.Type{"version_type": types.StringType})
+	type out struct{ commit, tree, build, status, version, hash types.String }
+
+	for _, c := range []struct {
+		name         string
+		state        algorithmSourceModel
+		publish      types.Object
+		commit, tree types.String
+		want         out
+	}{
+		{"import or same tree: all kept", state, publish, str("s2"), str("t1"), out{str("h1"), str("t1"), str("b1"), str("succeeded"), str("1.0.0"), str("h1")}},
+		{"approval: only the version is unknown", unpublished, publish, str("s1"), str("t1"), out{str("h1"), str("t1"), str("b1"), str("succeeded"), unk, str("h1")}},
+		{"publish removed: the version stays", state, noPublish, str("s1"), str("t1"), out{str("h1"), str("t1"), str("b1"), str("succeeded"), str("1.0.0"), str("h1")}},
+		{"failed build: the build is unknown", failed, noPublish, str("s1"), str("t1"), out{str("h1"), str("t1"), unk, unk, str("1.0.0"), str("h1")}},
+		{"push with publish", state, publish, str("s2"), str("t2"), out{unk, str("t2"), unk, unk, unk, unk}},
+		{"push without publish: no version", state, noPublish, str("s2"), str("t2"), out{unk, str("t2"), unk, unk, null, null}},
+		{"unknown tree, nothing published", unpublished, noPublish, unk, unk, out{unk, unk, unk, unk, null, null}},
+		{"unknown tree, a version in state", state, noPublish, unk, unk, out{unk, unk, unk, unk, unk, unk}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			plan := algorithmSourceModel{Publish: c.publish}
+			planOutputs(&plan, c.state, c.commit, c.tree)
+			got := out{plan.Commit, plan.Tree, plan.BuildID, plan.BuildStatus, plan.PublishedVersion, plan.VersionGitHash}
+			if got != c.want {
+				t.Errorf("planOutputs = %+v\nwant          %+v", got, c.want)
+			}
+			if !plan.SourceCommit.Equal(c.commit) || !plan.SourceTree.Equal(c.tree) {
+				t.Errorf("source = %s %s, want %s %s", plan.SourceCommit, plan.SourceTree, c.commit, c.tree)
+			}
+		})
+	}
 }
