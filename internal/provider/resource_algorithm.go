@@ -27,6 +27,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure      = (*algorithmResource)(nil)
 	_ resource.ResourceWithImportState    = (*algorithmResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*algorithmResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*algorithmResource)(nil)
 )
 
@@ -331,7 +332,7 @@ func (r *algorithmResource) Create(ctx context.Context, req resource.CreateReque
 			fmt.Sprintf("Creating %s/%s failed with a connection error, but the algorithm exists now; it was adopted.", owner, name))
 		created = got
 	}
-	state, diags := algorithmModelFromAPI(ctx, r.cluster, owner, created, plan.DeletionProtection)
+	state, diags := algorithmModelFromAPI(ctx, r.cluster, owner, created, plan)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
@@ -352,7 +353,7 @@ func (r *algorithmResource) Read(ctx context.Context, req resource.ReadRequest, 
 		addClientError(&resp.Diagnostics, "read algorithm "+owner+"/"+name, err)
 		return
 	}
-	newState, diags := algorithmModelFromAPI(ctx, r.cluster, owner, got, state.DeletionProtection)
+	newState, diags := algorithmModelFromAPI(ctx, r.cluster, owner, got, state)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
 }
@@ -387,7 +388,7 @@ func (r *algorithmResource) Update(ctx context.Context, req resource.UpdateReque
 		addClientError(&resp.Diagnostics, "update algorithm "+owner+"/"+name, err)
 		return
 	}
-	state, diags := algorithmModelFromAPI(ctx, r.cluster, owner, updated, plan.DeletionProtection)
+	state, diags := algorithmModelFromAPI(ctx, r.cluster, owner, updated, plan)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
@@ -400,15 +401,79 @@ func (r *algorithmResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 	owner, name := state.Owner.ValueString(), state.Name.ValueString()
 	if state.DeletionProtection.ValueBool() {
+		// ModifyPlan refuses to destroy or replace a protected algorithm, so this is reached
+		// when Terraform replaces a tainted one: the plan of a tainted object is a create,
+		// and the protection flag Delete sees is the tainted state's.
 		resp.Diagnostics.AddError("Algorithm is protected from deletion",
-			fmt.Sprintf("Destroying %s/%s would delete its Git repository and every published version on %s. "+
-				"If that is intended, set deletion_protection = false, apply, and destroy again.", owner, name, r.cluster.apiAddress))
+			fmt.Sprintf("Deleting %s/%s would delete its Git repository and every published version on %s.\n\n"+
+				"Terraform is most likely replacing it because it is tainted (an earlier apply failed after creating "+
+				"it); the algorithm itself is fine. To keep it and update it in place, run\n\n"+
+				"  terraform untaint <resource address>\n\nand apply again. Setting deletion_protection = false in the "+
+				"configuration does not reach a tainted object, whose state keeps the value it was created with: to "+
+				"delete it, untaint it, set deletion_protection = false, apply, and destroy it.", owner, name, r.cluster.apiAddress))
 		return
 	}
 	err := r.cluster.api.DeleteAlgorithm(ctx, owner, name)
 	if err != nil && !errors.Is(err, algorithmia.ErrNotFound) {
 		addClientError(&resp.Diagnostics, "delete algorithm "+owner+"/"+name, err)
 	}
+}
+
+// ModifyPlan refuses at plan time to destroy or replace a protected algorithm. Refused in
+// Delete only, a destroy would stop halfway: Terraform destroys dependents such as
+// algorithm_source first. The flag comes from state, as Delete reads it.
+func (r *algorithmResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var state algorithmModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !state.DeletionProtection.ValueBool() {
+		return
+	}
+	owner, name := state.Owner.ValueString(), state.Name.ValueString()
+	address := "the cluster"
+	if r.cluster != nil {
+		address = r.cluster.apiAddress
+	}
+	if req.Plan.Raw.IsNull() {
+		resp.Diagnostics.AddError("Algorithm is protected from deletion", protectionDetail(owner, name, address)+
+			" To only stop managing it, use a removed block with destroy = false, or terraform state rm.")
+		return
+	}
+	if attr := replacedAttribute(ctx, req, &resp.Diagnostics); attr != nil {
+		resp.Diagnostics.AddAttributeError(*attr, "Algorithm is protected from replacement",
+			fmt.Sprintf("Changing %s replaces the algorithm: the platform cannot change it in place. ", *attr)+
+				protectionDetail(owner, name, address))
+	}
+}
+
+// replacedAttribute mirrors the schema's replace triggers (owner, name, a configured
+// settings.language); the framework does not show them to ModifyPlan. Nil: no replacement.
+func replacedAttribute(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics) *path.Path {
+	language := path.Root("settings").AtName("language")
+	for _, p := range []path.Path{path.Root("owner"), path.Root("name"), language} {
+		var planned, prior, configured types.String
+		diags.Append(req.Plan.GetAttribute(ctx, p, &planned)...)
+		diags.Append(req.State.GetAttribute(ctx, p, &prior)...)
+		diags.Append(req.Config.GetAttribute(ctx, p, &configured)...)
+		if diags.HasError() {
+			return nil
+		}
+		if p.Equal(language) && configured.IsNull() {
+			continue
+		}
+		if !planned.Equal(prior) {
+			return &p
+		}
+	}
+	return nil
+}
+
+// protectionDetail says what deleting an algorithm loses and how to lift the protection.
+func protectionDetail(owner, name, cluster string) string {
+	return fmt.Sprintf("Deleting %s/%s would delete its Git repository and every published version on %s. "+
+		"If that is intended, set deletion_protection = false, apply, and then destroy or replace it.", owner, name, cluster)
 }
 
 func (r *algorithmResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -474,8 +539,13 @@ func algorithmRequestFromModel(ctx context.Context, m algorithmModel) (algorithm
 }
 
 // algorithmModelFromAPI is the one mapping from the platform's algorithm object to state,
-// shared by Create, Read, Update and Import.
-func algorithmModelFromAPI(ctx context.Context, cc *clusterClient, owner string, a *algorithmia.Algorithm, deletionProtection types.Bool) (algorithmModel, diag.Diagnostics) {
+// shared by Create, Read, Update and Import. prior is the plan or state being mapped onto:
+// it supplies what the cluster does not report, deletion_protection (Terraform's alone) and
+// sample_input before the first build. The platform keeps the sample input on the algorithm
+// but shows it only in version_info, which a new algorithm lacks until it is built (API.md
+// §5.1; create answers a HashResponse without it, §5.2), so until then the value sent is kept.
+func algorithmModelFromAPI(ctx context.Context, cc *clusterClient, owner string, a *algorithmia.Algorithm, prior algorithmModel) (algorithmModel, diag.Diagnostics) {
+	deletionProtection := prior.DeletionProtection
 	var diags diag.Diagnostics
 	details, d := types.ObjectValue(detailsAttrTypes, map[string]attr.Value{
 		"label":   types.StringValue(a.Details.Label),
@@ -510,9 +580,12 @@ func algorithmModelFromAPI(ctx context.Context, cc *clusterClient, owner string,
 		PackageSet:         optionalString(a.Settings.PackageSet),
 		LatestBuildCommit:  types.StringNull(),
 	}
-	if a.VersionInfo != nil {
+	switch {
+	case a.VersionInfo != nil:
 		m.SampleInput = types.StringValue(a.VersionInfo.SampleInput)
 		m.LatestBuildCommit = optionalString(a.VersionInfo.GitHash)
+	case !prior.SampleInput.IsNull() && !prior.SampleInput.IsUnknown():
+		m.SampleInput = prior.SampleInput
 	}
 	_ = ctx
 	return m, diags
