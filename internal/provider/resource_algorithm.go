@@ -227,7 +227,9 @@ func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			},
 			"deletion_protection": schema.BoolAttribute{
 				MarkdownDescription: "Deleting an algorithm deletes its Git repository and every published version on the " +
-					"cluster. While this is `true` (the default), destroy fails. Set it to `false` and apply first.",
+					"cluster. While this is `true` (the default), a plan that destroys or replaces the algorithm fails, so " +
+					"nothing is destroyed. Terraform reads the value from state: set it to `false` and apply first. A " +
+					"tainted algorithm keeps the value it was created with; `terraform untaint` it to update it in place.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
@@ -441,18 +443,19 @@ func (r *algorithmResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 			" To only stop managing it, use a removed block with destroy = false, or terraform state rm.")
 		return
 	}
-	if attr := replacedAttribute(ctx, req, &resp.Diagnostics); attr != nil {
+	if attr := replacedAttribute(ctx, req, &resp.Diagnostics, path.Root("owner"), path.Root("name"), path.Root("settings").AtName("language")); attr != nil {
 		resp.Diagnostics.AddAttributeError(*attr, "Algorithm is protected from replacement",
 			fmt.Sprintf("Changing %s replaces the algorithm: the platform cannot change it in place. ", *attr)+
 				protectionDetail(owner, name, address))
 	}
 }
 
-// replacedAttribute mirrors the schema's replace triggers (owner, name, a configured
-// settings.language); the framework does not show them to ModifyPlan. Nil: no replacement.
-func replacedAttribute(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics) *path.Path {
-	language := path.Root("settings").AtName("language")
-	for _, p := range []path.Path{path.Root("owner"), path.Root("name"), language} {
+// replacedAttribute returns the first of triggers (string attributes whose change replaces
+// the resource when configured, as RequiresReplace and RequiresReplaceIfConfigured do) that
+// the plan changes; nil when none does. The framework does not show ModifyPlan which
+// attributes require replacement, so each resource names its triggers.
+func replacedAttribute(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics, triggers ...path.Path) *path.Path {
+	for _, p := range triggers {
 		var planned, prior, configured types.String
 		diags.Append(req.Plan.GetAttribute(ctx, p, &planned)...)
 		diags.Append(req.State.GetAttribute(ctx, p, &prior)...)
@@ -460,10 +463,7 @@ func replacedAttribute(ctx context.Context, req resource.ModifyPlanRequest, diag
 		if diags.HasError() {
 			return nil
 		}
-		if p.Equal(language) && configured.IsNull() {
-			continue
-		}
-		if !planned.Equal(prior) {
+		if !configured.IsNull() && !planned.Equal(prior) {
 			return &p
 		}
 	}
