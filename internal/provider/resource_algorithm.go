@@ -473,7 +473,8 @@ func replacedAttribute(ctx context.Context, req resource.ModifyPlanRequest, diag
 // protectionDetail says what deleting an algorithm loses and how to lift the protection.
 func protectionDetail(owner, name, cluster string) string {
 	return fmt.Sprintf("Deleting %s/%s would delete its Git repository and every published version on %s. "+
-		"If that is intended, set deletion_protection = false, apply, and then destroy or replace it.", owner, name, cluster)
+		"If that is intended, first apply deletion_protection = false on its own (the flag is read from state), "+
+		"then destroy or replace it.", owner, name, cluster)
 }
 
 func (r *algorithmResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
