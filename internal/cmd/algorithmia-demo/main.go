@@ -338,11 +338,14 @@ func (d *demo) applyAll() error {
 		return err
 	}
 	if !d.writeOnly {
-		// Older CLIs have no write-only arguments: switch to the sensitive ones with
-		// Terraform's override files, as the example's before-terraform-1.11 explains.
+		// Older CLIs have no write-only arguments (nor, before 1.10, ephemeral variables):
+		// switch to sensitive variables and arguments, as the example's
+		// before-terraform-1.11 explains.
 		legacy := filepath.Join(d.o.example, "before-terraform-1.11")
 		for src, dst := range map[string]string{
+			"keys.tf":               filepath.Join(d.workConfig, "keys.tf"),
 			"promote_override.tf":   filepath.Join(d.workConfig, "promote_override.tf"),
+			"bootstrap_keys.tf":     filepath.Join(d.workConfig, "bootstrap", "keys.tf"),
 			"bootstrap_override.tf": filepath.Join(d.workConfig, "bootstrap", "bootstrap_override.tf"),
 		} {
 			b, err := os.ReadFile(filepath.Join(legacy, src))
