@@ -114,6 +114,9 @@ func secretRun(t *testing.T, w *acctest.Workdir, name string) map[string]string 
 // as TF_VAR_ variables, and searches everything Terraform printed or wrote for the keys.
 func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 	skipWithoutAcc(t)
+	if legacyTerraform(t) {
+		t.Skip("keeping keys out of saved plans needs ephemeral variables and write-only arguments (Terraform 1.11)")
+	}
 	// Own clusters: bootstrap mirrors every user of dev, and the shared ones hold many.
 	dev, err := acctest.StartCluster("dev")
 	if err != nil {
@@ -190,12 +193,8 @@ func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 	prodKey := symbolKey("prd")
 
 	texts := map[string]string{}
-	legacy := legacyTerraform(t)
 
 	boot := acctest.CopyWorkdir(t, "../../examples/promote-dev-to-prod/bootstrap")
-	if legacy {
-		useBeforeTerraform111(t, boot.Dir, "bootstrap")
-	}
 	for k, v := range map[string]string{
 		"dev_api_address": dev.URL, "dev_admin_api_key": devAdminKey,
 		"prod_api_address": prod.URL, "prod_admin_api_key": prodAdminKey,
@@ -208,9 +207,6 @@ func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 	}
 
 	promo := acctest.CopyWorkdir(t, "../../examples/promote-dev-to-prod")
-	if legacy {
-		useBeforeTerraform111(t, promo.Dir, "promote")
-	}
 	for k, v := range map[string]string{
 		"dev_api_address": dev.URL, "dev_username": du.Name, "dev_api_key": devKey,
 		"prod_api_address": prod.URL, "prod_username": du.Name, "prod_api_key": prodKey,
@@ -299,9 +295,10 @@ var beforeTerraform111Files = map[string]map[string]string{
 	"bootstrap": {"bootstrap_override.tf": "bootstrap_override.tf", "bootstrap_keys.tf": "keys.tf"},
 }
 
-// TestCLI_beforeTerraform111FilesValidate checks that the example's files for older CLIs
-// still fit the configurations they replace parts of: no key stays ephemeral, and
-// none is declared twice.
+// TestCLI_beforeTerraform111FilesValidate checks that the example validates as shipped
+// (ephemeral keys go only where ephemeral values may go), and that its files for older CLIs
+// still fit the configurations they replace parts of: no key stays ephemeral, and none is
+// declared twice.
 func TestCLI_beforeTerraform111FilesValidate(t *testing.T) {
 	skipWithoutAcc(t)
 	for config, dir := range map[string]string{
@@ -309,18 +306,26 @@ func TestCLI_beforeTerraform111FilesValidate(t *testing.T) {
 		"bootstrap": "../../examples/promote-dev-to-prod/bootstrap",
 	} {
 		t.Run(config, func(t *testing.T) {
+			if !legacyTerraform(t) {
+				// The configuration as shipped, with its ephemeral keys.
+				acctest.CopyWorkdir(t, dir).MustRun(t, "validate")
+			}
 			w := acctest.CopyWorkdir(t, dir)
 			useBeforeTerraform111(t, w.Dir, config)
 			w.MustRun(t, "validate")
-			for _, f := range []string{"keys.tf"} {
-				b, err := os.ReadFile(filepath.Join(w.Dir, f))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if regexp.MustCompile(`(?m)^\s*ephemeral\s*=\s*true`).Match(b) {
-					t.Fatalf("%s of %s still declares ephemeral keys:\n%s", f, config, b)
-				}
+			b, err := os.ReadFile(filepath.Join(w.Dir, "keys.tf"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if regexp.MustCompile(`(?m)^\s*ephemeral\s*=\s*true`).Match(b) {
+				t.Fatalf("keys.tf of %s still declares ephemeral keys:\n%s", config, b)
 			}
 		})
 	}
+	t.Run("user-migration", func(t *testing.T) {
+		if legacyTerraform(t) {
+			t.Skip("the example needs Terraform 1.10 (ephemeral variables)")
+		}
+		acctest.CopyWorkdir(t, "../../examples/user-migration").MustRun(t, "validate")
+	})
 }
