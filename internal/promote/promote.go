@@ -93,7 +93,7 @@ var errRace = errors.New("destination branch moved")
 // times when a concurrent push moves the branch. Equal trees mean no commit
 // and no push, so calling it again after success is safe.
 func Promote(ctx context.Context, req Request) (*Result, error) {
-	secrets := []string{req.Source.password(), req.Dest.password()}
+	secrets := append(req.Source.secrets(), req.Dest.secrets()...)
 	if err := req.Source.Validate(); err != nil {
 		return nil, err
 	}
@@ -202,7 +202,7 @@ func HeadTree(ctx context.Context, r Remote, branch string) (commit, tree string
 	}
 	c, err := object.GetCommit(ws.store, head)
 	if err != nil {
-		return "", "", scrub("head tree", err, r.password())
+		return "", "", scrub("head tree", err, r.secrets()...)
 	}
 	return head.String(), c.TreeHash.String(), nil
 }
@@ -281,7 +281,7 @@ func (w *workspace) fetchBranch(ctx context.Context, r Remote, name, branch stri
 	}
 	ref, err := w.store.Reference(local)
 	if err != nil {
-		return plumbing.ZeroHash, scrub("fetch "+name, err, r.password())
+		return plumbing.ZeroHash, scrub("fetch "+name, err, r.secrets()...)
 	}
 	return ref.Hash(), nil
 }
@@ -299,7 +299,7 @@ func (w *workspace) fetch(ctx context.Context, r Remote, name string, specs []co
 	case errors.Is(err, transport.ErrEmptyRemoteRepository), errors.As(err, &noMatch):
 		return err
 	}
-	return scrub("fetch "+name+" from "+RedactURL(r.URL), err, r.password())
+	return scrub("fetch "+name+" from "+RedactURL(r.URL), err, r.secrets()...)
 }
 
 func (w *workspace) writeCommit(tree plumbing.Hash, parents []plumbing.Hash, msg string, author, committer Signature) (plumbing.Hash, error) {
