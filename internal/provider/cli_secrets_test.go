@@ -220,6 +220,23 @@ func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 		texts[k] = v
 	}
 
+	// A key the cluster does not know fails the plan; the diagnostics and the log must not
+	// echo it either.
+	wrongKey := symbolKey("bad")
+	promo.Setenv("TF_VAR_dev_api_key", wrongKey)
+	wrongLog := filepath.Join(t.TempDir(), "wrong.log")
+	promo.Setenv("TF_LOG_PATH", wrongLog)
+	out, code := promo.Run(t, "plan", "-input=false")
+	if code == 0 || !strings.Contains(out, "Error") {
+		t.Fatalf("a plan with an unknown dev key should fail (exit %d):\n%s", code, out)
+	}
+	texts["promote with an unknown key: output of terraform plan"] = out
+	if b, err := os.ReadFile(wrongLog); err == nil {
+		texts["promote with an unknown key: TF_LOG=TRACE log"] = string(b)
+	} else {
+		t.Fatal(err)
+	}
+
 	// The example did its job on prod: the pinned commit's tree, published, and the data.
 	pc, err := algorithmia.New(algorithmia.Config{BaseURL: prod.URL, APIKey: prodKey})
 	if err != nil {
@@ -239,7 +256,7 @@ func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 	}
 
 	// Not one key, in any form, anywhere.
-	keys := map[string]string{"dev_admin_api_key": devAdminKey, "prod_admin_api_key": prodAdminKey, "dev_api_key": devKey, "prod_api_key": prodKey}
+	keys := map[string]string{"dev_admin_api_key": devAdminKey, "prod_admin_api_key": prodAdminKey, "dev_api_key": devKey, "prod_api_key": prodKey, "unknown dev_api_key": wrongKey}
 	hide := make([]string, 0, 2*len(keys))
 	for varName, key := range keys {
 		hide = append(hide, key, "<"+varName+">")
