@@ -152,8 +152,8 @@ func (r *userAPIKeyResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"api_key_mask": schema.StringAttribute{
 				MarkdownDescription: "`****` followed by the key's last 4 characters (at most 4 characters of the key, fewer " +
 					"than the platform's own mask shows); use it to find the key to revoke in the web UI.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the key was added.",
