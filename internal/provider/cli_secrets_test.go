@@ -94,16 +94,25 @@ func secretRun(t *testing.T, w *acctest.Workdir, name string) map[string]string 
 	run("plan -detailed-exitcode", "plan", "-detailed-exitcode", "-input=false")
 	run("show -json of the state", "show", "-json")
 	for _, f := range []string{"terraform.tfstate", "terraform.tfstate.backup"} {
-		if b, err := os.ReadFile(filepath.Join(w.Dir, f)); err == nil {
-			texts[name+": "+f] = string(b)
+		b, err := os.ReadFile(filepath.Join(w.Dir, f))
+		if err != nil && f == "terraform.tfstate" {
+			t.Fatalf("%s: %v", name, err)
 		}
+		texts[name+": "+f] = string(b)
 	}
 	b, err := os.ReadFile(logFile)
 	if err != nil {
 		t.Fatalf("TF_LOG_PATH wrote no log: %v", err)
 	}
-	if !strings.Contains(string(b), "[TRACE]") {
-		t.Fatalf("%s: the log has no TRACE lines", name)
+	// The log must hold Terraform's TRACE lines and the provider's and the engine's own logs.
+	wants := []string{"[TRACE]", "algorithmia: HTTP request"}
+	if name == "promote" {
+		wants = append(wants, "promote: pushing promotion commit")
+	}
+	for _, want := range wants {
+		if !strings.Contains(string(b), want) {
+			t.Fatalf("%s: the log has no %q lines", name, want)
+		}
 	}
 	texts[name+": TF_LOG=TRACE log"] = string(b)
 	return texts
