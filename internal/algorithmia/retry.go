@@ -37,6 +37,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		// Reuse the library's judgement of which transport errors are
 		// permanent (TLS trust, bad scheme, redirect loops).
 		retry, _ = retryablehttp.DefaultRetryPolicy(ctx, nil, err)
+		retry = retry && !permanentTransportError(err)
 		fields["error"] = err.Error()
 	} else {
 		retry = resp.StatusCode == http.StatusTooManyRequests ||
