@@ -64,3 +64,33 @@ func TestNoRetryOnWrongProtocol(t *testing.T) {
 		})
 	}
 }
+
+// TestHostileAnswersSayWhatIsWrong: an empty read or an endless body is reported as what
+// it is, not as an empty list or a JSON syntax error.
+func TestHostileAnswersSayWhatIsWrong(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		handler http.HandlerFunc
+		want    string
+	}{
+		{"empty 200", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) }, "empty body"},
+		{"body over the bound", func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = w.Write([]byte(`{"environments": ["`))
+			chunk := []byte(strings.Repeat("x", 1<<20))
+			for range maxResponseBytes>>20 + 1 {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+		}, "larger than 64 MiB"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t, tc.handler)
+			c, _ := newTestClient(t, ts.URL, nil)
+			envs, err := c.ListEnvironments(context.Background(), "python3")
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("ListEnvironments = %v, %v; want an error with %q", envs, err, tc.want)
+			}
+		})
+	}
+}
