@@ -17,6 +17,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -208,8 +209,11 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	for name, v := range map[string]types.String{
+	// Every argument: an unknown one would otherwise fall back silently to its environment variable.
+	for name, v := range map[string]attr.Value{
 		"api_address": cfg.APIAddress, "api_key": cfg.APIKey, "admin_api_key": cfg.AdminAPIKey, "git_address": cfg.GitAddress,
+		"username": cfg.Username, "ca_cert_file": cfg.CACertFile, "ca_cert_pem": cfg.CACertPEM,
+		"insecure_skip_verify": cfg.InsecureSkipVerify, "request_timeout": cfg.RequestTimeout, "max_retries": cfg.MaxRetries,
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown value for "+name,
@@ -265,6 +269,9 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 	maxRetries := defaultMaxRetries
 	if !cfg.MaxRetries.IsNull() {
 		maxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+	if maxRetries == 0 {
+		maxRetries = -1 // the client reads 0 as "its default" and a negative value as "no retries"
 	}
 
 	caPEM, diagSummary, diagDetail := caBundle(cfg)
