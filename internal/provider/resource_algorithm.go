@@ -28,6 +28,7 @@ var (
 	_ resource.ResourceWithConfigure      = (*algorithmResource)(nil)
 	_ resource.ResourceWithImportState    = (*algorithmResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*algorithmResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*algorithmResource)(nil)
 )
 
 // Enumerations of the platform (API.md §5.1).
@@ -290,6 +291,12 @@ func (r *algorithmResource) ValidateConfig(ctx context.Context, req resource.Val
 	}
 }
 
+// ModifyPlan checks, with the cluster, what validation alone cannot: that an
+// algorithm_environment ID exists there.
+func (r *algorithmResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkAlgorithmEnvironment(ctx, r.cluster, req.Plan, req.State, &resp.Diagnostics)
+}
+
 func (r *algorithmResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan algorithmModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -316,6 +323,10 @@ func (r *algorithmResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	case err != nil:
 		var apiErr *algorithmia.APIError
+		if errors.Is(err, algorithmia.ErrForbidden) {
+			addOwnerError(ctx, &resp.Diagnostics, r.cluster, owner, "create algorithm "+owner+"/"+name, err)
+			return
+		}
 		if errors.As(err, &apiErr) {
 			addClientError(&resp.Diagnostics, "create algorithm "+owner+"/"+name, err)
 			return
