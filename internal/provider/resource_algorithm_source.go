@@ -154,7 +154,8 @@ func (r *algorithmSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 					"ca_cert_pem": schema.StringAttribute{
 						MarkdownDescription: "PEM of extra certificate authorities to trust for the source repository, " +
 							"when the source cluster uses a private CA.",
-						Optional: true,
+						Optional:   true,
+						Validators: []validator.String{pemValidator{}},
 					},
 					"password_wo": schema.StringAttribute{
 						MarkdownDescription: "Write-only API key (or password) for the source repository: never stored in " +

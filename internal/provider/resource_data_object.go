@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strings"
 	"time"
 
@@ -132,7 +131,7 @@ func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"api_address": schema.StringAttribute{
 						MarkdownDescription: "API address of the source cluster. Defaults to this provider's cluster (and its key).",
 						Optional:            true,
-						Validators:          []validator.String{stringvalidator.RegexMatches(httpURL, "must be an absolute http(s) URL without credentials")},
+						Validators:          []validator.String{httpURLValidator{}},
 					},
 					"api_key": schema.StringAttribute{
 						MarkdownDescription: "API key for the source cluster, with data read access. It is stored in state; prefer `api_key_wo`.",
@@ -152,6 +151,7 @@ func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"ca_cert_pem": schema.StringAttribute{
 						MarkdownDescription: "PEM of extra certificate authorities to trust for the source cluster.",
 						Optional:            true,
+						Validators:          []validator.String{pemValidator{}},
 					},
 				},
 			},
@@ -167,9 +167,6 @@ func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest,
 		},
 	}
 }
-
-// httpURL is a loose check of an API address; the client validates it fully.
-var httpURL = regexp.MustCompile(`^https?://[^/@\s]+(/.*)?$`)
 
 func (r *dataObjectResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{

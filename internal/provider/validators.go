@@ -2,8 +2,10 @@ package provider
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -38,8 +40,9 @@ func timeoutsAttribute(ctx context.Context, opts timeouts.Opts) schema.Attribute
 	return a
 }
 
-// positiveDuration accepts Go durations greater than zero.
-type positiveDuration struct{}
+// positiveDuration accepts Go durations greater than zero. With parse it also reports
+// values that are no duration at all (where no other validator does).
+type positiveDuration struct{ parse bool }
 
 func (positiveDuration) Description(context.Context) string {
 	return "must be a positive duration such as 30s or 20m"
@@ -47,14 +50,14 @@ func (positiveDuration) Description(context.Context) string {
 
 func (v positiveDuration) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (positiveDuration) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v positiveDuration) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
 	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err == nil && d <= 0 { // unparsable values are the library validator's to report
+	if (err == nil && d <= 0) || (err != nil && v.parse) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid timeout",
-			fmt.Sprintf("%s = %q: a timeout must be a positive duration such as 30s or 20m.", req.Path, req.ConfigValue.ValueString()))
+			fmt.Sprintf("%s = %q: a timeout must be a positive Go duration such as 30s or 20m.", req.Path, req.ConfigValue.ValueString()))
 	}
 }
 
@@ -147,5 +150,49 @@ func addOwnerError(ctx context.Context, diags *diag.Diagnostics, cc *clusterClie
 				"the owner, or add %s to the organization (algorithmia_organization_member).", owner, cc.apiAddress, who, who))
 	default:
 		addClientError(diags, operation, err)
+	}
+}
+
+// httpURLValidator accepts absolute http(s) URLs without credentials. Its message never
+// repeats credentials found in the value.
+type httpURLValidator struct{}
+
+func (httpURLValidator) Description(context.Context) string {
+	return "must be an absolute http(s) URL without credentials"
+}
+
+func (v httpURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (httpURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	u, err := url.Parse(s)
+	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid address",
+		fmt.Sprintf("%s = %q is not an absolute http(s) URL without credentials, such as https://api.example.com. "+
+			"Give keys in their own arguments, never in the address.", req.Path, redactURL(s)))
+}
+
+// pemValidator accepts text holding at least one PEM certificate.
+type pemValidator struct{}
+
+func (pemValidator) Description(context.Context) string {
+	return "must hold at least one PEM certificate"
+}
+
+func (v pemValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (pemValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if !x509.NewCertPool().AppendCertsFromPEM([]byte(req.ConfigValue.ValueString())) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid CA certificate",
+			fmt.Sprintf("No PEM certificate could be parsed from %s. Give the CA's certificate as PEM text "+
+				"(-----BEGIN CERTIFICATE----- ...), for example with file(\"ca.pem\").", req.Path))
 	}
 }
