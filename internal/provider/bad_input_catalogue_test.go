@@ -188,6 +188,14 @@ func newCatalogueEnv(t *testing.T) *catalogueEnv {
 		}); err != nil {
 		t.Fatal(err)
 	}
+	e.vars = map[string]string{"priv": acctest.RandomName("priv")}
+	if err := e.other.Client.CreateCollection(ctx, e.other.Name, e.vars["priv"], &algorithmia.DataACL{Read: []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.other.Client.PutObject(ctx, algorithmia.DataPath{Owner: e.other.Name, Collection: e.vars["priv"], File: "b.txt"},
+		func(context.Context) (io.ReadCloser, int64, error) { return io.NopCloser(strings.NewReader("secret")), 6, nil }); err != nil {
+		t.Fatal(err)
+	}
 	e.weak = "simweak" + strings.TrimPrefix(acctest.RandomName(""), "_")
 	if _, err := dev.Admin.CreateUserAPIKey(ctx, e.user.Name, algorithmia.CreateAPIKeyRequest{
 		KeyLabel: "weak", KeyType: "AlgorithmKey", APIKey: e.weak,
@@ -197,11 +205,13 @@ func newCatalogueEnv(t *testing.T) *catalogueEnv {
 	}
 	dev.NewOrganization(t, e.prefix+"org")
 
-	e.vars = map[string]string{
+	for k, v := range map[string]string{
 		"dev": dev.URL, "user": e.user.Name, "key": e.user.Key, "admin": dev.AdminKey, "other": e.other.Name,
 		"otherkey": e.other.Key, "weak": e.weak, "algo": e.algo, "coll": e.coll, "p": e.prefix, "org": e.prefix + "org",
 		"devhttps": strings.Replace(dev.URL, "http://", "https://", 1), "tls": tlsCluster.URL,
 		"notls": "https://" + noTLSListener(t), "git": dev.GitURL(e.user.Name, e.algo),
+	} {
+		e.vars[k] = v
 	}
 	for name, s := range e.servers {
 		e.vars["srv_"+name] = s.URL
@@ -490,6 +500,7 @@ var catalogue = []badInput{
 	{name: "upload of a directory", phase: phasePlan, hcl: object("data://{user}/{coll}/f.txt", `  source = "/"`), err: `(?s)Cannot read source file.*is not a regular file`},
 	{name: "content_base64 that is not base64", phase: phaseValidate, hcl: object("data://{user}/{coll}/f.txt", `  content_base64 = "!!not base64!!"`), err: `(?s)Invalid base64.*content_base64 is not standard base64`},
 	{name: "copy source key the source cluster refuses", phase: phasePlan, hcl: object("data://{user}/{coll}/f.txt", "  copy_from = {\n    path = \"data://{user}/{coll}/a.txt\"\n    api_address = \"{tlsfree}\"\n    api_key_wo = \"simwrongkey\"\n  }"), err: `(?s)Failed to read the copy source.*HTTP 401.*did not accept the key.\s+Check\s+copy_from\.api_key_wo`},
+	{name: "copy source the provider's key may not read", phase: phasePlan, hcl: object("data://{user}/{coll}/f.txt", "  copy_from = { path = \"data://{other}/{priv}/b.txt\" }"), err: `(?s)Failed to read the copy source.*HTTP 403.*The key\s+used is the api_key of this provider alias.*private collection admits only its\s+owner`},
 	{name: "copy source on a cluster where nothing listens", phase: phasePlan, hcl: object("data://{user}/{coll}/f.txt", "  copy_from = {\n    path = \"data://{user}/{coll}/a.txt\"\n    api_address = \"http://127.0.0.1:1\"\n    api_key_wo = \"simkey\"\n  }"), err: `(?s)Failed to read the copy source.*connection\s+refused`},
 	{name: "copy source over https to a plain-HTTP port", phase: phasePlan, hcl: object("data://{user}/{coll}/f.txt", "  copy_from = {\n    path = \"data://{user}/{coll}/a.txt\"\n    api_address = \"{devhttps}\"\n    api_key_wo = \"{key}\"\n  }"), err: `(?s)Failed to read the copy source.*server gave HTTP response to HTTPS client`},
 	{name: "copy source with a CA that is not PEM", phase: phaseValidate, hcl: object("data://{user}/{coll}/f.txt", "  copy_from = {\n    path = \"data://{user}/{coll}/a.txt\"\n    ca_cert_pem = \"garbage\"\n  }"), err: `(?s)Invalid CA certificate.*No PEM certificate could be parsed from copy_from\.ca_cert_pem`},

@@ -407,8 +407,9 @@ func addCopySourceError(diags *diag.Diagnostics, from algorithmia.DataPath, src 
 		detail += "\n\nThe source cluster " + src.BaseURL() + " did not accept the key. Check " + key +
 			": it must be a key of that cluster."
 	case errors.Is(err, algorithmia.ErrForbidden):
-		detail += "\n\nThe source cluster " + src.BaseURL() + " accepted the key but it may not read this file. Check " + key +
-			": it needs data read access (allow_data) to the collection."
+		detail += "\n\nThe source cluster " + src.BaseURL() + " accepted the key but it may not read this file. The key " +
+			"used is " + key + ": it needs allow_data, and the collection's read ACL must admit the key's account (a " +
+			"private collection admits only its owner). Give copy_from a key of the file's owner, or widen the ACL."
 	}
 	diags.AddAttributeError(path.Root("copy_from"), "Failed to read the copy source "+from.String(), detail)
 }
