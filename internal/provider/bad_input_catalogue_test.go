@@ -193,7 +193,9 @@ func newCatalogueEnv(t *testing.T) *catalogueEnv {
 		t.Fatal(err)
 	}
 	if _, err := e.other.Client.PutObject(ctx, algorithmia.DataPath{Owner: e.other.Name, Collection: e.vars["priv"], File: "b.txt"},
-		func(context.Context) (io.ReadCloser, int64, error) { return io.NopCloser(strings.NewReader("secret")), 6, nil }); err != nil {
+		func(context.Context) (io.ReadCloser, int64, error) {
+			return io.NopCloser(strings.NewReader("secret")), 6, nil
+		}); err != nil {
 		t.Fatal(err)
 	}
 	e.weak = "simweak" + strings.TrimPrefix(acctest.RandomName(""), "_")
