@@ -576,7 +576,7 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			// Not CheckDestroy: the framework skips it when the state is empty, as it is here.
 			defer func() {
 				if err := e.checkNothingWritten(); err != nil {
-					t.Errorf("%s phase: a case wrote to a cluster: %v", ph, err)
+					t.Errorf("after the %s phase: %v", ph, err)
 				}
 			}()
 			if os.Getenv("CATALOGUE_EACH") == "" {
@@ -611,7 +611,8 @@ func expectation(errRe, attrRe string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)(?:` + strings.Join(alts, "|") + `)`)
 }
 
-// checkNothingWritten asks the clusters and the hostile servers that no case wrote anything.
+// checkNothingWritten asks the clusters and the hostile servers that no case wrote anything,
+// and that max_retries = 0 made exactly one request to a failing cluster.
 func (e *catalogueEnv) checkNothingWritten() error {
 	ctx := context.Background()
 	var errs []error
