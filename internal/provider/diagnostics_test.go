@@ -1,11 +1,15 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"testing"
 	"time"
 
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -60,4 +64,52 @@ func TestAccAlgorithmSource_buildTimeoutSaysWhatToDo(t *testing.T) {
 			},
 		},
 	})
+}
+
+// nullObject is a value of the object type with every attribute null except those given.
+func nullObject(t *testing.T, typ tftypes.Type, set map[string]tftypes.Value) tftypes.Value {
+	t.Helper()
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		t.Fatalf("%s is not an object type", typ)
+	}
+	vals := map[string]tftypes.Value{}
+	for name, at := range obj.AttributeTypes {
+		vals[name] = tftypes.NewValue(at, nil)
+		if v, ok := set[name]; ok {
+			vals[name] = v
+		}
+	}
+	return tftypes.NewValue(typ, vals)
+}
+
+// TestAlgorithmValidateConfig_unknownLicenseIsOneError: a license the platform does not
+// know is reported once, by its enum validator, not also as "closed source needs apl".
+func TestAlgorithmValidateConfig_unknownLicenseIsOneError(t *testing.T) {
+	ctx := context.Background()
+	r := &algorithmResource{}
+	var sresp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &sresp)
+	typ := sresp.Schema.Type().TerraformType(ctx)
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		t.Fatalf("schema type %s is not an object", typ)
+	}
+	settingsType := obj.AttributeTypes["settings"]
+	for license, wantClosedError := range map[string]bool{"bsd": false, "mit": true, "apl": false} {
+		settings := nullObject(t, settingsType, map[string]tftypes.Value{
+			"language": tftypes.NewValue(tftypes.String, "python3-1"),
+			"license":  tftypes.NewValue(tftypes.String, license),
+		})
+		cfg := tfsdk.Config{Schema: sresp.Schema, Raw: nullObject(t, typ, map[string]tftypes.Value{"settings": settings})}
+		var resp fwresource.ValidateConfigResponse
+		r.ValidateConfig(ctx, fwresource.ValidateConfigRequest{Config: cfg}, &resp)
+		got := false
+		for _, d := range resp.Diagnostics.Errors() {
+			got = got || d.Summary() == "Closed source needs the apl license"
+		}
+		if got != wantClosedError {
+			t.Errorf("license %q: closed-source error = %v, want %v (%v)", license, got, wantClosedError, resp.Diagnostics)
+		}
+	}
 }

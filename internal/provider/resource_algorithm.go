@@ -283,9 +283,10 @@ func (r *algorithmResource) ValidateConfig(ctx context.Context, req resource.Val
 			"settings.environment (cpu or gpu) belongs to the legacy language model; the machine type of "+
 				"settings.algorithm_environment comes with the environment itself.")
 	}
-	// A null source_visibility takes the default, "closed".
+	// A null source_visibility takes the default, "closed". A license the platform does not
+	// know is its validator's to report, once.
 	if lic, vis := s.License.ValueString(), s.SourceVisibility.ValueString(); !s.License.IsUnknown() && !s.SourceVisibility.IsUnknown() &&
-		lic != "" && lic != "apl" && vis != "open" {
+		(lic == "apache2" || lic == "gpl3" || lic == "mit") && vis != "open" {
 		resp.Diagnostics.AddAttributeError(path.Root("settings").AtName("source_visibility"), "Closed source needs the apl license",
 			fmt.Sprintf("The platform requires open source for the %q license. Set source_visibility = \"open\" or license = \"apl\".", lic))
 	}
