@@ -305,9 +305,13 @@ func (c *Client) do(ctx context.Context, r request) (int, error) {
 		return 0, &RequestError{Method: r.method, Path: r.path, Err: err, redact: c.redact}
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	if err != nil {
 		return resp.StatusCode, &RequestError{Method: r.method, Path: r.path, Err: fmt.Errorf("reading response: %w", err), redact: c.redact}
+	}
+	if len(raw) > maxResponseBytes {
+		return resp.StatusCode, &RequestError{Method: r.method, Path: r.path, Err: fmt.Errorf("HTTP %d response is larger than %d MiB; "+
+			"the address may not be an Algorithmia API", resp.StatusCode, maxResponseBytes>>20), redact: c.redact}
 	}
 
 	redact := c.redactWith(r.secrets)
@@ -316,6 +320,10 @@ func (c *Client) do(ctx context.Context, r request) (int, error) {
 	}
 	if apiErr := errorIn2xx(resp.StatusCode, r.method, r.path, raw, redact); apiErr != nil {
 		return resp.StatusCode, apiErr
+	}
+	if r.out != nil && r.method == http.MethodGet && resp.StatusCode == http.StatusOK && len(bytes.TrimSpace(raw)) == 0 {
+		// An empty read would otherwise look like an empty list ("no such environment").
+		return resp.StatusCode, &RequestError{Method: r.method, Path: r.path, Err: errors.New("HTTP 200 response has an empty body where JSON was expected"), redact: redact}
 	}
 	if r.out != nil && len(bytes.TrimSpace(raw)) > 0 {
 		if err := json.Unmarshal(raw, r.out); err != nil {

@@ -111,6 +111,7 @@ func (v dataPathValidator) ValidateString(_ context.Context, req validator.Strin
 		return
 	}
 	if _, err := parseDataPathAs(req.ConfigValue.ValueString(), v.kind, v.allowMy); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid data path", err.Error()+".")
+		// Name the attribute: Terraform may show another line for a nested one.
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid data path", req.Path.String()+": "+err.Error()+".")
 	}
 }

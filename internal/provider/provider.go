@@ -18,6 +18,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -154,7 +155,8 @@ func (p *algorithmiaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"api_address": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the cluster's API, for example `https://api.example.com`. " +
 					"Falls back to the `" + envAPIAddress + "` environment variable, the one the official clients use.",
-				Optional: true,
+				Optional:   true,
+				Validators: []validator.String{httpURLValidator{}},
 			},
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: "Standard API key, used for algorithms and data. It needs \"algorithm management\" " +
@@ -178,7 +180,8 @@ func (p *algorithmiaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				MarkdownDescription: "Base URL of the cluster's Git server. Defaults to the API address with a leading " +
 					"`api.` in the host replaced by `git.` (as the official CLI does), or the API address itself. " +
 					"Falls back to `" + envGitAddress + "`.",
-				Optional: true,
+				Optional:   true,
+				Validators: []validator.String{httpURLValidator{}},
 			},
 			"ca_cert_file": schema.StringAttribute{
 				MarkdownDescription: "Path to a PEM file of extra certificate authorities to trust (for clusters with a private CA). " +
@@ -191,6 +194,7 @@ func (p *algorithmiaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"ca_cert_pem": schema.StringAttribute{
 				MarkdownDescription: "PEM text of extra certificate authorities to trust.",
 				Optional:            true,
+				Validators:          []validator.String{pemValidator{}},
 			},
 			"insecure_skip_verify": schema.BoolAttribute{
 				MarkdownDescription: "Skip TLS certificate verification. Only for throwaway test clusters.",
@@ -199,6 +203,7 @@ func (p *algorithmiaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Timeout of one HTTP request, as a Go duration such as `30s`. Defaults to `60s`.",
 				Optional:            true,
+				Validators:          []validator.String{positiveDuration{parse: true}},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a safe request is retried on HTTP 429 (honouring `Retry-After`), "+
@@ -230,8 +235,11 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	for name, v := range map[string]types.String{
+	// Every argument: an unknown one would otherwise fall back silently to its environment variable.
+	for name, v := range map[string]attr.Value{
 		"api_address": cfg.APIAddress, "api_key": cfg.APIKey, "admin_api_key": cfg.AdminAPIKey, "git_address": cfg.GitAddress,
+		"username": cfg.Username, "ca_cert_file": cfg.CACertFile, "ca_cert_pem": cfg.CACertPEM,
+		"insecure_skip_verify": cfg.InsecureSkipVerify, "request_timeout": cfg.RequestTimeout, "max_retries": cfg.MaxRetries,
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown value for "+name,

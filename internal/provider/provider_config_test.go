@@ -78,12 +78,12 @@ func TestAccProvider_configurationDiagnostics(t *testing.T) {
 			},
 			{
 				Config:      providerOnly(`  api_address = "ftp://api.example.com"` + "\n" + key),
-				ExpectError: regexp.MustCompile(`Invalid Algorithmia API address`),
+				ExpectError: regexp.MustCompile(`Invalid address`),
 			},
 			{
 				// Credentials in the address are refused, and the diagnostic does not repeat them.
 				Config:      providerOnly(`  api_address = "https://alice:simleaked@api.example.com"` + "\n" + key),
-				ExpectError: regexp.MustCompile(`(?s)Invalid Algorithmia API address.*REDACTED@api.example.com`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid address.*REDACTED@api.example.com`),
 			},
 			{
 				Config:      providerOnly(fmt.Sprintf("  api_address = %q\n", dev.URL)),
@@ -91,7 +91,7 @@ func TestAccProvider_configurationDiagnostics(t *testing.T) {
 			},
 			{
 				Config:      providerOnly(fmt.Sprintf("  api_address = %q\n  request_timeout = \"soon\"\n", dev.URL) + key),
-				ExpectError: regexp.MustCompile(`Invalid request timeout`),
+				ExpectError: regexp.MustCompile(`Invalid timeout`),
 			},
 			{
 				Config:      providerOnly(fmt.Sprintf("  api_address = %q\n  ca_cert_pem = \"not a certificate\"\n", dev.URL) + key),

@@ -285,9 +285,10 @@ func (r *algorithmResource) ValidateConfig(ctx context.Context, req resource.Val
 			"settings.environment (cpu or gpu) belongs to the legacy language model; the machine type of "+
 				"settings.algorithm_environment comes with the environment itself.")
 	}
-	// A null source_visibility takes the default, "closed".
+	// A null source_visibility takes the default, "closed". A license the platform does not
+	// know is its validator's to report, once.
 	if lic, vis := s.License.ValueString(), s.SourceVisibility.ValueString(); !s.License.IsUnknown() && !s.SourceVisibility.IsUnknown() &&
-		lic != "" && lic != "apl" && vis != "open" {
+		(lic == "apache2" || lic == "gpl3" || lic == "mit") && vis != "open" {
 		resp.Diagnostics.AddAttributeError(path.Root("settings").AtName("source_visibility"), "Closed source needs the apl license",
 			fmt.Sprintf("The platform requires open source for the %q license. Set source_visibility = \"open\" or license = \"apl\".", lic))
 	}
@@ -316,6 +317,9 @@ func (r *algorithmResource) Create(ctx context.Context, req resource.CreateReque
 	case err == nil:
 	case errors.Is(err, algorithmia.ErrAlreadyExists):
 		created = r.adopt(ctx, plan, body, nil, &resp.Diagnostics)
+	case errors.Is(err, algorithmia.ErrForbidden):
+		addOwnerError(ctx, &resp.Diagnostics, r.cluster, owner, "create algorithm "+owner+"/"+name, err)
+		return
 	case errors.As(err, &apiErr):
 		addClientError(&resp.Diagnostics, "create algorithm "+owner+"/"+name, err)
 		return
@@ -504,10 +508,13 @@ func (r *algorithmResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 }
 
-// ModifyPlan refuses at plan time to destroy or replace a protected algorithm. Refused in
-// Delete only, a destroy would stop halfway: Terraform destroys dependents such as
-// algorithm_source first. The flag comes from state, as Delete reads it.
+// ModifyPlan checks, with the cluster, what validation alone cannot (that an
+// algorithm_environment ID exists there), and refuses at plan time to destroy or replace a
+// protected algorithm. Refused in Delete only, a destroy would stop halfway: Terraform
+// destroys dependents such as algorithm_source first. The flag comes from state, as Delete
+// reads it.
 func (r *algorithmResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkAlgorithmEnvironment(ctx, r.cluster, req.Plan, req.State, &resp.Diagnostics)
 	if req.State.Raw.IsNull() {
 		return
 	}

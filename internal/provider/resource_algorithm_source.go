@@ -157,7 +157,8 @@ func (r *algorithmSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 					"ca_cert_pem": schema.StringAttribute{
 						MarkdownDescription: "PEM of extra certificate authorities to trust for the source repository, " +
 							"when the source cluster uses a private CA.",
-						Optional: true,
+						Optional:   true,
+						Validators: []validator.String{pemValidator{}},
 					},
 					"password_wo": schema.StringAttribute{
 						MarkdownDescription: "Write-only API key (or password) for the source repository: never stored in " +
@@ -200,7 +201,7 @@ func (r *algorithmSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 					},
 				},
 			},
-			"timeouts":      timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true}),
+			"timeouts":      timeoutsAttribute(ctx, timeouts.Opts{Create: true, Update: true}),
 			"source_commit": computed("Source commit that was promoted."),
 			"source_tree":   computed("Tree hash of the source commit."),
 			"commit":        computed("Commit at the head of the destination's `master` after the promotion (or as last read)."),
@@ -542,6 +543,14 @@ func (r *algorithmSourceResource) apply(ctx context.Context, plan algorithmSourc
 	})
 	if build != nil {
 		out.BuildID, out.BuildStatus = types.StringValue(build.BuildID), types.StringValue(build.Status)
+	}
+	if err != nil && build != nil && errors.Is(err, context.DeadlineExceeded) {
+		diags.AddError("Timed out waiting for build "+build.BuildID,
+			fmt.Sprintf("Build %s of %s/%s (commit %s) was still %q when this resource's timeout expired. The build goes on "+
+				"on the cluster and the commit is recorded: run terraform apply again to resume the wait (nothing is pushed "+
+				"twice), or raise timeouts.create / timeouts.update of this resource if builds take longer.",
+				build.BuildID, owner, name, res.DestCommit, build.Status))
+		return
 	}
 	if err != nil {
 		addClientError(diags, "wait for the build of "+owner+"/"+name, err)

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strings"
 	"time"
 
@@ -134,7 +133,7 @@ func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"api_address": schema.StringAttribute{
 						MarkdownDescription: "API address of the source cluster. Defaults to this provider's cluster (and its key).",
 						Optional:            true,
-						Validators:          []validator.String{stringvalidator.RegexMatches(httpURL, "must be an absolute http(s) URL without credentials")},
+						Validators:          []validator.String{httpURLValidator{}},
 					},
 					"api_key": schema.StringAttribute{
 						MarkdownDescription: "API key for the source cluster, with data read access. It is stored in state; prefer `api_key_wo`.",
@@ -154,6 +153,7 @@ func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"ca_cert_pem": schema.StringAttribute{
 						MarkdownDescription: "PEM of extra certificate authorities to trust for the source cluster.",
 						Optional:            true,
+						Validators:          []validator.String{pemValidator{}},
 					},
 				},
 			},
@@ -177,9 +177,6 @@ func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest,
 		},
 	}
 }
-
-// httpURL is a loose check of an API address; the client validates it fully.
-var httpURL = regexp.MustCompile(`^https?://[^/@\s]+(/.*)?$`)
 
 func (r *dataObjectResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
@@ -308,7 +305,7 @@ func (r *dataObjectResource) desired(ctx context.Context, m dataObjectModel, con
 			return digest{}, false
 		}
 		if err != nil {
-			addCopySourceError(diags, from, src, err)
+			addCopySourceError(diags, from, src, src == r.cluster.api, err)
 			return digest{}, false
 		}
 		if info.ETag == "" || info.Size < 0 {
@@ -412,18 +409,32 @@ func (r *dataObjectResource) copySourceWith(ctx context.Context, obj types.Objec
 
 // addCopySourceError explains a failure to reach the copy source; it names that
 // cluster, since the API error alone would read as if this cluster answered.
-func addCopySourceError(diags *diag.Diagnostics, from algorithmia.DataPath, src *algorithmia.Client, err error) {
-	var sub diag.Diagnostics
-	addClientError(&sub, "read the copy source "+from.String()+" on "+src.BaseURL(), err)
-	detail := ""
-	for _, d := range sub.Errors() {
-		detail = d.Detail()
+// providerKey says whether the source was read with this provider's own key (copy_from
+// sets none), so the one hint given names the key that was really used.
+func addCopySourceError(diags *diag.Diagnostics, from algorithmia.DataPath, src *algorithmia.Client, providerKey bool, err error) {
+	detail := err.Error()
+	if apiErr := (*algorithmia.APIError)(nil); errors.As(err, &apiErr) {
+		// Not addClientError: its hint names the provider's key, which may not be the one used here.
+		detail = fmt.Sprintf("The source cluster answered HTTP %d to %s %s", apiErr.StatusCode, apiErr.Method, apiErr.Path)
+		if apiErr.Code != 0 {
+			detail += fmt.Sprintf(" with error code %d", apiErr.Code)
+		}
+		detail += ": " + apiErr.Message
+	}
+	key := "copy_from.api_key_wo (or copy_from.api_key)"
+	if providerKey {
+		key = "the api_key of this provider alias (copy_from sets no key of its own)"
 	}
 	switch {
 	case errors.Is(err, algorithmia.ErrNotFound):
 		detail += "\n\nThe source file (or its collection) does not exist, or the key may not read it."
-	case errors.Is(err, algorithmia.ErrUnauthorized) || errors.Is(err, algorithmia.ErrForbidden):
-		detail += "\n\nCheck copy_from.api_key_wo (or api_key): it must be a key of the source cluster with data read access."
+	case errors.Is(err, algorithmia.ErrUnauthorized):
+		detail += "\n\nThe source cluster " + src.BaseURL() + " did not accept the key. Check " + key +
+			": it must be a key of that cluster."
+	case errors.Is(err, algorithmia.ErrForbidden):
+		detail += "\n\nThe source cluster " + src.BaseURL() + " accepted the key but it may not read this file. The key " +
+			"used is " + key + ": it needs allow_data, and the collection's read ACL must admit the key's account (a " +
+			"private collection admits only its owner). Give copy_from a key of the file's owner, or widen the ACL."
 	}
 	diags.AddAttributeError(path.Root("copy_from"), "Failed to read the copy source "+from.String(), detail)
 }

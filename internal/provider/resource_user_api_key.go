@@ -112,7 +112,11 @@ func (r *userAPIKeyResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"allow_web_algo":        flag("Call algorithms from browsers (CORS)."),
 					"allow_algo_management": flag("Create, update, build, publish and delete the user's algorithms, and push their source."),
 					"allow_data":            flag("Read hosted data."),
-					"allow_data_write":      flag("Write hosted data; needs `allow_data`."),
+					"allow_data_write": func() schema.BoolAttribute {
+						a := flag("Write hosted data; needs `allow_data`.")
+						a.Validators = []validator.Bool{requiresSiblingTrue{sibling: "allow_data"}}
+						return a
+					}(),
 					"algo_acl": schema.ListAttribute{
 						MarkdownDescription: "Algorithms the key may call, such as `algo://*` or `algo://acme/*`. Defaults to none.",
 						ElementType:         types.StringType,

@@ -75,7 +75,7 @@ func Retryable(ctx context.Context, resp *http.Response, err error) bool {
 			err = urlErr
 		}
 		ok, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err)
-		return ok
+		return ok && !permanentError(err)
 	}
 	if resp == nil {
 		return false
