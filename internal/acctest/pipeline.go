@@ -76,9 +76,6 @@ func NewPipeline(t testing.TB, dev, prod *Cluster, algorithms, files int, fileSi
 	if p.dev, err = algorithmia.New(algorithmia.Config{BaseURL: dev.URL, APIKey: p.devKey, HTTPClient: dev.server.Client()}); err != nil {
 		t.Fatal(err)
 	}
-	if p.prodSvc, err = algorithmia.New(algorithmia.Config{BaseURL: prod.URL, APIKey: p.prodKey, HTTPClient: prod.server.Client()}); err != nil {
-		t.Fatal(err)
-	}
 	envID := p.environmentID(t, "python3", "Python 3.8")
 	for i := range algorithms {
 		name := fmt.Sprintf("algo%02d", i+1)
@@ -99,10 +96,24 @@ func NewPipeline(t testing.TB, dev, prod *Cluster, algorithms, files int, fileSi
 		}
 		p.Files[PipelineCollection+"/"+name] = res.SHA256
 	}
+	return p.WithProd(t, prod)
+}
+
+// WithProd is the same pipeline (dev as seeded) promoting into another prod cluster, with
+// fresh working directories: the tests seed dev once and run many pipelines.
+func (p *Pipeline) WithProd(t testing.TB, prod *Cluster) *Pipeline {
+	t.Helper()
+	q := *p
+	p = &q
+	p.Prod = prod
+	var err error
+	if p.prodSvc, err = algorithmia.New(algorithmia.Config{BaseURL: prod.URL, APIKey: p.prodKey, HTTPClient: prod.server.Client()}); err != nil {
+		t.Fatal(err)
+	}
 	p.Bootstrap = CopyWorkdir(t, filepath.Join(ExamplesDir(), "promote-dev-to-prod", "bootstrap"))
 	p.Promote = CopyWorkdir(t, filepath.Join(ExamplesDir(), "promote-dev-to-prod"))
 	for k, v := range map[string]string{
-		"dev_api_address": dev.URL, "dev_admin_api_key": dev.AdminKey,
+		"dev_api_address": p.Dev.URL, "dev_admin_api_key": p.Dev.AdminKey,
 		"prod_api_address": prod.URL, "prod_admin_api_key": prod.AdminKey,
 		"organization": p.Org, "service_account": p.ServiceAccount, "prod_service_api_key": p.prodKey,
 	} {
@@ -114,7 +125,7 @@ func NewPipeline(t testing.TB, dev, prod *Cluster, algorithms, files int, fileSi
 	}
 	algosJSON, _ := json.Marshal(algos)
 	for k, v := range map[string]string{
-		"dev_api_address": dev.URL, "dev_username": p.ServiceAccount, "dev_api_key": p.devKey,
+		"dev_api_address": p.Dev.URL, "dev_username": p.ServiceAccount, "dev_api_key": p.devKey,
 		"prod_api_address": prod.URL, "prod_username": p.ServiceAccount, "prod_api_key": p.prodKey,
 		"organization": p.Org, "algorithms": string(algosJSON),
 		"data_collections": fmt.Sprintf("[%q]", PipelineCollection),
@@ -295,7 +306,9 @@ func boolPtr(b bool) *bool { return &b }
 // patternReader yields the same pseudo-random bytes for a seed on every run (xorshift64).
 type patternReader struct{ state uint64 }
 
-func newPatternReader(seed uint64) *patternReader { return &patternReader{state: seed*0x9e3779b97f4a7c15 | 1} }
+func newPatternReader(seed uint64) *patternReader {
+	return &patternReader{state: seed*0x9e3779b97f4a7c15 | 1}
+}
 
 func (r *patternReader) Read(b []byte) (int, error) {
 	for i := range b {

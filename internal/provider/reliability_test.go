@@ -1,9 +1,14 @@
 package provider
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"regexp"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/acctest"
 )
@@ -28,20 +33,15 @@ func needWriteOnly(t *testing.T, w *acctest.Workdir) {
 	}
 }
 
-// startPair starts two clusters of the test's own, so the pipeline mirrors only its users.
-func startPair(t *testing.T) (dev, prod *acctest.Cluster) {
+// startCluster starts a cluster of the test's own, so a pipeline mirrors only its users.
+func startCluster(t *testing.T, name string) *acctest.Cluster {
 	t.Helper()
-	dev, err := acctest.StartCluster("dev")
+	c, err := acctest.StartCluster(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(dev.Close)
-	prod, err = acctest.StartCluster("prod")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(prod.Close)
-	return dev, prod
+	t.Cleanup(c.Close)
+	return c
 }
 
 // applyOnce applies w and fails the test unless that one apply succeeded.
@@ -54,8 +54,7 @@ func applyOnce(t *testing.T, p *acctest.Pipeline, w *acctest.Workdir, what strin
 
 func TestReliability_pipelineConvergesInOneApply(t *testing.T) {
 	skipWithoutAcc(t)
-	dev, prod := startPair(t)
-	p := acctest.NewPipeline(t, dev, prod, 2, 2, 256<<10)
+	p := acctest.NewPipeline(t, startCluster(t, "dev"), startCluster(t, "prod"), 2, 2, 256<<10)
 	needWriteOnly(t, p.Promote)
 
 	applyOnce(t, p, p.Bootstrap, "bootstrap")
@@ -63,4 +62,146 @@ func TestReliability_pipelineConvergesInOneApply(t *testing.T) {
 	p.Check(t)
 	p.PlanIsEmpty(t, p.Bootstrap)
 	p.PlanIsEmpty(t, p.Promote)
+}
+
+// killAfterCreating starts an apply of w, waits for the line announcing the create of a
+// resource whose address matches addr, sleeps delay and SIGKILLs Terraform's whole process
+// group (Terraform and the provider plugins), as a CI runner that times out does.
+func killAfterCreating(t *testing.T, w *acctest.Workdir, addr string, delay time.Duration) {
+	t.Helper()
+	cmd, out := w.Start(t, "apply", "-auto-approve", "-input=false")
+	if !out.WaitFor(regexp.MustCompile(addr+`: Creating\.\.\.`), 3*time.Minute) {
+		acctest.KillGroup(cmd)
+		t.Fatalf("no create of %s was announced:\n%s", addr, out)
+	}
+	time.Sleep(delay)
+	acctest.KillGroup(cmd)
+	t.Logf("killed %s after %v", addr, delay)
+}
+
+// killAt starts an apply of w and SIGKILLs its process group after delay, wherever it is.
+func killAt(t *testing.T, w *acctest.Workdir, delay time.Duration) (finished bool) {
+	t.Helper()
+	cmd, out := w.Start(t, "apply", "-auto-approve", "-input=false")
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(delay):
+	}
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // not KillGroup: Wait runs in the goroutine above
+	<-done
+	t.Logf("killed the apply after %v; its last lines:\n%s", delay, lastLines(out.String(), 3))
+	return false
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestReliability_killedRightAfterCreateRecoversInOneApply kills Terraform 0–50 ms after a
+// resource's "Creating..." line, sometimes leaving the state file at 0 bytes as a kill
+// during Terraform's in-place rewrite does, and requires that one more apply of the same
+// configuration converges with nothing duplicated and nothing lost.
+func TestReliability_killedRightAfterCreateRecoversInOneApply(t *testing.T) {
+	skipWithoutAcc(t)
+	type point struct {
+		name      string
+		bootstrap bool   // the kill hits bootstrap/, else the promotion
+		addr      string // regexp of the resource address
+		truncate  bool   // the kill also leaves the state file empty
+	}
+	points := []point{
+		{"organization", true, `algorithmia_organization\.prod`, false},
+		{"user_api_key_lost_state", true, `algorithmia_user_api_key\.ci`, true},
+		{"data_collection", false, `algorithmia_data_collection\.prod\["models"\]`, false},
+		{"algorithm_lost_state", false, `algorithmia_algorithm\.prod\["algo01"\]`, true},
+	}
+	if longReliability() {
+		points = append(points,
+			point{"user", true, `algorithmia_user\.mirror\["alice"\]`, false},
+			point{"user_lost_state", true, `algorithmia_user\.mirror\["bob"\]`, true},
+			point{"organization_lost_state", true, `algorithmia_organization\.prod`, true},
+			point{"organization_member", true, `algorithmia_organization_member\.ci`, false},
+			point{"user_api_key", true, `algorithmia_user_api_key\.ci`, false},
+			point{"algorithm", false, `algorithmia_algorithm\.prod\["algo02"\]`, false},
+			point{"algorithm_source", false, `algorithmia_algorithm_source\.prod\["algo01"\]`, false},
+			point{"algorithm_source_lost_state", false, `algorithmia_algorithm_source\.prod\["algo02"\]`, true},
+			point{"data_collection_lost_state", false, `algorithmia_data_collection\.prod\["models"\]`, true},
+			point{"data_object", false, `algorithmia_data_object\.prod\["models/part-01.bin"\]`, false},
+			point{"data_object_lost_state", false, `algorithmia_data_object\.prod\["models/part-02.bin"\]`, true},
+		)
+	}
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 10)) //nolint:gosec // test timing only
+	seeded := acctest.NewPipeline(t, startCluster(t, "dev"), startCluster(t, "prod"), 2, 2, 64<<10)
+	needWriteOnly(t, seeded.Promote)
+	for _, kp := range points {
+		t.Run(kp.name, func(t *testing.T) {
+			p := seeded.WithProd(t, startCluster(t, "prod"))
+			w := p.Bootstrap
+			if !kp.bootstrap {
+				applyOnce(t, p, p.Bootstrap, "bootstrap")
+				w = p.Promote
+			}
+			killAfterCreating(t, w, kp.addr, time.Duration(rng.IntN(51))*time.Millisecond)
+			if kp.truncate {
+				w.TruncateState(t)
+			}
+			applyOnce(t, p, w, "the recovery apply after the kill")
+			if kp.bootstrap {
+				applyOnce(t, p, p.Promote, "promotion")
+			}
+			p.Check(t)
+			p.PlanIsEmpty(t, p.Bootstrap)
+			p.PlanIsEmpty(t, p.Promote)
+		})
+	}
+}
+
+// TestReliability_randomKillsRecoverInOneApply kills the pipeline (bootstrap, then the
+// promotion, into a fresh prod each time) at a random point; one apply of the configuration
+// that was killed must then converge, and the rest of the pipeline run as usual.
+func TestReliability_randomKillsRecoverInOneApply(t *testing.T) {
+	skipWithoutAcc(t)
+	kills := 2
+	if longReliability() {
+		kills = 20
+	}
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("kill schedule seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 20)) //nolint:gosec // test timing only
+	seeded := acctest.NewPipeline(t, startCluster(t, "dev"), startCluster(t, "prod"), 2, 2, 256<<10)
+	needWriteOnly(t, seeded.Promote)
+	for i := range kills {
+		t.Run(fmt.Sprintf("kill%02d", i+1), func(t *testing.T) {
+			p := seeded.WithProd(t, startCluster(t, "prod"))
+			// A whole pipeline takes about 4 s here: spread the kills over it.
+			left := time.Duration(rng.IntN(4500)) * time.Millisecond
+			killed := false
+			for _, w := range []*acctest.Workdir{p.Bootstrap, p.Promote} {
+				if killed {
+					applyOnce(t, p, w, "the promotion after the recovered bootstrap")
+					continue
+				}
+				start := time.Now()
+				if !killAt(t, w, left) {
+					killed = true
+					if rng.IntN(4) == 0 {
+						t.Log("the kill also empties the state file")
+						w.TruncateState(t)
+					}
+					applyOnce(t, p, w, "the recovery apply after a random kill")
+				}
+				left -= time.Since(start)
+			}
+			p.Check(t)
+			p.PlanIsEmpty(t, p.Bootstrap)
+			p.PlanIsEmpty(t, p.Promote)
+		})
+	}
 }
