@@ -44,8 +44,9 @@ type Cluster struct {
 	// serves HTTPS (StartTLSCluster); clients must be told to trust it.
 	CAPEM string
 
-	dataDir string
-	server  *httptest.Server
+	dataDir    string
+	server     *httptest.Server
+	maxRetries int // max_retries in provider blocks
 }
 
 // User is an account seeded on a cluster, with a standard key that may manage algorithms and data.
@@ -58,21 +59,41 @@ type User struct {
 
 // StartCluster starts a local cluster on 127.0.0.1 with a fresh data directory.
 func StartCluster(name string) (*Cluster, error) {
-	return StartClusterWith(name, BuildDuration)
+	return StartClusterOpts(name, Options{})
 }
 
 // StartClusterWith is StartCluster with another build duration, for tests that need a
 // wide window between a push and the end of its build.
 func StartClusterWith(name string, buildDuration time.Duration) (*Cluster, error) {
-	return startCluster(name, buildDuration, false)
+	return StartClusterOpts(name, Options{BuildDuration: buildDuration})
 }
 
 // StartTLSCluster starts a cluster that serves HTTPS with a certificate no system trusts.
 func StartTLSCluster(name string) (*Cluster, error) {
-	return startCluster(name, BuildDuration, true)
+	return StartClusterOpts(name, Options{TLS: true})
 }
 
-func startCluster(name string, buildDuration time.Duration, useTLS bool) (*Cluster, error) {
+// Options are the settings of StartClusterOpts; the zero value is StartCluster's.
+type Options struct {
+	// BuildDuration is how long builds stay in progress; 0 means the package's BuildDuration.
+	BuildDuration time.Duration
+	// TLS serves HTTPS with a certificate no system trusts (see Cluster.CAPEM).
+	TLS bool
+	// Faults is the cluster's fault injection from the start. Seeding accounts through
+	// a faulty cluster fails at random, so tests usually start without faults, seed,
+	// and then call Cluster.SetFaults.
+	Faults localcluster.FaultConfig
+	// ProviderMaxRetries is the max_retries of the cluster's provider blocks; 0 means 1.
+	// Tests under faults raise it, so a retried request that meets a fault again still
+	// succeeds.
+	ProviderMaxRetries int
+}
+
+// StartClusterOpts starts a local cluster on 127.0.0.1 with a fresh data directory.
+func StartClusterOpts(name string, o Options) (*Cluster, error) {
+	if o.BuildDuration == 0 {
+		o.BuildDuration = BuildDuration
+	}
 	dir, err := os.MkdirTemp("", "algorithmia-acc-"+name+"-")
 	if err != nil {
 		return nil, err
@@ -81,8 +102,9 @@ func startCluster(name string, buildDuration time.Duration, useTLS bool) (*Clust
 	local, err := localcluster.New(localcluster.Options{
 		DataDir:       dir,
 		AdminKey:      adminKey,
-		BuildDuration: buildDuration,
+		BuildDuration: o.BuildDuration,
 		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Faults:        o.Faults,
 	})
 	if err != nil {
 		_ = os.RemoveAll(dir)
@@ -90,7 +112,7 @@ func startCluster(name string, buildDuration time.Duration, useTLS bool) (*Clust
 	}
 	var srv *httptest.Server
 	caPEM := ""
-	if useTLS {
+	if o.TLS {
 		srv = httptest.NewTLSServer(local.Handler())
 		caPEM = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
 	} else {
@@ -103,8 +125,24 @@ func startCluster(name string, buildDuration time.Duration, useTLS bool) (*Clust
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	return &Cluster{Name: name, URL: srv.URL, AdminKey: adminKey, Admin: admin, Local: local, CAPEM: caPEM, dataDir: dir, server: srv}, nil
+	if o.ProviderMaxRetries == 0 {
+		o.ProviderMaxRetries = 1
+	}
+	return &Cluster{Name: name, URL: srv.URL, AdminKey: adminKey, Admin: admin, Local: local, CAPEM: caPEM, dataDir: dir, server: srv, maxRetries: o.ProviderMaxRetries}, nil
 }
+
+// SetFaults switches the cluster's fault injection to cfg while it serves (the zero
+// FaultConfig switches it off), failing the test on an invalid configuration. Shared
+// clusters serve other tests too: give those tests a cluster of their own.
+func (c *Cluster) SetFaults(t testing.TB, cfg localcluster.FaultConfig) {
+	t.Helper()
+	if err := c.Local.SetFaults(cfg); err != nil {
+		t.Fatalf("faults on %s: %v", c.Name, err)
+	}
+}
+
+// Faults returns how many faults of each kind the cluster injected so far.
+func (c *Cluster) Faults() map[localcluster.FaultKind]int { return c.Local.Faults() }
 
 // Close stops the cluster and removes its data.
 func (c *Cluster) Close() {
@@ -176,7 +214,7 @@ func (c *Cluster) NamedProviderBlock(localName, alias string, u *User, withAdmin
 	if c.CAPEM != "" {
 		fmt.Fprintf(&b, "  ca_cert_pem   = %q\n", c.CAPEM)
 	}
-	b.WriteString("  max_retries   = 1\n}\n")
+	fmt.Fprintf(&b, "  max_retries   = %d\n}\n", c.maxRetries)
 	return b.String()
 }
 

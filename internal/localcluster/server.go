@@ -32,6 +32,7 @@ type Options struct {
 	AdminKey      string        // required; the cluster admin API key
 	BuildDuration time.Duration // how long a build stays "in-progress" before finishing; 0 -> 1s
 	Logger        *slog.Logger  // request log (method, path, status, duration; never a key); nil -> discard
+	Faults        FaultConfig   // fault injection (faults.go); the zero value injects nothing; Cluster.SetFaults changes it later
 }
 
 // Cluster is one running local cluster.
@@ -41,6 +42,7 @@ type Cluster struct {
 	st      *store.Store
 	repos   *gitserver.Repos
 	handler http.Handler
+	faults  *faultInjector
 
 	ctx    context.Context // cancelled by Close; stops build workers
 	cancel context.CancelFunc
@@ -62,6 +64,9 @@ func New(opts Options) (*Cluster, error) {
 	}
 	if opts.AdminKey == "" {
 		return nil, errors.New("localcluster: Options.AdminKey is required")
+	}
+	if err := opts.Faults.Validate(); err != nil {
+		return nil, fmt.Errorf("localcluster: %w", err)
 	}
 	if opts.BuildDuration <= 0 {
 		opts.BuildDuration = time.Second
@@ -91,6 +96,13 @@ func New(opts Options) (*Cluster, error) {
 		ctx:     ctx,
 		cancel:  cancel,
 		waiters: map[string]chan struct{}{},
+		faults:  newFaultInjector(logger),
+	}
+	if opts.Faults.Enabled() {
+		if err := c.SetFaults(opts.Faults); err != nil {
+			_ = c.Close()
+			return nil, err
+		}
 	}
 	if err := c.seed(); err != nil {
 		_ = c.Close()
@@ -151,7 +163,7 @@ func (c *Cluster) routes() http.Handler {
 		return errf(http.StatusNotFound, codeInvalidRequest, "No such route")
 	})
 	mux.Handle("/git/", c.repos.Handler(c.authorizeGit, c.onPush))
-	return c.recoverer(c.logRequests(c.withData(mux)))
+	return c.faults.wrap(c.recoverer(c.logRequests(c.withData(mux))))
 }
 
 // statusRecorder remembers the status for the request log. It forwards Flush

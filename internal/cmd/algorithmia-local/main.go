@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -43,6 +44,7 @@ type config struct {
 	tlsCert       string
 	tlsKey        string
 	tlsSelfSigned bool
+	faults        localcluster.FaultConfig
 }
 
 const envPrefix = "ALGORITHMIA_LOCAL_"
@@ -76,6 +78,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		}
 	}
 	fs.BoolVar(&cfg.tlsSelfSigned, "tls-self-signed", selfSigned, "serve HTTPS with a certificate from a local CA kept in DATA_DIR/tls; prints the CA's PEM path for clients to trust (env "+envPrefix+"TLS_SELF_SIGNED)")
+	faultRate := fs.String("fault-rate", env("FAULT_RATE", "0"), "fault injection: the `probability` (0 to 1) that a request is faulted; 0 turns it off (env "+envPrefix+"FAULT_RATE)")
+	faultKinds := fs.String("fault-kinds", env("FAULT_KINDS", ""), "fault injection: comma-separated `kinds` to choose from, all by default: 503; 429 (with Retry-After: 1); reset (connection closed before the request is handled); drop (request handled and committed, then the connection closed without an answer); delay (1-3 s, then served) (env "+envPrefix+"FAULT_KINDS)")
+	faultSeed := fs.String("fault-seed", env("FAULT_SEED", "0"), "fault injection: `seed` of the choices, for reproducible runs; 0 picks one and logs it (env "+envPrefix+"FAULT_SEED)")
+	faultMethods := fs.String("fault-methods", env("FAULT_METHODS", ""), "fault injection: comma-separated HTTP `methods` that may be faulted, e.g. POST,PUT,PATCH,DELETE for writes only; all by default (env "+envPrefix+"FAULT_METHODS)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `Usage: algorithmia-local --data-dir DIR --admin-key KEY [flags]
 
@@ -86,6 +92,10 @@ point at it. All state lives under --data-dir and survives restarts.
 Runtime dependency: the git executable must be on PATH; Git over HTTP is
 served by "git http-backend".
 
+Fault injection (off by default) fails a share of requests on purpose, API,
+Data API and Git alike, to test clients' retries and recovery: --fault-rate
+turns it on; each fault is logged and the seed in use is logged at start.
+
 Flags:
 `)
 		fs.PrintDefaults()
@@ -95,6 +105,9 @@ Flags:
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if cfg.faults, err = parseFaults(*faultRate, *faultKinds, *faultSeed, *faultMethods); err != nil {
+		return cfg, err
 	}
 	switch {
 	case cfg.dataDir == "":
@@ -109,6 +122,26 @@ Flags:
 	return cfg, nil
 }
 
+// parseFaults turns the --fault-* values into the cluster's configuration,
+// naming the flag at fault in every error.
+func parseFaults(rate, kinds, seed, methods string) (localcluster.FaultConfig, error) {
+	var f localcluster.FaultConfig
+	var err error
+	if f.Rate, err = strconv.ParseFloat(rate, 64); err != nil || f.Rate < 0 || f.Rate > 1 || math.IsNaN(f.Rate) {
+		return f, fmt.Errorf("--fault-rate (or %sFAULT_RATE): %q is not a probability between 0 and 1", envPrefix, rate)
+	}
+	if f.Kinds, err = localcluster.ParseFaultKinds(kinds); err != nil {
+		return f, fmt.Errorf("--fault-kinds (or %sFAULT_KINDS): %w", envPrefix, err)
+	}
+	if f.Seed, err = strconv.ParseUint(seed, 10, 64); err != nil {
+		return f, fmt.Errorf("--fault-seed (or %sFAULT_SEED): %q is not a whole number from 0 to %d", envPrefix, seed, uint64(math.MaxUint64))
+	}
+	if f.Methods, err = localcluster.ParseFaultMethods(methods); err != nil {
+		return f, fmt.Errorf("--fault-methods (or %sFAULT_METHODS): %w", envPrefix, err)
+	}
+	return f, nil
+}
+
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := parseConfig(args, getenv, stderr)
 	if err != nil {
@@ -120,6 +153,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	cluster, err := localcluster.New(localcluster.Options{
 		DataDir: cfg.dataDir, AdminKey: cfg.adminKey, BuildDuration: cfg.buildDuration, Logger: logger,
+		Faults: cfg.faults,
 	})
 	if err != nil {
 		return err

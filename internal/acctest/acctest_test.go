@@ -1,0 +1,52 @@
+package acctest
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster"
+)
+
+// TestClusterFaults is the pattern tests with faults follow: a cluster started
+// with faults, switched off to seed, switched on again for the run.
+func TestClusterFaults(t *testing.T) {
+	c, err := StartClusterOpts("faulty", Options{Faults: localcluster.FaultConfig{
+		Rate: 1, Kinds: []localcluster.FaultKind{localcluster.FaultReset}, Methods: []string{http.MethodPost},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+
+	name := RandomName("reset")
+	if _, err := c.CreateUser(ctx, name); err == nil {
+		t.Fatal("creating a user through reset POSTs succeeded")
+	}
+	if _, err := c.Admin.GetUser(ctx, name); !errors.Is(err, algorithmia.ErrNotFound) {
+		t.Fatalf("a reset POST reached the cluster: %v", err)
+	}
+	if c.Faults()[localcluster.FaultReset] == 0 {
+		t.Fatal("no reset counted")
+	}
+
+	c.SetFaults(t, localcluster.FaultConfig{})
+	u := c.NewUser(t, "seeded")
+
+	c.SetFaults(t, localcluster.FaultConfig{Rate: 1, Kinds: []localcluster.FaultKind{localcluster.FaultRateLimited}, Methods: []string{http.MethodPost}})
+	_, err = c.Admin.CreateUser(ctx, algorithmia.CreateUserRequest{Username: RandomName("limited"), Email: "l@example.com", Fullname: "L"})
+	var ae *algorithmia.APIError
+	if !errors.As(err, &ae) || ae.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("POST under 429 faults: %v", err)
+	}
+	if _, err := u.Client.GetAlgorithm(ctx, u.Name, "none"); !errors.Is(err, algorithmia.ErrNotFound) {
+		t.Fatalf("GETs are not faulted by a POST-only configuration: %v", err)
+	}
+	if n := c.Faults()[localcluster.FaultRateLimited]; n != 1 {
+		t.Fatalf("429 faults counted: %d, want 1", n)
+	}
+	c.SetFaults(t, localcluster.FaultConfig{})
+}
