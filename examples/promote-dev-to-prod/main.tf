@@ -20,6 +20,9 @@ provider "algorithmia" {
   api_address = var.prod_api_address
   username    = var.prod_username
   api_key     = var.prod_api_key
+  # Unattended pipeline: an algorithm or collection that already exists on prod (say, after a
+  # lost state) is adopted and made to match, instead of failing until someone imports it.
+  adopt_existing = true
 }
 
 # What dev has: settings to copy, and the commit of each pinned version.

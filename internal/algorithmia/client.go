@@ -26,15 +26,12 @@ import (
 
 	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/retry"
 )
 
-// Defaults applied by New when the matching Config field is zero.
-const (
-	DefaultMaxRetries   = 5
-	DefaultRetryWaitMin = 1 * time.Second
-	DefaultRetryWaitMax = 30 * time.Second
-	DefaultUserAgent    = "algorithmia-go-management-client"
-)
+// DefaultUserAgent is sent when Config.UserAgent is empty.
+const DefaultUserAgent = "algorithmia-go-management-client"
 
 // maxResponseBytes bounds how much of a response body is read, so a broken
 // proxy cannot make the provider allocate without limit.
@@ -52,12 +49,9 @@ type Config struct {
 	HTTPClient *http.Client
 	// RequestTimeout bounds each HTTP attempt; zero means only the context bounds it.
 	RequestTimeout time.Duration
-	// MaxRetries is the number of retries after the first attempt: 0 means DefaultMaxRetries, negative disables retries.
-	MaxRetries int
-	// RetryWaitMin is the first backoff wait; zero means DefaultRetryWaitMin.
-	RetryWaitMin time.Duration
-	// RetryWaitMax caps the exponential backoff (not a server's Retry-After); zero means DefaultRetryWaitMax.
-	RetryWaitMax time.Duration
+	// Retry is the retry policy of idempotent requests, shared with the Git engine; nil
+	// means retry.Default(). A policy with MaxRetries 0 makes one attempt per request.
+	Retry *retry.Policy
 	// UserAgent is sent on every request; empty means DefaultUserAgent.
 	UserAgent string
 	// Logf receives one structured line per HTTP attempt and per retry; nil means silent.
@@ -88,34 +82,23 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		base:       base,
-		apiKey:     cfg.APIKey,
-		adminKey:   cfg.AdminAPIKey,
-		userAgent:  cfg.UserAgent,
-		logf:       cfg.Logf,
-		maxRetries: cfg.MaxRetries,
-		redactor:   newRedactor(cfg.APIKey, cfg.AdminAPIKey),
-		now:        time.Now,
+		base:      base,
+		apiKey:    cfg.APIKey,
+		adminKey:  cfg.AdminAPIKey,
+		userAgent: cfg.UserAgent,
+		logf:      cfg.Logf,
+		redactor:  newRedactor(cfg.APIKey, cfg.AdminAPIKey),
+		now:       time.Now,
 	}
 	if c.userAgent == "" {
 		c.userAgent = DefaultUserAgent
 	}
-	switch {
-	case c.maxRetries == 0:
-		c.maxRetries = DefaultMaxRetries
-	case c.maxRetries < 0:
-		c.maxRetries = 0
+	policy := retry.Default()
+	if cfg.Retry != nil {
+		policy = *cfg.Retry
 	}
-	waitMin, waitMax := cfg.RetryWaitMin, cfg.RetryWaitMax
-	if waitMin <= 0 {
-		waitMin = DefaultRetryWaitMin
-	}
-	if waitMax <= 0 {
-		waitMax = DefaultRetryWaitMax
-	}
-	if waitMax < waitMin {
-		waitMax = waitMin
-	}
+	c.maxRetries = policy.Retries()
+	waitMin, waitMax := policy.Waits()
 
 	// Copy the caller's client so setting the timeout and wrapping the
 	// transport never changes an object the caller still uses.

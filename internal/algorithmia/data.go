@@ -326,6 +326,21 @@ func (c *Client) ListDirectory(ctx context.Context, p DataPath, opts DataListOpt
 	return &dir, nil
 }
 
+// Caller returns the name of the account that owns the client's standard key. The
+// platform has no "who am I" call; its Python client lists the data root, whose first
+// folder is the caller's own account (§2.4), and so does this.
+func (c *Client) Caller(ctx context.Context) (string, error) {
+	dir, err := c.ListDirectory(ctx, DataPath{}, DataListOptions{})
+	if err != nil {
+		return "", err
+	}
+	if len(dir.Folders) == 0 || dir.Folders[0].Name == "" {
+		return "", &RequestError{Method: http.MethodGet, Path: DataPath{}.apiPath(),
+			Err: errors.New("the data root lists no folder, so the key's owner is unknown"), redact: c.redact}
+	}
+	return dir.Folders[0].Name, nil
+}
+
 // WalkFiles calls fn for every file of a collection, following markers; fn
 // returning false stops the walk without error.
 func (c *Client) WalkFiles(ctx context.Context, p DataPath, fn func(DataFile) bool) error {

@@ -702,3 +702,36 @@ func TestStreamIdleTimeout(t *testing.T) {
 		t.Fatalf("a stalled download ended with %v after %s", err, time.Since(start))
 	}
 }
+
+func TestCaller(t *testing.T) {
+	for _, tc := range []struct {
+		name, body, want string
+		wantErr          bool
+	}{
+		{"first folder is the caller", `{"folders":[{"name":"alice"},{"name":"acme"}]}`, "alice", false},
+		{"no folder", `{"folders":[]}`, "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("X-Data-Type", "directory")
+				_, _ = io.WriteString(w, tc.body)
+			})
+			c, _ := newTestClient(t, ts.URL, nil)
+			got, err := c.Caller(context.Background())
+			if got != tc.want || (err != nil) != tc.wantErr {
+				t.Fatalf("Caller = %q, %v; want %q (error %v)", got, err, tc.want, tc.wantErr)
+			}
+			if r := ts.requests(); len(r) != 1 || r[0].Method != http.MethodGet || r[0].Path != "/v1/data/" || r[0].Auth != "Simple "+testAPIKey {
+				t.Fatalf("requests %+v; want one GET of the data root with the standard key", r)
+			}
+		})
+	}
+}
+
+func TestMaskAPIKey(t *testing.T) {
+	for in, want := range map[string]string{"": "", "short": "*****", "simABCDEFGHIJ1234": "sim**********1234"} {
+		if got := MaskAPIKey(in); got != want {
+			t.Errorf("MaskAPIKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/retry"
 )
 
 const (
@@ -91,14 +93,12 @@ func newTestClient(t *testing.T, url string, mod func(*Config)) (*Client, *logSi
 	t.Helper()
 	sink := &logSink{}
 	cfg := Config{
-		BaseURL:      url,
-		APIKey:       testAPIKey,
-		AdminAPIKey:  testAdminKey,
-		MaxRetries:   3,
-		RetryWaitMin: time.Millisecond,
-		RetryWaitMax: 5 * time.Millisecond,
-		UserAgent:    "terraform-provider-algorithmia/test (+https://www.terraform.io) Terraform/1.9.0",
-		Logf:         sink.logf,
+		BaseURL:     url,
+		APIKey:      testAPIKey,
+		AdminAPIKey: testAdminKey,
+		Retry:       &retry.Policy{MaxRetries: 3, WaitMin: time.Millisecond, WaitMax: 5 * time.Millisecond},
+		UserAgent:   "terraform-provider-algorithmia/test (+https://www.terraform.io) Terraform/1.9.0",
+		Logf:        sink.logf,
 	}
 	if mod != nil {
 		mod(&cfg)

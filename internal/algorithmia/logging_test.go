@@ -44,7 +44,7 @@ func TestRedaction(t *testing.T) {
 			writeJSON(w, 404, `{"error":"nope"}`)
 		}
 	})
-	c, sink := newTestClient(t, ts.URL, func(cfg *Config) { cfg.MaxRetries = 1 })
+	c, sink := newTestClient(t, ts.URL, func(cfg *Config) { cfg.Retry.MaxRetries = 1 })
 	ctx := context.Background()
 	var errs []error
 	_, err := c.CreateUserAPIKey(ctx, "bob", CreateAPIKeyRequest{KeyType: KeyTypeAlgorithm, APIKey: imported})
@@ -54,7 +54,7 @@ func TestRedaction(t *testing.T) {
 	_, err = c.GetAlgorithm(ctx, "alice", "hello")
 	errs = append(errs, err)
 	// A transport error carries the full URL in its text.
-	c2, sink2 := newTestClient(t, "http://127.0.0.1:1", func(cfg *Config) { cfg.MaxRetries = -1 })
+	c2, sink2 := newTestClient(t, "http://127.0.0.1:1", func(cfg *Config) { cfg.Retry.MaxRetries = -1 })
 	_, err = c2.GetAlgorithm(ctx, testAPIKey, "x")
 	errs = append(errs, err)
 

@@ -161,7 +161,7 @@ func TestMaxRetriesExhaustedReturnsLastAPIError(t *testing.T) {
 		n := hits.Add(1)
 		writeJSON(w, 500, fmt.Sprintf(`{"error":{"code":5001,"message":"attempt %d"}}`, n))
 	})
-	c, sink := newTestClient(t, ts.URL, func(cfg *Config) { cfg.MaxRetries = 2 })
+	c, sink := newTestClient(t, ts.URL, func(cfg *Config) { cfg.Retry.MaxRetries = 2 })
 	_, err := c.GetUser(context.Background(), "bob")
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) {
@@ -181,18 +181,22 @@ func TestMaxRetriesExhaustedReturnsLastAPIError(t *testing.T) {
 	}
 }
 
-func TestNegativeMaxRetriesDisablesRetries(t *testing.T) {
-	var hits atomic.Int32
-	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-		writeJSON(w, 500, `{}`)
-	})
-	c, _ := newTestClient(t, ts.URL, func(cfg *Config) { cfg.MaxRetries = -1 })
-	if _, err := c.GetUser(context.Background(), "bob"); err == nil {
-		t.Fatal("want error")
-	}
-	if hits.Load() != 1 {
-		t.Fatalf("hits %d, want 1", hits.Load())
+// TestZeroOrNegativeMaxRetriesDisablesRetries: a policy of zero retries is one
+// attempt (the provider's max_retries = 0 used to mean five retries).
+func TestZeroOrNegativeMaxRetriesDisablesRetries(t *testing.T) {
+	for _, n := range []int{0, -1} {
+		var hits atomic.Int32
+		ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+			hits.Add(1)
+			writeJSON(w, 500, `{}`)
+		})
+		c, _ := newTestClient(t, ts.URL, func(cfg *Config) { cfg.Retry.MaxRetries = n })
+		if _, err := c.GetUser(context.Background(), "bob"); err == nil {
+			t.Fatal("want error")
+		}
+		if hits.Load() != 1 {
+			t.Fatalf("MaxRetries %d: hits %d, want 1", n, hits.Load())
+		}
 	}
 }
 

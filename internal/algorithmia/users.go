@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // Key types of ApiKeyCreation (§2.3).
@@ -136,6 +137,15 @@ type APIKey struct {
 // String hides the key value so a key printed with %v leaks nothing.
 func (k APIKey) String() string {
 	return fmt.Sprintf("APIKey{Username:%q KeyLabel:%q KeyType:%q Mask:%q APIKey:%s}", k.Username, k.KeyLabel, k.KeyType, k.APIKeyMask, maskIfSet(k.APIKey))
+}
+
+// MaskAPIKey masks a key value the way the local cluster shows it (its first three and last
+// four characters; stars only for a short key), for a key whose mask the platform never sent.
+func MaskAPIKey(key string) string {
+	if len(key) <= 8 {
+		return strings.Repeat("*", len(key))
+	}
+	return key[:3] + strings.Repeat("*", len(key)-7) + key[len(key)-4:]
 }
 
 func maskIfSet(s string) string {

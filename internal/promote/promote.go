@@ -4,7 +4,9 @@
 //
 // It owns: resolving refs from the ref advertisement, fetching into a
 // temporary on-disk object store, building the promotion commit, streaming
-// the pack to the destination, retrying when a concurrent push wins, and
+// the pack to the destination, retrying when a concurrent push wins,
+// retrying every exchange under the remote's retry policy (a push whose
+// answer was lost is settled by reading the branch back first), and
 // redacting credentials from every error it returns.
 //
 // It never: force-pushes or rewrites history, copies a work tree (only tree
@@ -139,7 +141,7 @@ func Promote(ctx context.Context, req Request) (*Result, error) {
 
 	for res.Attempts < attempts {
 		res.Attempts++
-		head, err := ws.fetchBranch(ctx, req.Dest, "dest", branch, 0)
+		head, err := ws.fetchBranch(ctx, req.Dest, "dest", branch, 0, log)
 		if err != nil {
 			return nil, err
 		}
@@ -163,7 +165,7 @@ func Promote(ctx context.Context, req Request) (*Result, error) {
 			return nil, err
 		}
 		log("pushing promotion commit", map[string]any{"attempt": res.Attempts, "commit": commit.String(), "parent": res.PreviousDestHead, "dest": RedactURL(req.Dest.URL)})
-		n, err := ws.push(ctx, req.Dest, branch, head, commit)
+		n, err := ws.push(ctx, req.Dest, branch, head, commit, log)
 		if errors.Is(err, errRace) {
 			log("destination moved during the push; fetching again", map[string]any{"attempt": res.Attempts})
 			continue
@@ -193,7 +195,7 @@ func HeadTree(ctx context.Context, r Remote, branch string) (commit, tree string
 		return "", "", err
 	}
 	defer ws.close()
-	head, err := ws.fetchBranch(ctx, r, "origin", branch, 1)
+	head, err := ws.fetchBranch(ctx, r, "origin", branch, 1, noLog)
 	if err != nil {
 		return "", "", err
 	}
@@ -237,7 +239,7 @@ func (w *workspace) close() {
 // ref points exactly at it, only that ref is fetched; otherwise every branch
 // and tag is, because servers need not honour a want for an arbitrary SHA.
 func (w *workspace) fetchSource(ctx context.Context, r Remote, want plumbing.Hash, log logFunc) error {
-	refs, err := listRefs(ctx, r)
+	refs, err := listRefs(ctx, r, log)
 	if err != nil {
 		return err
 	}
@@ -263,15 +265,15 @@ func (w *workspace) fetchSource(ctx context.Context, r Remote, want plumbing.Has
 		}
 	}
 	log("fetching source", map[string]any{"source": RedactURL(r.URL), "refspecs": len(specs)})
-	return w.fetch(ctx, r, "source", specs, 0)
+	return w.fetch(ctx, r, "source", specs, 0, log)
 }
 
 // fetchBranch fetches one branch and returns its head, or the zero hash when
 // the repository is empty or has no such branch.
-func (w *workspace) fetchBranch(ctx context.Context, r Remote, name, branch string, depth int) (plumbing.Hash, error) {
+func (w *workspace) fetchBranch(ctx context.Context, r Remote, name, branch string, depth int, log logFunc) (plumbing.Hash, error) {
 	local := plumbing.ReferenceName("refs/promote/" + name + "/" + branch)
 	spec := config.RefSpec("+refs/heads/" + branch + ":" + local.String())
-	err := w.fetch(ctx, r, name, []config.RefSpec{spec}, depth)
+	err := w.fetch(ctx, r, name, []config.RefSpec{spec}, depth, log)
 	var noMatch git.NoMatchingRefSpecError
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) || errors.As(err, &noMatch) {
 		return plumbing.ZeroHash, nil
@@ -286,12 +288,15 @@ func (w *workspace) fetchBranch(ctx context.Context, r Remote, name, branch stri
 	return ref.Hash(), nil
 }
 
-// fetch returns go-git's sentinel for an empty repository or a missing ref
-// unchanged so callers can test for them; everything else is scrubbed.
-func (w *workspace) fetch(ctx context.Context, r Remote, name string, specs []config.RefSpec, depth int) error {
+// fetch runs one fetch, retried under r.Retry (a fetch only reads, so running it
+// again is safe). It returns go-git's sentinel for an empty repository or a
+// missing ref unchanged so callers can test for them; everything else is scrubbed.
+func (w *workspace) fetch(ctx context.Context, r Remote, name string, specs []config.RefSpec, depth int, log logFunc) error {
 	rem := git.NewRemote(w.store, &config.RemoteConfig{Name: name, URLs: []string{r.URL}, Fetch: specs})
-	err := rem.FetchContext(ctx, &git.FetchOptions{RemoteName: name, RefSpecs: specs, Auth: r.auth(), Tags: git.NoTags, Depth: depth,
-		CABundle: r.CABundle, InsecureSkipTLS: r.InsecureSkipTLS})
+	err := withRetries(ctx, r.Retry, log, "fetch "+name, func() error {
+		return rem.FetchContext(ctx, &git.FetchOptions{RemoteName: name, RefSpecs: specs, Auth: r.auth(), Tags: git.NoTags, Depth: depth,
+			CABundle: r.CABundle, InsecureSkipTLS: r.InsecureSkipTLS})
+	})
 	var noMatch git.NoMatchingRefSpecError
 	switch {
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
@@ -355,11 +360,14 @@ func checkTree(s *filesystem.Storage, h plumbing.Hash, prefix string) error {
 
 type logFunc func(msg string, fields map[string]any)
 
+// noLog is the logFunc of calls that take no logger (Head, ResolveRef, HeadTree).
+func noLog(string, map[string]any) {}
+
 // logger redacts every string field so a URL with userinfo or a password
 // passed by mistake never reaches the caller's log.
 func logger(f func(string, map[string]any), secrets []string) logFunc {
 	if f == nil {
-		return func(string, map[string]any) {}
+		return noLog
 	}
 	return func(msg string, fields map[string]any) {
 		for k, v := range fields {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
@@ -16,6 +17,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/revlist"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/retry"
 )
 
 // push sends newHead as the branch's head, expecting the server to be at
@@ -25,7 +28,13 @@ import (
 // bytes.Buffer before sending it. Here the pack is written to a file in the
 // workspace and the request body streams from it with a known length, so
 // memory stays flat whatever the repository size.
-func (w *workspace) push(ctx context.Context, r Remote, branch string, oldHead, newHead plumbing.Hash) (int64, error) {
+//
+// A push whose answer is lost (a connection error, a retryable status, a report
+// cut short) may or may not have landed, so it is settled by reading the branch
+// back: at newHead it landed; still at oldHead it did not, and it is sent again
+// under r.Retry; anywhere else another pusher won (errRace). It is never sent
+// again without that check.
+func (w *workspace) push(ctx context.Context, r Remote, branch string, oldHead, newHead plumbing.Hash, log logFunc) (int64, error) {
 	ref := plumbing.ReferenceName("refs/heads/" + branch)
 	var ignore []plumbing.Hash
 	if !oldHead.IsZero() {
@@ -46,7 +55,7 @@ func (w *workspace) push(ctx context.Context, r Remote, branch string, oldHead, 
 
 	// Checking the advertisement first turns the common race into a cheap
 	// retry instead of uploading a pack the server will refuse.
-	ar, err := receivePackRefs(ctx, r)
+	ar, err := receivePackRefs(ctx, r, log)
 	if err != nil {
 		return 0, err
 	}
@@ -65,55 +74,110 @@ func (w *workspace) push(ctx context.Context, r Remote, branch string, oldHead, 
 	if err := upd.Encode(&head); err != nil {
 		return 0, fmt.Errorf("encode push commands: %w", err)
 	}
-
-	body := io.MultiReader(&head, pack)
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint(r.URL, "git-receive-pack"), body)
+	client, err := r.httpClient()
 	if err != nil {
 		return 0, err
 	}
-	hreq.ContentLength = int64(head.Len()) + size
+
+	for n := 1; ; n++ {
+		if _, err := pack.Seek(0, io.SeekStart); err != nil {
+			return 0, fmt.Errorf("rewind pack: %w", err)
+		}
+		resp, lost, err := w.sendPack(ctx, client, r, ref, oldHead, newHead, head.Bytes(), pack, size, useReport)
+		if lost == nil {
+			if err != nil {
+				return 0, err
+			}
+			return size, nil
+		}
+		// The answer is lost: read the branch back before anything else.
+		ar, err := receivePackRefs(ctx, r, log)
+		if err != nil {
+			return 0, err
+		}
+		switch advertised(ar, ref) {
+		case newHead:
+			log("the push's answer was lost, but the branch is at the new commit", map[string]any{"attempt": n, "failure": describe(lost)})
+			return size, nil
+		case oldHead:
+		default:
+			return 0, errRace
+		}
+		if n > r.Retry.Retries() {
+			if n == 1 {
+				return 0, lost
+			}
+			return 0, &attemptsError{attempts: n, last: lost}
+		}
+		wait := r.Retry.Backoff(n, resp, time.Now())
+		log("the push did not land; sending it again", map[string]any{"retry": n, "max_retries": r.Retry.Retries(),
+			"wait": wait.String(), "failure": describe(lost)})
+		if err := retry.Sleep(ctx, wait); err != nil {
+			return 0, &attemptsError{attempts: n, last: lost, cut: err}
+		}
+	}
+}
+
+// sendPack makes one receive-pack request. lost is non-nil when the outcome is
+// unknown and the policy would retry (then resp, if any, carries Retry-After);
+// otherwise err is the verdict, nil when the branch was updated.
+func (w *workspace) sendPack(ctx context.Context, client *http.Client, r Remote, ref plumbing.ReferenceName, oldHead, newHead plumbing.Hash,
+	head []byte, pack io.Reader, size int64, useReport bool) (resp *http.Response, lost, err error) {
+	body := io.MultiReader(bytes.NewReader(head), pack)
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint(r.URL, "git-receive-pack"), body)
+	if err != nil {
+		return nil, nil, err
+	}
+	hreq.ContentLength = int64(len(head)) + size
 	hreq.Header.Set("Content-Type", "application/x-git-receive-pack-request")
 	hreq.Header.Set("Accept", "application/x-git-receive-pack-result")
 	hreq.Header.Set("User-Agent", capability.DefaultAgent())
 	if r.Auth != nil {
 		hreq.SetBasicAuth(r.Auth.Username, r.Auth.Password)
 	}
-	client, err := r.httpClient()
+	answer, err := client.Do(hreq)
 	if err != nil {
-		return 0, err
+		if retry.Retryable(ctx, nil, err) {
+			return nil, err, nil
+		}
+		return nil, nil, err
 	}
-	resp, err := client.Do(hreq)
-	if err != nil {
-		return 0, err
+	defer func() { _ = answer.Body.Close() }()
+	if retry.Retryable(ctx, answer, nil) {
+		_, _ = io.Copy(io.Discard, io.LimitReader(answer.Body, 64<<10))
+		return answer, &statusError{resp: answer}, nil
 	}
-	defer func() { _ = resp.Body.Close() }()
-	if err := githttp.NewErr(resp); err != nil {
-		return 0, err
+	if err := githttp.NewErr(answer); err != nil {
+		return nil, nil, err
 	}
 	if !useReport {
 		// Without report-status the only verdict is the ref itself.
-		_, _ = io.Copy(io.Discard, resp.Body)
-		return size, w.verify(ctx, r, ref, oldHead, newHead, "server sent no report")
+		_, _ = io.Copy(io.Discard, answer.Body)
+		return nil, nil, w.verify(ctx, r, ref, oldHead, newHead, "server sent no report")
 	}
 	report := packp.NewReportStatus()
-	if err := report.Decode(resp.Body); err != nil {
-		return 0, fmt.Errorf("read push report: %w", err)
+	if err := report.Decode(answer.Body); err != nil {
+		err = fmt.Errorf("read push report: %w", err)
+		if ctx.Err() == nil {
+			return nil, err, nil // cut short: settled like a lost answer
+		}
+		return nil, nil, err
 	}
 	if report.UnpackStatus != "ok" {
-		return 0, fmt.Errorf("destination could not unpack the pushed objects: %s", report.UnpackStatus)
+		return nil, nil, fmt.Errorf("destination could not unpack the pushed objects: %s", report.UnpackStatus)
 	}
 	for _, cs := range report.CommandStatuses {
 		if cs.ReferenceName == ref && cs.Status != "ok" {
-			return 0, w.verify(ctx, r, ref, oldHead, newHead, cs.Status)
+			return nil, nil, w.verify(ctx, r, ref, oldHead, newHead, cs.Status)
 		}
 	}
-	return size, nil
+	return nil, nil, nil
 }
 
 // verify decides what a refused or unreported update means: a branch that
 // moved away from oldHead is a lost race (retry); anything else is a real refusal.
 func (w *workspace) verify(ctx context.Context, r Remote, ref plumbing.ReferenceName, oldHead, newHead plumbing.Hash, reason string) error {
-	ar, err := receivePackRefs(ctx, r)
+	ar, err := receivePackRefs(ctx, r, noLog)
 	if err != nil {
 		return err
 	}
@@ -161,19 +225,25 @@ func endpoint(base, service string) string {
 	return strings.TrimSuffix(base, "/") + "/" + service
 }
 
-// receivePackRefs fetches the receive-pack advertisement through go-git,
-// which maps 401/403/404 to its transport errors.
-func receivePackRefs(ctx context.Context, r Remote) (*packp.AdvRefs, error) {
+// receivePackRefs fetches the receive-pack advertisement through go-git, which
+// maps 401/403/404 to its transport errors; it only reads, so it is retried
+// under r.Retry.
+func receivePackRefs(ctx context.Context, r Remote, log logFunc) (*packp.AdvRefs, error) {
 	ep, err := r.endpoint()
 	if err != nil {
 		return nil, err
 	}
-	sess, err := githttp.DefaultClient.NewReceivePackSession(ep, r.auth())
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = sess.Close() }()
-	return sess.AdvertisedReferencesContext(ctx)
+	var ar *packp.AdvRefs
+	err = withRetries(ctx, r.Retry, log, "read the destination branch", func() error {
+		sess, err := githttp.DefaultClient.NewReceivePackSession(ep, r.auth())
+		if err != nil {
+			return err
+		}
+		defer func() { _ = sess.Close() }()
+		ar, err = sess.AdvertisedReferencesContext(ctx)
+		return err
+	})
+	return ar, err
 }
 
 func advertised(ar *packp.AdvRefs, ref plumbing.ReferenceName) plumbing.Hash {

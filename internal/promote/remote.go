@@ -17,6 +17,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/go-git/go-git/v5/storage/memory"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/retry"
 )
 
 // DefaultBranch is the only branch the platform builds (API §8.1).
@@ -36,6 +38,9 @@ type Remote struct {
 	CABundle []byte
 	// InsecureSkipTLS turns off certificate verification; only for throwaway test clusters.
 	InsecureSkipTLS bool
+	// Retry is how every request to this remote is retried on 429, 5xx and connection
+	// errors; the zero value makes one attempt.
+	Retry retry.Policy
 }
 
 // endpoint is the go-git endpoint of r, carrying its TLS settings.
@@ -110,16 +115,20 @@ func ValidateURL(raw string) error {
 	return nil
 }
 
-// listRefs performs one ref advertisement (what `git ls-remote` does) and
-// returns every ref name with its hash; annotated tags also appear peeled as
-// "refs/tags/x^{}". No pack is transferred.
-func listRefs(ctx context.Context, r Remote) (map[string]plumbing.Hash, error) {
+// listRefs performs one ref advertisement (what `git ls-remote` does), retried
+// under r.Retry, and returns every ref name with its hash; annotated tags also
+// appear peeled as "refs/tags/x^{}". No pack is transferred.
+func listRefs(ctx context.Context, r Remote, log logFunc) (map[string]plumbing.Hash, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
 	rem := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{r.URL}})
-	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: r.auth(), PeelingOption: git.AppendPeeled,
-		CABundle: r.CABundle, InsecureSkipTLS: r.InsecureSkipTLS})
+	var refs []*plumbing.Reference
+	err := withRetries(ctx, r.Retry, log, "list refs", func() (err error) {
+		refs, err = rem.ListContext(ctx, &git.ListOptions{Auth: r.auth(), PeelingOption: git.AppendPeeled,
+			CABundle: r.CABundle, InsecureSkipTLS: r.InsecureSkipTLS})
+		return err
+	})
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
 		return map[string]plumbing.Hash{}, nil
 	}
@@ -156,7 +165,7 @@ func ResolveRef(ctx context.Context, r Remote, ref string) (string, error) {
 	if ref == "" {
 		return "", newError("resolve ref", ErrRefNotFound, "empty ref")
 	}
-	refs, err := listRefs(ctx, r)
+	refs, err := listRefs(ctx, r, noLog)
 	if err != nil {
 		return "", err
 	}
@@ -224,7 +233,7 @@ func Head(ctx context.Context, r Remote, branch string) (string, error) {
 	if branch == "" {
 		branch = DefaultBranch
 	}
-	refs, err := listRefs(ctx, r)
+	refs, err := listRefs(ctx, r, noLog)
 	if err != nil {
 		return "", err
 	}

@@ -248,3 +248,185 @@ func TestCLI_promotionExampleTerraformTest(t *testing.T) {
 		t.Fatalf("terraform test left %s/hello on prod", org)
 	}
 }
+
+// cliEverything renders one of each resource the provider creates on one cluster, with
+// adopt_existing on: an account, its organization and membership, its key, a collection and
+// file, and an algorithm with promoted, published source.
+func cliEverything(c *acctest.Cluster, u *acctest.User, svc, svcKey, org, coll, src, dst string) string {
+	return strings.Replace(c.ProviderBlock("", u, true), "  max_retries", "  adopt_existing = true\n  max_retries", 1) + fmt.Sprintf(`
+resource "algorithmia_user" "svc" {
+  username = %[1]q
+  email    = "%[1]s@example.com"
+  fullname = "Service account"
+}
+
+resource "algorithmia_organization" "team" {
+  org_name         = %[3]q
+  org_label        = "Team"
+  org_contact_name = "Ops"
+  org_email        = "ops@example.com"
+}
+
+resource "algorithmia_organization_member" "svc" {
+  org_name = algorithmia_organization.team.org_name
+  username = algorithmia_user.svc.username
+}
+
+resource "algorithmia_user_api_key" "svc" {
+  username           = algorithmia_user.svc.username
+  label              = "pipeline"
+  api_key_wo         = %[2]q
+  api_key_wo_version = 1
+  permissions = {
+    allow_algo_management = true
+    allow_data            = true
+  }
+}
+
+resource "algorithmia_data_collection" "models" {
+  owner    = %[4]q
+  name     = %[5]q
+  read_acl = "private"
+}
+
+resource "algorithmia_data_object" "model" {
+  path    = "data://${algorithmia_data_collection.models.owner}/${algorithmia_data_collection.models.name}/model.txt"
+  content = "weights v1"
+}
+
+resource "algorithmia_algorithm" "dst" {
+  owner = %[4]q
+  name  = %[7]q
+  details = {
+    label = "Promoted"
+  }
+  settings = {
+    language = "python3-1"
+  }
+  deletion_protection = false
+}
+
+resource "algorithmia_algorithm_source" "dst" {
+  owner = algorithmia_algorithm.dst.owner
+  name  = algorithmia_algorithm.dst.name
+  source = {
+    git_url  = %[8]q
+    ref      = "master"
+    username = %[4]q
+    password = %[9]q
+  }
+  publish = { version_type = "minor" }
+}
+`, svc, svcKey, org, u.Name, coll, src, dst, c.GitURL(u.Name, src), u.Key)
+}
+
+func TestCLI_lostStateConvergesWithAdoptExisting(t *testing.T) {
+	skipWithoutAcc(t)
+	dev, _ := acctest.Shared(t)
+	ctx := context.Background()
+	u := dev.NewUser(t, "owner")
+	svc, org, coll := acctest.RandomName("svc"), acctest.RandomName("team"), acctest.RandomName("models")
+	src, dst := acctest.RandomName("src"), acctest.RandomName("dst")
+	svcKey := "sim" + strings.ReplaceAll(acctest.RandomName("svc"), "_", "")
+	if _, err := u.Client.CreateAlgorithm(ctx, u.Name, algorithmia.CreateAlgorithmRequest{
+		Name: src, Details: algorithmia.Details{Label: "Source"},
+		Settings: algorithmia.CreateSettings{Language: "python3-1", Environment: "cpu", License: "apl",
+			NetworkAccess: "full", PipelineEnabled: true, SourceVisibility: "closed"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	u.PushCommit(t, dev, u.Name, src, acctest.Commit{Files: helloSource(u.Name, src, "Hi")})
+
+	w := acctest.NewWorkdir(t, cliEverything(dev, u, svc, svcKey, org, coll, src, dst))
+	w.MustRun(t, "apply", "-auto-approve", "-input=false")
+	// A file Terraform does not manage, in the managed collection: it must survive.
+	putText(t, u, "data://"+u.Name+"/"+coll+"/kept.txt", "kept by hand")
+
+	type snapshot struct {
+		userID, orgID, algoID string
+		log                   []string
+		versions              []string
+		members, files        []string
+	}
+	snap := func() snapshot {
+		t.Helper()
+		var s snapshot
+		user, err := dev.Admin.GetUser(ctx, svc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := dev.Admin.GetOrganization(ctx, org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := u.Client.GetAlgorithm(ctx, u.Name, dst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.userID, s.orgID, s.algoID, s.log = user.ID, o.ID, a.ID, u.Log(t, dev, u.Name, dst)
+		versions, err := u.Client.ListAllVersions(ctx, u.Name, dst, algorithmia.VersionFilter{Published: boolPtr(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range versions {
+			s.versions = append(s.versions, v.VersionInfo.SemanticVersion+"@"+v.VersionInfo.GitHash)
+		}
+		members, err := dev.Admin.ListAllOrganizationMembers(ctx, org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range members {
+			s.members = append(s.members, m.Username+":"+m.Role)
+		}
+		files, err := u.Client.ListFiles(ctx, algorithmia.DataPath{Owner: u.Name, Collection: coll})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			sum, _, err := remoteSHA256(u, "data://"+u.Name+"/"+coll+"/"+f.Filename)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.files = append(s.files, f.Filename+"="+sum)
+		}
+		return s
+	}
+	before := snap()
+	if len(before.versions) != 1 || len(before.members) != 1 || len(before.files) != 2 {
+		t.Fatalf("after the first apply: %+v; want one version, one member and two files", before)
+	}
+
+	// The state is lost: Terraform left the file empty.
+	if err := os.Truncate(filepath.Join(w.Dir, "terraform.tfstate"), 0); err != nil {
+		t.Fatal(err)
+	}
+	out := w.MustRun(t, "apply", "-auto-approve", "-input=false")
+	for _, want := range []string{
+		"Adopted existing user " + svc,
+		"Adopted existing organization " + org,
+		"Adopted existing organization membership " + org + "/" + svc,
+		"Adopted existing API key " + svc + "/" + algorithmia.MaskAPIKey(svcKey),
+		"Adopted existing collection data://" + u.Name + "/" + coll,
+		"Adopted existing data object data://" + u.Name + "/" + coll + "/model.txt",
+		"Adopted existing algorithm " + u.Name + "/" + dst,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the apply after the state was lost does not warn %q", want)
+		}
+	}
+	if strings.Contains(out, svcKey) {
+		t.Error("the apply output holds the key value")
+	}
+	if !regexp.MustCompile(`0 destroyed`).MatchString(out) {
+		t.Errorf("the apply destroyed something:\n%s", out)
+	}
+	if after := snap(); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("the cluster changed when the state was rebuilt:\nbefore %+v\nafter  %+v", before, after)
+	}
+	if t.Failed() {
+		t.Fatalf("apply output:\n%s", out)
+	}
+	if out, code := w.Run(t, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Fatalf("the plan after adopting is not empty (exit %d):\n%s", code, out)
+	}
+}

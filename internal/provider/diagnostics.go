@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -58,4 +59,71 @@ func clusterFromProviderData(data any, diags *diag.Diagnostics) *clusterClient {
 		return nil
 	}
 	return cc
+}
+
+// existingObject names an object that a Create found already on the cluster.
+type existingObject struct {
+	kind     string // what it is, in the platform's words: "algorithm", "data object", ...
+	name     string // how configurations name it: acme/hello, data://acme/models, ...
+	importID string // the ID terraform import takes for it
+}
+
+// Why an existing object was adopted (see adoptionReason).
+const (
+	adoptedBySetting     = "adopt_existing is true in this cluster's provider block, so it was adopted instead of created"
+	adoptedAfterNoAnswer = "the create request got no answer (a connection error), and the object that exists now is " +
+		"exactly what was sent, so it is the one this apply created"
+)
+
+// adoptionReason decides whether Create may take over an object it found already there, and
+// says why (for addAdoptedWarning). Adopting is always safe right after a create request that
+// got no answer when the object equals what was sent (changed is empty): the request reached
+// the cluster. Otherwise only adopt_existing allows it; without it the "already exists" error is
+// added and "" returned.
+func adoptionReason(diags *diag.Diagnostics, cc *clusterClient, obj existingObject, noAnswer bool, changed []string) string {
+	switch {
+	case noAnswer && len(changed) == 0:
+		return adoptedAfterNoAnswer
+	case cc.adoptExisting:
+		return adoptedBySetting
+	}
+	note := ""
+	if noAnswer {
+		note = fmt.Sprintf(" The create request got no answer, and what exists differs from what was sent (%s), "+
+			"so it may have been made by someone else.", strings.Join(changed, ", "))
+	}
+	addAlreadyExistsError(diags, cc, obj, note)
+	return ""
+}
+
+// addAlreadyExistsError is the one diagnostic for a Create whose object already exists: it
+// names the object, the terraform import command, and adopt_existing.
+func addAlreadyExistsError(diags *diag.Diagnostics, cc *clusterClient, obj existingObject, note string) {
+	diags.AddError(upperFirst(obj.kind)+" already exists",
+		fmt.Sprintf("The %s %s already exists on %s, and it is not in this Terraform state.%s\n\n"+
+			"To manage it with Terraform, import it:\n\n  terraform import <resource address> %s\n\n"+
+			"Or set adopt_existing = true in this cluster's provider block (or %s=true) to let apply adopt "+
+			"existing objects and change them to match the configuration, for example after a lost state file. "+
+			"Only do so if no one else made an object of this name by hand.",
+			obj.kind, obj.name, cc.apiAddress, note, obj.importID, envAdopt))
+}
+
+// addAdoptedWarning is the one warning for a Create that adopted an existing object; changed
+// lists what was changed on the cluster to match the configuration.
+func addAdoptedWarning(diags *diag.Diagnostics, cc *clusterClient, obj existingObject, why string, changed []string) {
+	detail := fmt.Sprintf("The %s %s already existed on %s; %s. It is now managed by this state.", obj.kind, obj.name, cc.apiAddress, why)
+	if len(changed) > 0 {
+		detail += " Changed on the cluster to match the configuration: " + strings.Join(changed, ", ") + "."
+	} else {
+		detail += " Nothing was changed on the cluster."
+	}
+	diags.AddWarning("Adopted existing "+obj.kind+" "+obj.name, detail)
+}
+
+// upperFirst capitalizes the first letter of an ASCII word, for diagnostic summaries.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

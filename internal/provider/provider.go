@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +29,7 @@ import (
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/promote"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/retry"
 )
 
 // Environment variables read when the matching provider argument is not set.
@@ -38,6 +40,7 @@ const (
 	envAdminAPIKey = "ALGORITHMIA_ADMIN_API_KEY"
 	envGitAddress  = "ALGORITHMIA_GIT"
 	envCACertFile  = "ALGORITHMIA_CA_CERT_FILE"
+	envAdopt       = "ALGORITHMIA_ADOPT_EXISTING"
 
 	defaultMaxRetries     = 4
 	defaultRequestTimeout = 60 * time.Second
@@ -67,6 +70,7 @@ type providerModel struct {
 	InsecureSkipVerify types.Bool   `tfsdk:"insecure_skip_verify"`
 	RequestTimeout     types.String `tfsdk:"request_timeout"`
 	MaxRetries         types.Int64  `tfsdk:"max_retries"`
+	AdoptExisting      types.Bool   `tfsdk:"adopt_existing"`
 }
 
 // clusterClient is what every resource and data source of one provider alias shares:
@@ -82,7 +86,10 @@ type clusterClient struct {
 	insecure   bool
 	userAgent  string
 	timeout    time.Duration
-	maxRetries int
+	// retry is the policy of this alias's REST requests and Git requests alike (max_retries).
+	retry retry.Policy
+	// adoptExisting lets Create take over an object that already exists (adopt_existing).
+	adoptExisting bool
 }
 
 // newClient is a REST client with this alias's user agent, timeouts, retries and masked
@@ -95,7 +102,7 @@ func (c *clusterClient) newClient(address, apiKey, adminKey string, httpClient *
 		AdminAPIKey:    adminKey,
 		HTTPClient:     httpClient,
 		RequestTimeout: c.timeout,
-		MaxRetries:     c.maxRetries,
+		Retry:          &c.retry,
 		UserAgent:      c.userAgent,
 		Logf: func(ctx context.Context, msg string, fields map[string]any) {
 			tflog.Debug(maskSecrets(ctx, secrets...), msg, fields)
@@ -130,6 +137,7 @@ func (c *clusterClient) repo(owner, name string) promote.Remote {
 		Auth:            &promote.Credentials{Username: c.username, Password: c.apiKey},
 		CABundle:        c.caPEM,
 		InsecureSkipTLS: c.insecure,
+		Retry:           c.retry,
 	}
 }
 
@@ -193,10 +201,24 @@ func (p *algorithmiaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Optional:            true,
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a safe request (GET, PUT, DELETE) is retried on HTTP 429, 5xx "+
-					"or a connection error. Defaults to `%d`.", defaultMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How many times a safe request is retried on HTTP 429 (honouring `Retry-After`), "+
+					"5xx other than 501, or a connection error, with exponential backoff, within the operation's timeout. It covers "+
+					"REST requests (GET, PUT, DELETE; a POST is never repeated blindly) and every Git request: ref advertisements, "+
+					"fetches, and pushes, which are first settled by reading the branch back. `0` turns retries off. Defaults to `%d`.", defaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"adopt_existing": schema.BoolAttribute{
+				MarkdownDescription: "When a resource is to be created but its object already exists on the cluster " +
+					"(an algorithm, user, organization, membership, collection or data object of the same name), adopt it " +
+					"into the state and change it in place to match the configuration, with a warning that names it and " +
+					"the fields changed. Set it for unattended pipelines, so a lost or partial state converges on the next " +
+					"apply instead of failing until someone runs `terraform import`. Defaults to `false`: adopting can " +
+					"take over an object someone made by hand with the same name (and a later destroy would delete it), " +
+					"so by default Create fails and names the import command. Whatever it says, a create whose answer was " +
+					"lost adopts the object if it is exactly what was sent, and `algorithmia_user_api_key` adopts a key whose " +
+					"value already authenticates as its user. Falls back to `" + envAdopt + "`.",
+				Optional: true,
 			},
 		},
 	}
@@ -276,6 +298,18 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 		resp.Diagnostics.AddAttributeError(caAttr, diagSummary, diagDetail)
 		return
 	}
+	adopt := cfg.AdoptExisting.ValueBool()
+	if cfg.AdoptExisting.IsNull() {
+		if v := os.Getenv(envAdopt); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				resp.Diagnostics.AddAttributeError(path.Root("adopt_existing"), "Invalid "+envAdopt,
+					fmt.Sprintf("%s=%q is not a boolean such as true or false.", envAdopt, v))
+				return
+			}
+			adopt = b
+		}
+	}
 	insecure := cfg.InsecureSkipVerify.ValueBool()
 	if insecure {
 		resp.Diagnostics.AddAttributeWarning(path.Root("insecure_skip_verify"), "TLS verification is off",
@@ -292,7 +326,7 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 		username: stringOr(cfg.Username, os.Getenv(envUsername)), caPEM: caPEM, insecure: insecure,
 		userAgent: fmt.Sprintf("terraform-provider-algorithmia/%s (+https://registry.terraform.io/providers/algorithmia-iac/algorithmia) Terraform/%s",
 			p.version, req.TerraformVersion),
-		timeout: timeout, maxRetries: maxRetries,
+		timeout: timeout, retry: retry.Policy{MaxRetries: maxRetries}, adoptExisting: adopt,
 	}
 	cc.api, err = cc.newClient(apiAddress, apiKey, adminKey, httpClient)
 	if err != nil {

@@ -308,32 +308,115 @@ func (r *algorithmResource) Create(ctx context.Context, req resource.CreateReque
 		Settings:    body.Settings,
 		VersionInfo: body.VersionInfo,
 	})
+	var apiErr *algorithmia.APIError
 	switch {
+	case err == nil:
 	case errors.Is(err, algorithmia.ErrAlreadyExists):
-		resp.Diagnostics.AddError("Algorithm already exists",
-			fmt.Sprintf("An algorithm %s/%s already exists on %s. To manage it with Terraform, import it:\n\n"+
-				"  terraform import <resource address> %s/%s", owner, name, r.cluster.apiAddress, owner, name))
+		created = r.adopt(ctx, plan, body, nil, &resp.Diagnostics)
+	case errors.As(err, &apiErr):
+		addClientError(&resp.Diagnostics, "create algorithm "+owner+"/"+name, err)
 		return
-	case err != nil:
-		var apiErr *algorithmia.APIError
-		if errors.As(err, &apiErr) {
-			addClientError(&resp.Diagnostics, "create algorithm "+owner+"/"+name, err)
-			return
-		}
+	default:
 		// The request may have reached the cluster before the connection failed. POSTs are
-		// never retried blindly, so look before reporting: an algorithm that now exists is ours.
-		got, getErr := r.cluster.api.GetAlgorithm(ctx, owner, name)
-		if getErr != nil {
-			addClientError(&resp.Diagnostics, "create algorithm "+owner+"/"+name, err)
-			return
-		}
-		resp.Diagnostics.AddWarning("Algorithm adopted after a connection error",
-			fmt.Sprintf("Creating %s/%s failed with a connection error, but the algorithm exists now; it was adopted.", owner, name))
-		created = got
+		// never retried blindly, so look before reporting.
+		created = r.adopt(ctx, plan, body, err, &resp.Diagnostics)
+	}
+	if created == nil {
+		return
 	}
 	state, diags := algorithmModelFromAPI(ctx, r.cluster, owner, created, plan.DeletionProtection)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// adopt takes over the algorithm of the plan, which exists although Create was planned
+// (adoptionReason says when that is allowed), and changes its details and settings in place
+// to match the plan. noAnswer is the error of a create request that got no answer, else nil.
+// It returns nil after adding a diagnostic.
+func (r *algorithmResource) adopt(ctx context.Context, plan algorithmModel, want algorithmRequest, noAnswer error, diags *diag.Diagnostics) *algorithmia.Algorithm {
+	owner, name := plan.Owner.ValueString(), plan.Name.ValueString()
+	obj := existingObject{kind: "algorithm", name: owner + "/" + name, importID: owner + "/" + name}
+	got, err := r.cluster.api.GetAlgorithm(ctx, owner, name)
+	if err != nil {
+		if noAnswer != nil {
+			err = noAnswer
+		}
+		addClientError(diags, "create algorithm "+owner+"/"+name, err)
+		return nil
+	}
+	update, changed, conflict := algorithmConvergence(ctx, plan, want, got)
+	why := adoptionReason(diags, r.cluster, obj, noAnswer != nil, changed)
+	if why == "" {
+		return nil
+	}
+	if conflict != "" {
+		diags.AddError("Cannot adopt algorithm "+obj.name,
+			fmt.Sprintf("The algorithm %s already exists on %s, but %s. The platform cannot change that in place, so it "+
+				"cannot be adopted as configured. Change the configuration to match, or delete the existing algorithm.",
+				obj.name, r.cluster.apiAddress, conflict))
+		return nil
+	}
+	if len(changed) > 0 {
+		if got, err = r.cluster.api.UpdateAlgorithm(ctx, owner, name, update); err != nil {
+			addClientError(diags, "update the adopted algorithm "+owner+"/"+name, err)
+			return nil
+		}
+	}
+	addAdoptedWarning(diags, r.cluster, obj, why, changed)
+	return got
+}
+
+// algorithmConvergence compares an existing algorithm with the plan: the PUT that makes it
+// match (starting from its own settings, so what the plan leaves unknown is kept), the
+// attributes that differ, and a conflict the platform cannot change in place (its runtime model
+// or language), or "".
+func algorithmConvergence(ctx context.Context, plan algorithmModel, want algorithmRequest, got *algorithmia.Algorithm) (algorithmia.UpdateAlgorithmRequest, []string, string) {
+	var d detailsModel
+	var s settingsModel
+	_ = plan.Details.As(ctx, &d, basetypes.ObjectAsOptions{})
+	_ = plan.Settings.As(ctx, &s, basetypes.ObjectAsOptions{})
+	known := func(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
+	u := algorithmia.UpdateAlgorithmRequest{Details: got.Details, Settings: got.Settings.UpdateSettings()}
+	var changed []string
+	set := func(attr string, isKnown bool, have *string, v string) {
+		if isKnown && *have != v {
+			*have = v
+			changed = append(changed, attr)
+		}
+	}
+	set("details.label", true, &u.Details.Label, want.Details.Label)
+	set("details.summary", known(d.Summary), &u.Details.Summary, want.Details.Summary)
+	set("details.tagline", known(d.Tagline), &u.Details.Tagline, want.Details.Tagline)
+	conflict := ""
+	switch {
+	case known(s.Language) && got.Settings.Language != s.Language.ValueString():
+		changed = append(changed, "settings.language")
+		conflict = fmt.Sprintf("its language is %q where the configuration says %q", got.Settings.Language, s.Language.ValueString())
+	case known(s.AlgorithmEnvironment) && got.Settings.Language != "":
+		changed = append(changed, "settings.algorithm_environment")
+		conflict = fmt.Sprintf("it uses the legacy language %q where the configuration sets an algorithm_environment", got.Settings.Language)
+	}
+	set("settings.environment", known(s.Environment), &u.Settings.Environment, want.Settings.Environment)
+	set("settings.algorithm_environment", known(s.AlgorithmEnvironment) && conflict == "", &u.Settings.AlgorithmEnvironment, want.Settings.AlgorithmEnvironment)
+	set("settings.license", known(s.License), &u.Settings.License, want.Settings.License)
+	set("settings.network_access", known(s.NetworkAccess), &u.Settings.NetworkAccess, want.Settings.NetworkAccess)
+	set("settings.source_visibility", known(s.SourceVisibility), &u.Settings.SourceVisibility, want.Settings.SourceVisibility)
+	set("settings.algorithm_callability", known(s.AlgorithmCallability), &u.Settings.AlgorithmCallability, want.Settings.AlgorithmCallability)
+	if !s.PipelineEnabled.IsNull() && !s.PipelineEnabled.IsUnknown() && u.Settings.PipelineEnabled != want.Settings.PipelineEnabled {
+		u.Settings.PipelineEnabled = want.Settings.PipelineEnabled
+		changed = append(changed, "settings.pipeline_enabled")
+	}
+	if want.VersionInfo != nil {
+		have := ""
+		if got.VersionInfo != nil {
+			have = got.VersionInfo.SampleInput
+		}
+		if have != want.VersionInfo.SampleInput {
+			u.VersionInfo = want.VersionInfo
+			changed = append(changed, "sample_input")
+		}
+	}
+	return u, changed, conflict
 }
 
 func (r *algorithmResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -26,6 +26,7 @@ import (
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/promote"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/retry"
 )
 
 var (
@@ -312,7 +313,7 @@ func (r *algorithmSourceResource) plannedSourceCommit(ctx context.Context, plan 
 	if src.Ref.IsUnknown() || src.GitURL.IsUnknown() || src.Username.IsUnknown() || src.Password.IsUnknown() || r.cluster == nil {
 		return "", false
 	}
-	remote, ok := sourceRemote(ctx, src, config, diags)
+	remote, ok := sourceRemote(ctx, src, config, r.cluster.retry, diags)
 	if !ok {
 		return "", false
 	}
@@ -325,9 +326,10 @@ func (r *algorithmSourceResource) plannedSourceCommit(ctx context.Context, plan 
 	return sha, true
 }
 
-// sourceRemote builds the source remote; the write-only password is only in the configuration.
-func sourceRemote(ctx context.Context, src sourceModel, config tfsdk.Config, diags *diag.Diagnostics) (promote.Remote, bool) {
-	remote := promote.Remote{URL: src.GitURL.ValueString()}
+// sourceRemote builds the source remote, retried like the provider's own requests; the
+// write-only password is only in the configuration.
+func sourceRemote(ctx context.Context, src sourceModel, config tfsdk.Config, policy retry.Policy, diags *diag.Diagnostics) (promote.Remote, bool) {
+	remote := promote.Remote{URL: src.GitURL.ValueString(), Retry: policy}
 	if pemText := src.CACertPEM.ValueString(); pemText != "" {
 		remote.CABundle = []byte(pemText)
 	}
@@ -386,7 +388,7 @@ func (r *algorithmSourceResource) apply(ctx context.Context, plan algorithmSourc
 	}
 	var src sourceModel
 	diags.Append(plan.Source.As(ctx, &src, basetypes.ObjectAsOptions{})...)
-	srcRemote, ok := sourceRemote(ctx, src, config, diags)
+	srcRemote, ok := sourceRemote(ctx, src, config, r.cluster.retry, diags)
 	if !ok || diags.HasError() {
 		return
 	}

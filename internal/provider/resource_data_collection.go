@@ -126,16 +126,23 @@ func (r *dataCollectionResource) Create(ctx context.Context, req resource.Create
 	}
 	owner, name := plan.Owner.ValueString(), plan.Name.ValueString()
 	acl := aclFromReadACL(plan.ReadACL.ValueString())
-	if err := r.cluster.api.CreateCollection(ctx, owner, name, &acl); err != nil {
-		// The platform answers a duplicate with 400 and a message, without a code.
-		if errors.Is(err, algorithmia.ErrAlreadyExists) || strings.Contains(strings.ToLower(err.Error()), "already exists") {
-			resp.Diagnostics.AddError("Collection already exists",
-				fmt.Sprintf("data://%s/%s already exists on %s. To manage it, import it: terraform import <address> data://%s/%s",
-					owner, name, r.cluster.apiAddress, owner, name))
+	err := r.cluster.api.CreateCollection(ctx, owner, name, &acl)
+	var apiErr *algorithmia.APIError
+	switch {
+	case err == nil:
+	// The platform answers a duplicate with 400 and a message, without a code.
+	case errors.Is(err, algorithmia.ErrAlreadyExists) || strings.Contains(strings.ToLower(err.Error()), "already exists"):
+		if !r.adopt(ctx, plan, nil, &resp.Diagnostics) {
 			return
 		}
+	case errors.As(err, &apiErr) || errors.Is(err, algorithmia.ErrAPIKeyRequired):
 		addClientError(&resp.Diagnostics, "create collection data://"+owner+"/"+name, err)
 		return
+	default:
+		// POSTs are never retried blindly: after a connection error, look before reporting.
+		if !r.adopt(ctx, plan, err, &resp.Diagnostics) {
+			return
+		}
 	}
 	col, err := r.cluster.api.GetCollection(ctx, owner, name)
 	if err != nil {
@@ -144,6 +151,42 @@ func (r *dataCollectionResource) Create(ctx context.Context, req resource.Create
 	}
 	m := dataCollectionModelFromAPI(plan, col, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+// adopt takes over the collection of the plan, which exists although Create was planned
+// (adoptionReason says when that is allowed), and sets its read ACL to the plan's. noAnswer is
+// the error of a create request that got no answer, else nil. It reports false after adding a
+// diagnostic.
+func (r *dataCollectionResource) adopt(ctx context.Context, plan dataCollectionModel, noAnswer error, diags *diag.Diagnostics) bool {
+	owner, name := plan.Owner.ValueString(), plan.Name.ValueString()
+	id := "data://" + owner + "/" + name
+	obj := existingObject{kind: "collection", name: id, importID: id}
+	col, err := r.cluster.api.GetCollection(ctx, owner, name)
+	if err != nil {
+		if noAnswer != nil {
+			err = noAnswer
+		}
+		addClientError(diags, "create collection "+id, err)
+		return false
+	}
+	var changed []string
+	if col.ACL != nil {
+		if have, _ := readACLFromACL(*col.ACL); have != plan.ReadACL.ValueString() {
+			changed = append(changed, "read_acl")
+		}
+	}
+	why := adoptionReason(diags, r.cluster, obj, noAnswer != nil, changed)
+	if why == "" {
+		return false
+	}
+	if len(changed) > 0 {
+		if err := r.cluster.api.UpdateCollectionACL(ctx, owner, name, aclFromReadACL(plan.ReadACL.ValueString())); err != nil {
+			addClientError(diags, "update the ACL of the adopted collection "+id, err)
+			return false
+		}
+	}
+	addAdoptedWarning(diags, r.cluster, obj, why, changed)
+	return true
 }
 
 func (r *dataCollectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

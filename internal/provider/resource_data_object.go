@@ -409,9 +409,62 @@ func (r *dataObjectResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if m, done := r.adopt(ctx, plan, req.Config, &resp.Diagnostics); done {
+		if m != nil {
+			resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+		}
+		return
+	}
 	if m, ok := r.upload(ctx, plan, req.Config, &resp.Diagnostics); ok {
 		resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	}
+}
+
+// adopt deals with a file that already exists where Create was planned. Without
+// adopt_existing that is an error, since uploading would overwrite a file this state does not
+// own; with it the file is adopted, and uploaded only when its bytes differ. done is false
+// when there is no such file, and Create uploads as usual; m is nil after a diagnostic.
+func (r *dataObjectResource) adopt(ctx context.Context, plan dataObjectModel, config tfsdk.Config, diags *diag.Diagnostics) (m *dataObjectModel, done bool) {
+	p, err := parseDataPathAs(plan.Path.ValueString(), dataPathFile, false)
+	if err != nil {
+		return nil, false // upload reports it
+	}
+	info, err := r.cluster.api.HeadObject(ctx, p)
+	if errors.Is(err, algorithmia.ErrNotFound) {
+		return nil, false
+	}
+	if err != nil {
+		addClientError(diags, "check whether "+p.String()+" exists", err)
+		return nil, true
+	}
+	obj := existingObject{kind: "data object", name: p.String(), importID: p.String()}
+	want, known := r.desired(ctx, plan, config, diags)
+	if diags.HasError() {
+		return nil, true
+	}
+	same := known && want.md5 == info.ETag && want.size == info.Size
+	var changed []string
+	if !same {
+		changed = []string{"content"}
+	}
+	why := adoptionReason(diags, r.cluster, obj, false, changed)
+	if why == "" {
+		return nil, true
+	}
+	adopted := plan
+	if same {
+		adopted.ID = types.StringValue(p.String())
+		adopted.Size, adopted.MD5 = types.Int64Value(info.Size), types.StringValue(info.ETag)
+		adopted.SHA256 = optionalString(want.sha256)
+		adopted.LastModified = r.lastModified(ctx, p, *info, types.StringNull(), diags)
+	} else {
+		var ok bool
+		if adopted, ok = r.upload(ctx, plan, config, diags); !ok {
+			return nil, true
+		}
+	}
+	addAdoptedWarning(diags, r.cluster, obj, why, changed)
+	return &adopted, true
 }
 
 func (r *dataObjectResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

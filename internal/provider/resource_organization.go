@@ -160,16 +160,69 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	created, err := r.cluster.api.CreateOrganization(ctx, body)
 	var apiErr *algorithmia.APIError
 	switch {
-	case errors.Is(err, algorithmia.ErrAlreadyExists) && errors.As(err, &apiErr) && apiErr.Code == 3101:
-		resp.Diagnostics.AddError("Organization already exists",
-			fmt.Sprintf("An organization named %s already exists on %s. To manage it with Terraform, import it:\n\n"+
-				"  terraform import <resource address> %s", name, r.cluster.apiAddress, name))
+	case errors.Is(err, algorithmia.ErrAlreadyExists) && errors.As(err, &apiErr) && apiErr.Code == algorithmia.CodeOrganizationAlreadyExists:
+		created = r.adopt(ctx, body, nil, &resp.Diagnostics)
+	case errors.As(err, &apiErr) || errors.Is(err, algorithmia.ErrAdminKeyRequired):
+		addClientError(&resp.Diagnostics, "create organization "+name, err)
 		return
 	case err != nil:
-		addClientError(&resp.Diagnostics, "create organization "+name, err)
+		// POSTs are never retried blindly: after a connection error, look before reporting.
+		created = r.adopt(ctx, body, err, &resp.Diagnostics)
+	}
+	if created == nil {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, organizationModelFromAPI(created, orgTypes))...)
+}
+
+// adopt takes over the organization of want, which exists although Create was planned
+// (adoptionReason says when that is allowed), and updates it in place to match. noAnswer is
+// the error of a create request that got no answer, else nil. It returns nil after adding a
+// diagnostic.
+func (r *organizationResource) adopt(ctx context.Context, want algorithmia.OrganizationRequest, noAnswer error, diags *diag.Diagnostics) *algorithmia.Organization {
+	name := want.OrgName
+	obj := existingObject{kind: "organization", name: name, importID: name}
+	got, err := r.cluster.api.GetOrganization(ctx, name)
+	if err != nil {
+		if noAnswer != nil {
+			err = noAnswer
+		}
+		addClientError(diags, "create organization "+name, err)
+		return nil
+	}
+	var changed []string
+	for _, f := range []struct {
+		attr       string
+		have, want string
+	}{
+		{"org_label", got.OrgLabel, want.OrgLabel},
+		{"org_contact_name", got.OrgContactName, want.OrgContactName},
+		{"org_email", got.OrgEmail, want.OrgEmail},
+		{"org_url", got.OrgURL, want.OrgURL},
+		{"type", got.TypeID, want.TypeID},
+	} {
+		if f.have != f.want {
+			changed = append(changed, f.attr)
+		}
+	}
+	why := adoptionReason(diags, r.cluster, obj, noAnswer != nil, changed)
+	if why == "" {
+		return nil
+	}
+	if len(changed) > 0 {
+		// PUT replaces the organization: keep what the configuration does not manage.
+		want.ExternalAdminGroup, want.ExternalMemberGroup, want.ExternalID = got.ExternalAdminGroup, got.ExternalMemberGroup, got.ExternalID
+		if err := r.cluster.api.UpdateOrganization(ctx, name, want); err != nil {
+			addClientError(diags, "update the adopted organization "+name, err)
+			return nil
+		}
+		if got, err = r.cluster.api.GetOrganization(ctx, name); err != nil {
+			addClientError(diags, "read organization "+name+" after the update", err)
+			return nil
+		}
+	}
+	addAdoptedWarning(diags, r.cluster, obj, why, changed)
+	return got
 }
 
 func (r *organizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

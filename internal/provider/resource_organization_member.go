@@ -89,6 +89,21 @@ func (r *organizationMemberResource) Create(ctx context.Context, req resource.Cr
 		return
 	}
 	org, username := plan.OrgName.ValueString(), plan.Username.ValueString()
+	// Look first: the PUT is idempotent and retried, so its answer (201 or 200) cannot tell a
+	// membership made by this apply from one that was there before.
+	existing, found, diags := readOrganizationMember(ctx, r.cluster, org, username)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if found {
+		obj := existingObject{kind: "organization membership", name: org + "/" + username, importID: org + "/" + username}
+		if why := adoptionReason(&resp.Diagnostics, r.cluster, obj, false, nil); why != "" {
+			addAdoptedWarning(&resp.Diagnostics, r.cluster, obj, why, nil)
+			resp.Diagnostics.Append(resp.State.Set(ctx, existing)...)
+		}
+		return
+	}
 	if _, err := r.cluster.api.AddOrganizationMember(ctx, org, username); err != nil {
 		addClientError(&resp.Diagnostics, fmt.Sprintf("add %s to organization %s", username, org), err)
 		return

@@ -190,26 +190,80 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		resp.Diagnostics.AddError("E-mail address already taken", detail)
 		return
 	case errors.Is(err, algorithmia.ErrAlreadyExists):
-		resp.Diagnostics.AddError("User already exists",
-			fmt.Sprintf("A user or organization named %s already exists on %s. To manage that user with Terraform, import it:\n\n"+
-				"  terraform import <resource address> %s", username, r.cluster.apiAddress, username))
-		return
+		created = r.adopt(ctx, plan, nil, &resp.Diagnostics)
 	case err != nil:
 		if errors.As(err, &apiErr) || errors.Is(err, algorithmia.ErrAdminKeyRequired) {
 			addClientError(&resp.Diagnostics, "create user "+username, err)
 			return
 		}
 		// POSTs are never retried blindly: after a connection error, look before reporting.
-		got, getErr := r.cluster.api.GetUser(ctx, username)
-		if getErr != nil || !strings.EqualFold(got.Email, email) {
-			addClientError(&resp.Diagnostics, "create user "+username, err)
-			return
-		}
-		resp.Diagnostics.AddWarning("User adopted after a connection error",
-			fmt.Sprintf("Creating %s failed with a connection error, but the user exists now with the same e-mail address; it was adopted.", username))
-		created = got
+		created = r.adopt(ctx, plan, err, &resp.Diagnostics)
+	}
+	if created == nil {
+		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, userModelFromAPI(created))...)
+}
+
+// adopt takes over the user of the plan, which exists although Create was planned
+// (adoptionReason says when that is allowed), and updates its profile in place to match the
+// plan. noAnswer is the error of a create request that got no answer, else nil. It returns nil
+// after adding a diagnostic.
+func (r *userResource) adopt(ctx context.Context, plan userModel, noAnswer error, diags *diag.Diagnostics) *algorithmia.User {
+	username := plan.Username.ValueString()
+	obj := existingObject{kind: "user", name: username, importID: username}
+	got, err := r.cluster.api.GetUser(ctx, username)
+	switch {
+	case err != nil && noAnswer != nil:
+		addClientError(diags, "create user "+username, noAnswer)
+		return nil
+	case errors.Is(err, algorithmia.ErrNotFound):
+		diags.AddError("Username taken by an organization",
+			fmt.Sprintf("The name %s is taken on %s, but not by a user: user and organization names share one namespace. "+
+				"Choose another username.", username, r.cluster.apiAddress))
+		return nil
+	case err != nil:
+		addClientError(diags, "read the existing user "+username, err)
+		return nil
+	}
+	update := algorithmia.UpdateUserRequest{
+		Username: got.Username, Email: got.Email, Fullname: got.Fullname, CompanyName: got.CompanyName, CompanyRole: got.CompanyRole,
+	}
+	var changed []string
+	set := func(attr string, v types.String, have *string) {
+		if !v.IsUnknown() && *have != v.ValueString() {
+			*have = v.ValueString()
+			changed = append(changed, attr)
+		}
+	}
+	sameEmail := strings.EqualFold(got.Email, plan.Email.ValueString())
+	if !sameEmail {
+		changed = append(changed, "email")
+	}
+	if !plan.Fullname.IsNull() {
+		set("fullname", plan.Fullname, &update.Fullname)
+	}
+	set("company_name", plan.CompanyName, &update.CompanyName)
+	set("company_role", plan.CompanyRole, &update.CompanyRole)
+	why := adoptionReason(diags, r.cluster, obj, noAnswer != nil, changed)
+	if why == "" {
+		return nil
+	}
+	if !sameEmail {
+		diags.AddError("Cannot adopt user "+username,
+			fmt.Sprintf("The user %s already exists on %s with the e-mail address %s, and the platform refuses to change "+
+				"e-mail addresses (3008). Set email = %q to adopt it, or choose another username.",
+				username, r.cluster.apiAddress, got.Email, got.Email))
+		return nil
+	}
+	if len(changed) > 0 {
+		if got, err = r.cluster.api.UpdateUser(ctx, username, update); err != nil {
+			addClientError(diags, "update the adopted user "+username, err)
+			return nil
+		}
+	}
+	addAdoptedWarning(diags, r.cluster, obj, why, changed)
+	return got
 }
 
 // userWithEmail finds the user who holds an e-mail address, for a helpful message; "" if unknown.

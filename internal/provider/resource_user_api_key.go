@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -234,10 +237,64 @@ func (r *userAPIKeyResource) Create(ctx context.Context, req resource.CreateRequ
 		},
 	})
 	if err != nil {
-		addClientError(&resp.Diagnostics, "add an API key for user "+username, err)
-		return
+		if key = r.proveExisting(ctx, username, value.ValueString(), err, &resp.Diagnostics); key == nil {
+			return
+		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, userAPIKeyModelFromAPI(plan, key))...)
+}
+
+// proveExisting handles a failed key creation. The platform refuses a value that is already
+// a key (400, "api_key is already in use"), and a request that got no answer may have added the
+// key anyway. No API reads keys back, so the value itself is asked whose key it is (an
+// authenticated standard-key call): a value that authenticates as the user proves the key is
+// that user's, and it is adopted whatever adopt_existing says. Otherwise the error says what
+// exists, never the value. It returns nil after adding a diagnostic.
+func (r *userAPIKeyResource) proveExisting(ctx context.Context, username, value string, createErr error, diags *diag.Diagnostics) *algorithmia.APIKey {
+	var apiErr *algorithmia.APIError
+	isAPIErr := errors.As(createErr, &apiErr)
+	if (isAPIErr && apiErr.StatusCode != http.StatusBadRequest) || errors.Is(createErr, algorithmia.ErrAdminKeyRequired) {
+		addClientError(diags, "add an API key for user "+username, createErr)
+		return nil
+	}
+	owner := ""
+	probe, err := r.cluster.peerClient(r.cluster.apiAddress, value, nil)
+	if err == nil {
+		owner, err = probe.Caller(ctx)
+	}
+	mask := algorithmia.MaskAPIKey(value)
+	obj := existingObject{kind: "API key", name: username + "/" + mask}
+	inUse := isAPIErr && (strings.Contains(strings.ToLower(apiErr.Message), "in use") || strings.Contains(strings.ToLower(apiErr.Message), "already"))
+	switch {
+	case err == nil && owner == username:
+		addAdoptedWarning(diags, r.cluster, obj, "the configured value authenticates as "+username+", which proves it is "+
+			"that user's key, so it was adopted. The platform cannot read keys back: the key's label and permissions "+
+			"are those it was given when it was added, and were not checked", nil)
+		return &algorithmia.APIKey{Username: username, APIKeyMask: mask}
+	case err == nil:
+		diags.AddError("API key value belongs to another account",
+			fmt.Sprintf("The configured key value (%s) is already a key of the account %s on %s, not of %s, so it cannot be "+
+				"added for %s. Choose another value (and change api_key_wo_version).", mask, owner, r.cluster.apiAddress, username, username))
+	case inUse:
+		diags.AddError("API key value already in use",
+			fmt.Sprintf("The cluster %s refused the key %s for %s because the value is already in use, and the value "+
+				"does not authenticate as a standard key of %s: it is taken by someone else, or by a key that is not "+
+				"valid for this user (an admin key, for one). Choose another value (and change api_key_wo_version).",
+				r.cluster.apiAddress, mask, username, username))
+	case !isAPIErr:
+		var probeErr *algorithmia.APIError
+		asked := errors.As(err, &probeErr)
+		detail := fmt.Sprintf("Adding the key %s for %s on %s got no answer (%s). ", mask, username, r.cluster.apiAddress, createErr)
+		if asked {
+			detail += "The value does not authenticate as a key of " + username + " either, so the key was not added. "
+		} else {
+			detail += "Whether it was added could not be checked either. "
+		}
+		diags.AddError("Failed to add an API key for user "+username, detail+"Apply again to retry.")
+	default:
+		addClientError(diags, "add an API key for user "+username, createErr)
+	}
+	return nil
 }
 
 func (r *userAPIKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -284,7 +341,7 @@ func userAPIKeyModelFromAPI(plan userAPIKeyModel, k *algorithmia.APIKey) userAPI
 	m := plan
 	m.APIKeyWO = types.StringNull()
 	m.APIKeyMask = types.StringValue(k.APIKeyMask)
-	m.CreatedAt = types.StringValue(k.CreatedAt)
+	m.CreatedAt = optionalString(k.CreatedAt) // unknown for a key adopted by its value
 	m.ID = types.StringValue(plan.Username.ValueString() + "/" + k.APIKeyMask)
 	return m
 }

@@ -21,6 +21,9 @@ provider "algorithmia" {
   alias         = "prod"
   api_address   = var.prod_api_address
   admin_api_key = var.prod_admin_api_key
+  # Unattended pipeline: users, the organization and its membership that already exist on
+  # prod are adopted and made to match, instead of failing until someone imports them.
+  adopt_existing = true
 }
 
 data "algorithmia_users" "dev" {
