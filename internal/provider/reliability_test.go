@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"syscall"
@@ -11,6 +13,8 @@ import (
 	"time"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/acctest"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster"
 )
 
 // The reliability suites run the whole promotion pipeline of examples/promote-dev-to-prod
@@ -203,5 +207,178 @@ func TestReliability_randomKillsRecoverInOneApply(t *testing.T) {
 			p.PlanIsEmpty(t, p.Bootstrap)
 			p.PlanIsEmpty(t, p.Promote)
 		})
+	}
+}
+
+// pipelineSize is the pipeline of the issue that measured the faults: 5 algorithms with
+// publish and 5 data objects in the long runs, fewer in `make test`.
+func pipelineSize() (algorithms, files int) {
+	if longReliability() {
+		return 5, 5
+	}
+	return 2, 2
+}
+
+// faultSeeds are the seeds of the fault runs: 5 in the long runs, 1 in `make test`.
+func faultSeeds() []uint64 {
+	if longReliability() {
+		return []uint64{1, 2, 3, 4, 5}
+	}
+	return []uint64{uint64(time.Now().UnixNano()%1000) + 1}
+}
+
+// runUnderFaults seeds a pipeline with faults off, switches cfg on both clusters, and
+// requires each configuration to converge in ONE apply and the next plans to be empty
+// while the faults go on; the checks that follow run with the faults off.
+func runUnderFaults(t *testing.T, cfg localcluster.FaultConfig) {
+	t.Helper()
+	algorithms, files := pipelineSize()
+	dev, prod := startCluster(t, "dev"), startCluster(t, "prod")
+	p := acctest.NewPipeline(t, dev, prod, algorithms, files, 256<<10)
+	needWriteOnly(t, p.Promote)
+	devCfg, prodCfg := cfg, cfg
+	devCfg.Seed, prodCfg.Seed = cfg.Seed, cfg.Seed+1000
+	dev.SetFaults(t, devCfg)
+	prod.SetFaults(t, prodCfg)
+	applyOnce(t, p, p.Bootstrap, "bootstrap under faults")
+	applyOnce(t, p, p.Promote, "promotion under faults")
+	p.PlanIsEmpty(t, p.Bootstrap)
+	p.PlanIsEmpty(t, p.Promote)
+	dev.SetFaults(t, localcluster.FaultConfig{})
+	prod.SetFaults(t, localcluster.FaultConfig{})
+	t.Logf("faults injected: dev %v, prod %v", dev.Faults(), prod.Faults())
+	injected := 0
+	for _, n := range prod.Faults() {
+		injected += n
+	}
+	if injected == 0 {
+		t.Fatal("no fault was injected on prod: the run proves nothing")
+	}
+	p.Check(t)
+}
+
+// TestReliability_pipelineUnderMixedFaults: 20% of every request to both clusters (API,
+// Data API and Git) fails as a 503, a 429 with Retry-After, a reset before the request
+// arrives, a dropped answer after the cluster acted, or a 1–3 s delay.
+func TestReliability_pipelineUnderMixedFaults(t *testing.T) {
+	skipWithoutAcc(t)
+	for _, seed := range faultSeeds() {
+		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
+			runUnderFaults(t, localcluster.FaultConfig{Rate: 0.2, Seed: seed})
+		})
+	}
+}
+
+// TestReliability_pipelineWithLostResponses: 30% of the writes (POST, PUT, PATCH, DELETE)
+// act on the cluster, and then their answer is lost.
+func TestReliability_pipelineWithLostResponses(t *testing.T) {
+	skipWithoutAcc(t)
+	runUnderFaults(t, localcluster.FaultConfig{
+		Rate: 0.3, Seed: uint64(time.Now().UnixNano()%1000) + 1,
+		Kinds:   []localcluster.FaultKind{localcluster.FaultDrop},
+		Methods: []string{"POST", "PUT", "PATCH", "DELETE"},
+	})
+}
+
+// TestReliability_concurrentAppliesIntoOneDestination runs two applies at once, promoting
+// two different dev algorithms into the same prod algorithm, twice. Pushes are
+// fast-forward only, so whichever loses a race fetches again and commits on top: no
+// commit may be lost, and no commit may be published twice.
+func TestReliability_concurrentAppliesIntoOneDestination(t *testing.T) {
+	skipWithoutAcc(t)
+	dev, prod := acctest.Shared(t)
+	du, pu, dest, _ := seedPromotionPair(t, dev, prod)
+	sources := []string{acctest.RandomName("srca"), acctest.RandomName("srcb")}
+	var dirs []*acctest.Workdir
+	for i, src := range sources {
+		du.PublishAlgorithm(t, src)
+		du.PushCommit(t, dev, du.Name, src, acctest.Commit{Files: helloSource(du.Name, src, fmt.Sprintf("Source %d", i))})
+		dirs = append(dirs, acctest.NewWorkdir(t, fmt.Sprintf(`
+provider "algorithmia" {
+  alias       = "dev"
+  api_address = %[1]q
+  username    = %[2]q
+  api_key     = %[3]q
+}
+
+provider "algorithmia" {
+  alias       = "prod"
+  api_address = %[4]q
+  username    = %[5]q
+  api_key     = %[6]q
+}
+
+data "algorithmia_git_ref" "src" {
+  provider = algorithmia.dev
+  owner    = %[2]q
+  name     = %[7]q
+  ref      = "master"
+}
+
+resource "algorithmia_algorithm_source" "dest" {
+  provider = algorithmia.prod
+  owner    = %[5]q
+  name     = %[8]q
+  source = {
+    git_url  = data.algorithmia_git_ref.src.git_url
+    commit   = data.algorithmia_git_ref.src.commit
+    username = %[2]q
+    password = %[3]q
+  }
+  publish = { version_type = "minor" }
+}
+
+output "commit" { value = algorithmia_algorithm_source.dest.commit }
+`, dev.URL, du.Name, du.Key, prod.URL, pu.Name, pu.Key, src, dest)))
+	}
+
+	var shipped []string
+	for round := 1; round <= 2; round++ {
+		var cmds []*exec.Cmd
+		var outs []*acctest.Output
+		for _, w := range dirs {
+			cmd, out := w.Start(t, "apply", "-auto-approve", "-input=false")
+			cmds, outs = append(cmds, cmd), append(outs, out)
+		}
+		succeeded := 0
+		for i, cmd := range cmds {
+			// Losing the race for the build may fail an apply ("latest successful build is
+			// of another commit; refusing to publish"): that is allowed, a lost commit is not.
+			if err := cmd.Wait(); err != nil {
+				t.Logf("round %d, apply of %s failed: %v\n%s", round, sources[i], err, lastLines(outs[i].String(), 8))
+				continue
+			}
+			succeeded++
+			shipped = append(shipped, output(t, dirs[i], "commit"))
+		}
+		if succeeded == 0 {
+			t.Fatalf("round %d: both applies failed", round)
+		}
+	}
+
+	history := map[string]bool{}
+	for _, c := range pu.Log(t, prod, pu.Name, dest) {
+		history[c] = true
+	}
+	for _, c := range shipped {
+		if !history[c] {
+			t.Errorf("commit %s that an apply shipped is not in prod's master history: lost", c)
+		}
+	}
+	published, err := pu.Client.ListAllVersions(context.Background(), pu.Name, dest, algorithmia.VersionFilter{Published: boolPtr(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	perCommit := map[string]int{}
+	for _, v := range published {
+		perCommit[v.VersionInfo.GitHash]++
+		if perCommit[v.VersionInfo.GitHash] > 1 {
+			t.Errorf("commit %s is published more than once", v.VersionInfo.GitHash)
+		}
+	}
+	for _, c := range shipped {
+		if perCommit[c] != 1 {
+			t.Errorf("shipped commit %s has %d published versions, want 1", c, perCommit[c])
+		}
 	}
 }
