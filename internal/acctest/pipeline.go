@@ -292,6 +292,25 @@ func (w *Workdir) TruncateState(t testing.TB) {
 	}
 }
 
+// SetAsideUnreadableState is the step an unattended pipeline runs before each apply: a
+// kill while Terraform rewrites its local state in place can leave a file cut short, which
+// Terraform refuses to read. Such a file is renamed aside (never deleted), so the apply
+// starts from no state and, with adopt_existing, adopts what exists. It reports whether it
+// found one.
+func (w *Workdir) SetAsideUnreadableState(t testing.TB) bool {
+	t.Helper()
+	b, err := os.ReadFile(w.StateFile())
+	if err != nil || len(b) == 0 || json.Valid(b) {
+		return false
+	}
+	aside := w.StateFile() + ".unreadable"
+	if err := os.Rename(w.StateFile(), aside); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("the kill left %d bytes of unreadable state; set aside as %s", len(b), filepath.Base(aside))
+	return true
+}
+
 func sortedKeys(m map[string]string) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {

@@ -156,6 +156,7 @@ func TestReliability_killedRightAfterCreateRecoversInOneApply(t *testing.T) {
 			if kp.truncate {
 				w.TruncateState(t)
 			}
+			w.SetAsideUnreadableState(t)
 			applyOnce(t, p, w, "the recovery apply after the kill")
 			if kp.bootstrap {
 				applyOnce(t, p, p.Promote, "promotion")
@@ -199,6 +200,7 @@ func TestReliability_randomKillsRecoverInOneApply(t *testing.T) {
 						t.Log("the kill also empties the state file")
 						w.TruncateState(t)
 					}
+					w.SetAsideUnreadableState(t)
 					applyOnce(t, p, w, "the recovery apply after a random kill")
 				}
 				left -= time.Since(start)
