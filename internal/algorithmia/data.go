@@ -296,6 +296,35 @@ func (c *Client) DeleteObject(ctx context.Context, p DataPath) error {
 
 // ListDirectory returns one page of the listing of an owner or a collection.
 func (c *Client) ListDirectory(ctx context.Context, p DataPath, opts DataListOptions) (*DataDirectory, error) {
+	return c.listDirectory(ctx, keyStandard, p, opts)
+}
+
+// ListCollectionsAsAdmin returns the names of every collection owner (a user or an
+// organization) holds, private ones included, with the admin key (all pages).
+func (c *Client) ListCollectionsAsAdmin(ctx context.Context, owner string) ([]string, error) {
+	names := []string{}
+	marker := ""
+	seen := map[string]bool{}
+	for {
+		dir, err := c.listDirectory(ctx, keyAdmin, DataPath{Owner: owner}, DataListOptions{Marker: marker})
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range dir.Folders {
+			names = append(names, f.Name)
+		}
+		if dir.Marker == "" {
+			return names, nil
+		}
+		if seen[dir.Marker] {
+			return nil, fmt.Errorf("algorithmia: listing data://%s stopped: the server returned marker %q twice", owner, dir.Marker)
+		}
+		seen[dir.Marker] = true
+		marker = dir.Marker
+	}
+}
+
+func (c *Client) listDirectory(ctx context.Context, kind keyKind, p DataPath, opts DataListOptions) (*DataDirectory, error) {
 	q := url.Values{}
 	if opts.Marker != "" {
 		q.Set("marker", opts.Marker)
@@ -304,7 +333,7 @@ func (c *Client) ListDirectory(ctx context.Context, p DataPath, opts DataListOpt
 		q.Set("acl", "true")
 	}
 	path := p.apiPath()
-	resp, err := c.send(ctx, http.MethodGet, path, q)
+	resp, err := c.sendAs(ctx, kind, http.MethodGet, path, q)
 	if err != nil {
 		return nil, err
 	}
@@ -653,7 +682,12 @@ func (e *permanentError) Unwrap() error { return e.err }
 // send performs a body-less data request through the retrying client and
 // returns the answer with its body unread; non-2xx answers become *APIError.
 func (c *Client) send(ctx context.Context, method, path string, query url.Values) (*http.Response, error) {
-	key, err := c.pickKey(keyStandard, method, path)
+	return c.sendAs(ctx, keyStandard, method, path, query)
+}
+
+// sendAs is send with the key of the given kind.
+func (c *Client) sendAs(ctx context.Context, kind keyKind, method, path string, query url.Values) (*http.Response, error) {
+	key, err := c.pickKey(kind, method, path)
 	if err != nil {
 		return nil, err
 	}

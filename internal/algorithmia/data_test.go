@@ -735,3 +735,32 @@ func TestMaskAPIKey(t *testing.T) {
 		}
 	}
 }
+
+// The admin listing of an account's collections follows markers and uses the admin key.
+func TestListCollectionsAsAdmin(t *testing.T) {
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Data-Type", "directory")
+		if r.URL.Query().Get("marker") == "" {
+			writeJSON(w, 200, `{"folders":[{"name":"a"},{"name":"b"}],"marker":"Yg"}`)
+			return
+		}
+		writeJSON(w, 200, `{"folders":[{"name":"c"}]}`)
+	})
+	c, sink := newTestClient(t, ts.URL, nil)
+	names, err := c.ListCollectionsAsAdmin(context.Background(), "alice")
+	if err != nil || strings.Join(names, ",") != "a,b,c" {
+		t.Fatalf("ListCollectionsAsAdmin: %v, %v; want a,b,c", names, err)
+	}
+	for i, r := range ts.requests() {
+		if r.Method != "GET" || r.Path != "/v1/data/alice" || r.Auth != "Simple "+testAdminKey {
+			t.Errorf("request %d: %s %s (auth %q), want GET /v1/data/alice with the admin key", i, r.Method, r.Path, r.Auth)
+		}
+	}
+	if strings.Contains(sink.dump(), testAdminKey) {
+		t.Fatal("a log line carries the admin key")
+	}
+	noAdmin, _ := newTestClient(t, ts.URL, func(c *Config) { c.AdminAPIKey = "" })
+	if _, err := noAdmin.ListCollectionsAsAdmin(context.Background(), "alice"); !errors.Is(err, ErrAdminKeyRequired) {
+		t.Fatalf("without an admin key: %v, want ErrAdminKeyRequired", err)
+	}
+}

@@ -499,6 +499,7 @@ func TestDataAuthorizationMatrix(t *testing.T) {
 		for _, r := range rows(owner) {
 			// The other user reads alice's default-ACL data as private,
 			// except the owner listing, which shows only what it may read.
+			// The admin key may list an owner's collections, nothing else.
 			otherStatus, otherCode := 403, codeNotAuthorized
 			if r.method == "GET" && strings.Count(strings.TrimPrefix(strings.TrimPrefix(r.path, "/v1/connector/data/"), "/v1/data/"), "/") == 0 {
 				otherStatus, otherCode = 200, 0
@@ -506,7 +507,7 @@ func TestDataAuthorizationMatrix(t *testing.T) {
 			attempts := []attempt{
 				{"no key", "", 401, codeNotAuthenticated},
 				{"unknown key", "simNOSUCHKEY", 401, codeNotAuthenticated},
-				{"admin key", testAdminKey, 403, codeNotAuthorized},
+				{"admin key", testAdminKey, otherStatus, otherCode},
 				{"other user's key", bob, otherStatus, otherCode},
 			}
 			if owner == "alice" {
@@ -538,4 +539,32 @@ func TestDataAuthorizationMatrix(t *testing.T) {
 	} {
 		check(row{"GET", "/v1/connector/data", nil, false, 200}, at)
 	}
+}
+
+// The admin key lists every collection of an account, private ones included, so that
+// deleting the account can be checked first; it reads and writes no data.
+func TestDataAdminListsAnAccountsCollections(t *testing.T) {
+	tc := newTestCluster(t)
+	alice := tc.addUser("alice")
+	tc.createCollection(alice, "alice", "private", []string{})
+	tc.createCollection(alice, "alice", "shared", []string{"user://*"})
+	tc.mustData(200, "PUT", "/v1/data/alice/private/f", alice, strings.NewReader("x"))
+
+	var l dataListing
+	tc.mustData(200, "GET", "/v1/connector/data/alice?acl=true", testAdminKey, nil).json(t, &l)
+	if len(l.Folders) != 2 || l.Folders[0].Name != "private" || l.Folders[1].Name != "shared" || l.Folders[0].ACL == nil {
+		t.Fatalf("admin listing of alice: %+v", l)
+	}
+	tc.mustData(404, "GET", "/v1/data/nobody", testAdminKey, nil)
+	for _, c := range []struct{ method, path string }{
+		{"GET", "/v1/data/alice/private"},
+		{"GET", "/v1/data/alice/private/f"},
+		{"HEAD", "/v1/data/alice/private/f"},
+		{"GET", "/v1/data/.my"},
+		{"DELETE", "/v1/data/alice/private?force=true"},
+		{"POST", "/v1/data/alice"},
+	} {
+		tc.mustData(403, c.method, c.path, testAdminKey, nil)
+	}
+	tc.mustData(200, "GET", "/v1/data/alice/private/f", alice, nil)
 }

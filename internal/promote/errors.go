@@ -28,6 +28,8 @@ var (
 	ErrInvalidRemote = errors.New("invalid remote")
 	// ErrUnsafeTree means the source tree holds an entry Git would treat as a repository directory.
 	ErrUnsafeTree = errors.New("unsafe tree")
+	// ErrDestMoved means the destination branch is not at Request.ExpectDestHead.
+	ErrDestMoved = errors.New("destination branch moved since it was last read")
 )
 
 // userinfoRE matches the userinfo part of any URL embedded in free text;
@@ -90,7 +92,7 @@ func classify(err error) error {
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		return ErrNotFound
 	}
-	for _, s := range []error{ErrAuth, ErrNotFound, ErrRefNotFound, ErrCommitNotFound, ErrNonFastForward, ErrInvalidRemote, ErrUnsafeTree} {
+	for _, s := range []error{ErrAuth, ErrNotFound, ErrRefNotFound, ErrCommitNotFound, ErrNonFastForward, ErrInvalidRemote, ErrUnsafeTree, ErrDestMoved} {
 		if errors.Is(err, s) {
 			return s
 		}

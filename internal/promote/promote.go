@@ -59,12 +59,16 @@ type Request struct {
 	SourceCommit string // full 40-character SHA, resolved earlier (see ResolveRef)
 	Dest         Remote
 	DestBranch   string // default master
-	Message      string // default names the source URL (no credentials) and SHA
-	Author       Signature
-	Committer    Signature
-	MaxAttempts  int                                     // default DefaultMaxAttempts
-	WorkDir      string                                  // parent of the temporary object store; default os.TempDir()
-	Logf         func(msg string, fields map[string]any) // progress; nil means silent
+	// ExpectDestHead, when set, is the commit the destination branch must be at: any other
+	// head fails with ErrDestMoved before anything is pushed (no retry). A caller that
+	// promised "nothing to push" from an earlier read uses it to keep that promise.
+	ExpectDestHead string
+	Message        string // default names the source URL (no credentials) and SHA
+	Author         Signature
+	Committer      Signature
+	MaxAttempts    int                                     // default DefaultMaxAttempts
+	WorkDir        string                                  // parent of the temporary object store; default os.TempDir()
+	Logf           func(msg string, fields map[string]any) // progress; nil means silent
 }
 
 // DefaultMessage is the promotion commit's message when Request.Message is empty: it names
@@ -144,6 +148,9 @@ func Promote(ctx context.Context, req Request) (*Result, error) {
 		head, err := ws.fetchBranch(ctx, req.Dest, "dest", branch, 0, log)
 		if err != nil {
 			return nil, err
+		}
+		if req.ExpectDestHead != "" && head.String() != req.ExpectDestHead {
+			return nil, newError("promote", ErrDestMoved, "%s of %s is at %s, expected %s", branch, RedactURL(req.Dest.URL), head, req.ExpectDestHead)
 		}
 		res.PreviousDestHead, res.DestCommit = "", ""
 		var parents []plumbing.Hash
@@ -246,6 +253,20 @@ func (w *workspace) fetchSource(ctx context.Context, r Remote, want plumbing.Has
 	if len(refs) == 0 {
 		return newError("fetch source", ErrCommitNotFound, "%s is empty", RedactURL(r.URL))
 	}
+	specs := tipSpec(refs, want)
+	if specs == nil {
+		specs = []config.RefSpec{
+			"+refs/heads/*:refs/promote/source/heads/*",
+			"+refs/tags/*:refs/promote/source/tags/*",
+		}
+	}
+	log("fetching source", map[string]any{"source": RedactURL(r.URL), "refspecs": len(specs)})
+	return w.fetch(ctx, r, "source", specs, 0, log)
+}
+
+// tipSpec is the refspec of a branch (preferred: it carries no tag object) or tag whose
+// tip is want, or nil when no advertised ref points exactly at it.
+func tipSpec(refs map[string]plumbing.Hash, want plumbing.Hash) []config.RefSpec {
 	var specs []config.RefSpec
 	for name, h := range refs {
 		branchOrTag := strings.HasPrefix(name, "refs/heads/") || strings.HasPrefix(name, "refs/tags/")
@@ -255,17 +276,43 @@ func (w *workspace) fetchSource(ctx context.Context, r Remote, want plumbing.Has
 		name = strings.TrimSuffix(name, "^{}")
 		specs = []config.RefSpec{config.RefSpec("+" + name + ":refs/promote/source/" + strings.TrimPrefix(name, "refs/"))}
 		if strings.HasPrefix(name, "refs/heads/") {
-			break // prefer a branch: it carries no tag object
+			break
 		}
 	}
+	return specs
+}
+
+// CommitTree returns the tree hash of commit sha when an advertised branch or tag points
+// exactly at it, fetching that ref with depth 1 (go-git cannot ask for one commit object).
+// ok is false, with no error, when no ref points at sha: finding it would need the
+// history, which only Promote fetches.
+func CommitTree(ctx context.Context, r Remote, sha string) (tree string, ok bool, err error) {
+	if !fullSHARE.MatchString(sha) {
+		return "", false, newError("commit tree", ErrCommitNotFound, "%q is not a full 40-character SHA", sha)
+	}
+	refs, err := listRefs(ctx, r, noLog)
+	if err != nil {
+		return "", false, err
+	}
+	want := plumbing.NewHash(sha)
+	specs := tipSpec(refs, want)
 	if specs == nil {
-		specs = []config.RefSpec{
-			"+refs/heads/*:refs/promote/source/heads/*",
-			"+refs/tags/*:refs/promote/source/tags/*",
-		}
+		return "", false, nil
 	}
-	log("fetching source", map[string]any{"source": RedactURL(r.URL), "refspecs": len(specs)})
-	return w.fetch(ctx, r, "source", specs, 0, log)
+	ws, err := newWorkspace("")
+	if err != nil {
+		return "", false, err
+	}
+	defer ws.close()
+	if err := ws.fetch(ctx, r, "source", specs, 1, noLog); err != nil {
+		return "", false, scrub("commit tree", err, r.password())
+	}
+	c, err := object.GetCommit(ws.store, want)
+	if err != nil {
+		// The ref moved between the advertisement and the fetch.
+		return "", false, nil
+	}
+	return c.TreeHash.String(), true, nil
 }
 
 // fetchBranch fetches one branch and returns its head, or the zero hash when

@@ -501,3 +501,47 @@ func TestHeadAndHeadTree(t *testing.T) {
 		t.Errorf("Head(nope) error = %v, want ErrRefNotFound", err)
 	}
 }
+
+func TestCommitTree(t *testing.T) {
+	s, devHead, _ := setup(t)
+	ctx := testCtx(t)
+	first := s.git(t, "dev", "rev-parse", "master~1")
+	s.git(t, "dev", "tag", "-a", "-m", "first", "v1", first)
+
+	for _, c := range []struct {
+		name, sha string
+		ok        bool
+	}{
+		{"branch tip", devHead, true},
+		{"annotated tag", first, true},
+	} {
+		tree, ok, err := CommitTree(ctx, s.remote("dev"), c.sha)
+		if err != nil || ok != c.ok || tree != s.git(t, "dev", "rev-parse", c.sha+"^{tree}") {
+			t.Errorf("%s: CommitTree = %q, %v, %v; want the tree of %s", c.name, tree, ok, err, c.sha)
+		}
+	}
+	s.git(t, "dev", "tag", "-d", "v1")
+	if tree, ok, err := CommitTree(ctx, s.remote("dev"), first); err != nil || ok || tree != "" {
+		t.Errorf("a commit no ref points at: CommitTree = %q, %v, %v; want not ok and no error", tree, ok, err)
+	}
+	if _, _, err := CommitTree(ctx, s.remote("gone"), devHead); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing repository: error = %v, want ErrNotFound", err)
+	}
+}
+
+func TestPromote_expectDestHead(t *testing.T) {
+	s, devHead, prodHead := setup(t)
+	ctx := testCtx(t)
+	req := Request{Source: s.remote("dev"), SourceCommit: devHead, Dest: s.remote("prod"), ExpectDestHead: strings.Repeat("1", 40)}
+	if _, err := Promote(ctx, req); !errors.Is(err, ErrDestMoved) {
+		t.Fatalf("Promote with a stale ExpectDestHead: error = %v, want ErrDestMoved", err)
+	}
+	if receive, _ := s.counts("prod"); receive != 0 || s.git(t, "prod", "rev-parse", "master") != prodHead {
+		t.Fatalf("a stale ExpectDestHead pushed (%d receive-packs)", receive)
+	}
+	req.ExpectDestHead = prodHead
+	res, err := Promote(ctx, req)
+	if err != nil || !res.Pushed || res.PreviousDestHead != prodHead {
+		t.Fatalf("Promote with the current head = %+v, %v; want a push on top of %s", res, err, prodHead)
+	}
+}

@@ -115,17 +115,134 @@ func TestCLI_savedPlanShipsThePinnedCommit(t *testing.T) {
 	}
 }
 
-func TestCLI_refModeSavedPlanAppliesWhenTheBranchMovesAgain(t *testing.T) {
+// checkProdShips asserts prod's side after a ref-mode apply: master's tree is the tree of
+// dev's commit want, and the published versions are exactly versions, in order, the newest
+// at master (in any order).
+func checkProdShips(t *testing.T, dev *acctest.Cluster, du *acctest.User, prod *acctest.Cluster, pu *acctest.User, name, want string, versions ...string) {
+	t.Helper()
+	head := pu.Log(t, prod, pu.Name, name)[0]
+	if got, wantTree := pu.TreeOf(t, prod, pu.Name, name, head), du.TreeOf(t, dev, du.Name, name, want); got != wantTree {
+		t.Fatalf("prod master %s has tree %s, want the tree %s of dev's %s", head, got, wantTree, want)
+	}
+	published, err := pu.Client.ListAllVersions(context.Background(), pu.Name, name, algorithmia.VersionFilter{Published: boolPtr(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range published {
+		got = append(got, v.VersionInfo.SemanticVersion)
+	}
+	if !sameSet(got, versions) {
+		t.Fatalf("prod published versions %v, want %v", got, versions)
+	}
+	if v, err := pu.Client.FindPublishedVersion(context.Background(), pu.Name, name, head); err != nil || v == nil ||
+		v.VersionInfo.SemanticVersion != versions[len(versions)-1] {
+		t.Fatalf("prod master %s is published as %+v (%v), want %s", head, v, err, versions[len(versions)-1])
+	}
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := map[string]int{}
+	for _, x := range a {
+		seen[x]++
+	}
+	for _, x := range b {
+		seen[x]--
+	}
+	for _, n := range seen {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// unknownInPlan matches an attribute shown as (known after apply), created or changed.
+func unknownInPlan(attr string) *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^\s*[+~] ` + attr + `\s+= (?:"[0-9a-f]{40}" -> )?\(known after apply\)`)
+}
+
+// In ref mode a saved plan created before a branch moves still applies: the plan leaves
+// what the ref decides unknown, and the apply ships the branch's head at apply time.
+func TestCLI_refModeSavedPlanCreateAppliesWhenTheBranchMoves(t *testing.T) {
 	skipWithoutAcc(t)
 	dev, prod := acctest.Shared(t)
 	du, pu, name, _ := seedPromotionPair(t, dev, prod)
 	w := acctest.NewWorkdir(t, cliPromotion(dev, du, prod, pu, name, `ref = "master"`))
+
+	out := w.MustRun(t, "plan", "-out=create.tfplan", "-input=false")
+	for _, attr := range []string{"source_commit", "source_tree"} {
+		if !unknownInPlan(attr).MatchString(out) {
+			t.Fatalf("a ref-mode create should plan %s as known after apply:\n%s", attr, out)
+		}
+	}
+	second := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Two")})
+	if out, code := w.Run(t, "apply", "-input=false", "create.tfplan"); code != 0 {
+		t.Fatalf("applying the saved create plan after the branch moved failed (%d):\n%s", code, out)
+	}
+	if got := output(t, w, "source_commit"); got != second {
+		t.Fatalf("ref mode resolved %s at apply; want the branch head %s", got, second)
+	}
+	checkProdShips(t, dev, du, prod, pu, name, second, "0.1.0")
+	if out, code := w.Run(t, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Fatalf("plan after apply exit %d, want an empty plan:\n%s", code, out)
+	}
+}
+
+// A drift-only update (prod's tree changed by hand, the ref did not move) planned and
+// saved, then the branch moves before apply: the plan must not have promised the old commit.
+func TestCLI_refModeSavedPlanDriftRepairAppliesWhenTheBranchMoves(t *testing.T) {
+	skipWithoutAcc(t)
+	dev, prod := acctest.Shared(t)
+	du, pu, name, first := seedPromotionPair(t, dev, prod)
+	w := acctest.NewWorkdir(t, cliPromotion(dev, du, prod, pu, name, `ref = "master"`))
 	w.MustRun(t, "apply", "-auto-approve", "-input=false")
+	checkProdShips(t, dev, du, prod, pu, name, first, "0.1.0")
+
+	pu.PushCommit(t, prod, pu.Name, name, acctest.Commit{Files: map[string][]byte{"HOTFIX.md": []byte("by hand\n")}, Message: "hotfix"})
+	pu.WaitForBuilds(t, name)
+	out, code := w.Run(t, "plan", "-out=drift.tfplan", "-input=false", "-detailed-exitcode")
+	if code != 2 {
+		t.Fatalf("drift on prod should plan an update, plan exit %d:\n%s", code, out)
+	}
+	for _, attr := range []string{"source_commit", "source_tree"} {
+		if !unknownInPlan(attr).MatchString(out) {
+			t.Fatalf("a ref-mode update should plan %s as known after apply:\n%s", attr, out)
+		}
+	}
+	third := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Three")})
+	if out, code := w.Run(t, "apply", "-input=false", "drift.tfplan"); code != 0 {
+		t.Fatalf("applying the saved drift repair after the branch moved failed (%d):\n%s", code, out)
+	}
+	if got := output(t, w, "source_commit"); got != third {
+		t.Fatalf("ref mode resolved %s at apply; want the branch head %s", got, third)
+	}
+	checkProdShips(t, dev, du, prod, pu, name, third, "0.1.0", "0.2.0")
+	if out, code := w.Run(t, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Fatalf("plan after apply exit %d, want an empty plan:\n%s", code, out)
+	}
+}
+
+func TestCLI_refModeSavedPlanAppliesWhenTheBranchMovesAgain(t *testing.T) {
+	skipWithoutAcc(t)
+	dev, prod := acctest.Shared(t)
+	du, pu, name, first := seedPromotionPair(t, dev, prod)
+	w := acctest.NewWorkdir(t, cliPromotion(dev, du, prod, pu, name, `ref = "master"`))
+	w.MustRun(t, "apply", "-auto-approve", "-input=false")
+	checkProdShips(t, dev, du, prod, pu, name, first, "0.1.0")
+	if out, code := w.Run(t, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Fatalf("a ref that did not move should give an empty plan, exit %d:\n%s", code, out)
+	}
 
 	du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Two")})
 	out := w.MustRun(t, "plan", "-out=moved.tfplan", "-input=false")
-	if !regexp.MustCompile(`source_commit\s+= "[0-9a-f]{40}" -> \(known after apply\)`).MatchString(out) {
-		t.Fatalf("a moved ref should plan source_commit as known after apply:\n%s", out)
+	for _, attr := range []string{"source_commit", "source_tree"} {
+		if !unknownInPlan(attr).MatchString(out) {
+			t.Fatalf("a moved ref should plan %s as known after apply:\n%s", attr, out)
+		}
 	}
 	third := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Three")})
 	if out, code := w.Run(t, "apply", "-input=false", "moved.tfplan"); code != 0 {
@@ -136,6 +253,84 @@ func TestCLI_refModeSavedPlanAppliesWhenTheBranchMovesAgain(t *testing.T) {
 	}
 	if got := output(t, w, "published_version"); got != "0.2.0" {
 		t.Fatalf("published_version = %s, want 0.2.0", got)
+	}
+	checkProdShips(t, dev, du, prod, pu, name, third, "0.1.0", "0.2.0")
+}
+
+// pushOrPublishInPlan matches what makes a plan read as a push or a publish.
+var pushOrPublishInPlan = regexp.MustCompile(`(?m)^\s*[+~] (commit|tree|build_id|build_status|published_version|version_git_hash)\s+= .*(\(known after apply\)|-> null)`)
+
+// After an import, and when publish is removed, the plan must not read as a push or a
+// publish (or an unpublish): nothing ships, and the cluster agrees.
+func TestCLI_plansAfterImportAndWithoutPublishShowNoPush(t *testing.T) {
+	skipWithoutAcc(t)
+	dev, prod := acctest.Shared(t)
+	du, pu, name, first := seedPromotionPair(t, dev, prod)
+	cfg := cliPromotion(dev, du, prod, pu, name, "commit = data.algorithmia_git_ref.head.commit")
+	w := acctest.NewWorkdir(t, cfg)
+	w.MustRun(t, "apply", "-auto-approve", "-input=false")
+	history := pu.Log(t, prod, pu.Name, name)
+	addr := "algorithmia_algorithm_source.promoted"
+
+	w.MustRun(t, "state", "rm", addr)
+	w.MustRun(t, "import", "-input=false", addr, pu.Name+"/"+name)
+	out, code := w.Run(t, "plan", "-out=import.tfplan", "-input=false", "-detailed-exitcode")
+	if code != 2 || !strings.Contains(out, `+ source_commit     = "`+first+`"`) || pushOrPublishInPlan.MatchString(out) {
+		t.Fatalf("after import the plan should only record source_commit %s (exit %d):\n%s", first, code, out)
+	}
+	w.MustRun(t, "apply", "-input=false", "import.tfplan")
+
+	w.Write(t, strings.Replace(cfg, `publish = { version_type = "minor" }`, "", 1))
+	out, code = w.Run(t, "plan", "-out=nopublish.tfplan", "-input=false", "-detailed-exitcode")
+	if code != 2 || pushOrPublishInPlan.MatchString(out) {
+		t.Fatalf("removing publish should change only the argument (exit %d):\n%s", code, out)
+	}
+	w.MustRun(t, "apply", "-input=false", "nopublish.tfplan")
+	if got := output(t, w, "published_version"); got != "0.1.0" {
+		t.Fatalf("published_version = %q after removing publish; the version is still published", got)
+	}
+	if after := pu.Log(t, prod, pu.Name, name); len(after) != len(history) || after[0] != history[0] {
+		t.Fatalf("prod history %v, was %v: something was pushed", after, history)
+	}
+	checkProdShips(t, dev, du, prod, pu, name, first, "0.1.0")
+	if out, code := w.Run(t, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Fatalf("plan after apply exit %d, want an empty plan:\n%s", code, out)
+	}
+}
+
+// A saved plan that found nothing to push (here: publishing the commit already on prod)
+// keeps that promise: if prod's master moved since, the apply pushes and publishes nothing
+// and says to plan again; the next plan repairs the drift.
+func TestCLI_savedPlanWithoutPushRefusesAMovedHead(t *testing.T) {
+	skipWithoutAcc(t)
+	dev, prod := acctest.Shared(t)
+	du, pu, name, first := seedPromotionPair(t, dev, prod)
+	cfg := cliPromotion(dev, du, prod, pu, name, "commit = data.algorithmia_git_ref.head.commit")
+	w := acctest.NewWorkdir(t, strings.Replace(cfg, `publish = { version_type = "minor" }`, "", 1))
+	w.MustRun(t, "apply", "-auto-approve", "-input=false")
+
+	w.Write(t, cfg)
+	out := w.MustRun(t, "plan", "-out=approve.tfplan", "-input=false")
+	if pushed := regexp.MustCompile(`(?m)^\s*~ (commit|build_id)\s+=`); pushed.MatchString(out) {
+		t.Fatalf("an approval-only publish should keep commit and build_id:\n%s", out)
+	}
+	hotfix := pu.PushCommit(t, prod, pu.Name, name, acctest.Commit{Files: map[string][]byte{"HOTFIX.md": []byte("by hand\n")}, Message: "hotfix"})
+	pu.WaitForBuilds(t, name)
+	out, code := w.Run(t, "apply", "-input=false", "approve.tfplan")
+	if code == 0 || !wrapped(`(?s)Failed to promote source.*destination branch moved since it was last read.*Nothing was pushed; run terraform plan again`).MatchString(out) {
+		t.Fatalf("applying a no-push plan onto a moved head should fail and say to plan again (exit %d):\n%s", code, out)
+	}
+	if log := pu.Log(t, prod, pu.Name, name); log[0] != hotfix {
+		t.Fatalf("prod master is %s, want the untouched hotfix %s", log[0], hotfix)
+	}
+	if v, err := pu.Client.ListAllVersions(context.Background(), pu.Name, name, algorithmia.VersionFilter{Published: boolPtr(true)}); err != nil || len(v) != 0 {
+		t.Fatalf("published %d versions (%v); want none", len(v), err)
+	}
+
+	w.MustRun(t, "apply", "-auto-approve", "-input=false")
+	checkProdShips(t, dev, du, prod, pu, name, first, "0.1.0")
+	if log := pu.Log(t, prod, pu.Name, name); log[1] != hotfix {
+		t.Fatalf("the repair commit's parent is %s, want the hotfix %s", log[1], hotfix)
 	}
 }
 

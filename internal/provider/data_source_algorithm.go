@@ -106,7 +106,7 @@ func (d *algorithmDataSource) Read(ctx context.Context, req datasource.ReadReque
 		addClientError(&resp.Diagnostics, "read algorithm "+owner+"/"+name, err)
 		return
 	}
-	m, diags := algorithmModelFromAPI(ctx, d.cluster, owner, a, types.BoolNull())
+	m, diags := algorithmModelFromAPI(ctx, d.cluster, owner, a, algorithmModel{})
 	resp.Diagnostics.Append(diags...)
 
 	out := algorithmDataModel{

@@ -104,7 +104,7 @@ func (d *organizationDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	m := organizationModelFromAPI(o, orgTypes)
+	m := organizationModelFromAPI(o, orgTypes, types.BoolNull())
 	elems := make([]attr.Value, 0, len(members))
 	for _, mem := range members {
 		mm := organizationMemberModelFromAPI(name, mem)

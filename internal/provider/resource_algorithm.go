@@ -27,6 +27,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure      = (*algorithmResource)(nil)
 	_ resource.ResourceWithImportState    = (*algorithmResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*algorithmResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*algorithmResource)(nil)
 )
 
@@ -226,7 +227,9 @@ func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			},
 			"deletion_protection": schema.BoolAttribute{
 				MarkdownDescription: "Deleting an algorithm deletes its Git repository and every published version on the " +
-					"cluster. While this is `true` (the default), destroy fails. Set it to `false` and apply first.",
+					"cluster. While this is `true` (the default), a plan that destroys or replaces the algorithm fails, so " +
+					"nothing is destroyed. Terraform reads the value from state: set it to `false` and apply first. A " +
+					"tainted algorithm keeps the value it was created with; `terraform untaint` it to update it in place.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
@@ -324,7 +327,7 @@ func (r *algorithmResource) Create(ctx context.Context, req resource.CreateReque
 	if created == nil {
 		return
 	}
-	state, diags := algorithmModelFromAPI(ctx, r.cluster, owner, created, plan.DeletionProtection)
+	state, diags := algorithmModelFromAPI(ctx, r.cluster, owner, created, plan)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
@@ -435,7 +438,7 @@ func (r *algorithmResource) Read(ctx context.Context, req resource.ReadRequest, 
 		addClientError(&resp.Diagnostics, "read algorithm "+owner+"/"+name, err)
 		return
 	}
-	newState, diags := algorithmModelFromAPI(ctx, r.cluster, owner, got, state.DeletionProtection)
+	newState, diags := algorithmModelFromAPI(ctx, r.cluster, owner, got, state)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
 }
@@ -470,7 +473,7 @@ func (r *algorithmResource) Update(ctx context.Context, req resource.UpdateReque
 		addClientError(&resp.Diagnostics, "update algorithm "+owner+"/"+name, err)
 		return
 	}
-	state, diags := algorithmModelFromAPI(ctx, r.cluster, owner, updated, plan.DeletionProtection)
+	state, diags := algorithmModelFromAPI(ctx, r.cluster, owner, updated, plan)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
@@ -483,15 +486,78 @@ func (r *algorithmResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 	owner, name := state.Owner.ValueString(), state.Name.ValueString()
 	if state.DeletionProtection.ValueBool() {
+		// ModifyPlan refuses to destroy or replace a protected algorithm, so this is reached
+		// when Terraform replaces a tainted one: the plan of a tainted object is a create,
+		// and the protection flag Delete sees is the tainted state's.
 		resp.Diagnostics.AddError("Algorithm is protected from deletion",
-			fmt.Sprintf("Destroying %s/%s would delete its Git repository and every published version on %s. "+
-				"If that is intended, set deletion_protection = false, apply, and destroy again.", owner, name, r.cluster.apiAddress))
+			fmt.Sprintf("Deleting %s/%s would delete its Git repository and every published version on %s.\n\n"+
+				"Terraform is most likely replacing it because it is tainted (an earlier apply failed after creating "+
+				"it); the algorithm itself is fine. To keep it and update it in place, run\n\n"+
+				"  terraform untaint <resource address>\n\nand apply again. Setting deletion_protection = false in the "+
+				"configuration does not reach a tainted object, whose state keeps the value it was created with: to "+
+				"delete it, untaint it, set deletion_protection = false, apply, and destroy it.", owner, name, r.cluster.apiAddress))
 		return
 	}
 	err := r.cluster.api.DeleteAlgorithm(ctx, owner, name)
 	if err != nil && !errors.Is(err, algorithmia.ErrNotFound) {
 		addClientError(&resp.Diagnostics, "delete algorithm "+owner+"/"+name, err)
 	}
+}
+
+// ModifyPlan refuses at plan time to destroy or replace a protected algorithm. Refused in
+// Delete only, a destroy would stop halfway: Terraform destroys dependents such as
+// algorithm_source first. The flag comes from state, as Delete reads it.
+func (r *algorithmResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var state algorithmModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !state.DeletionProtection.ValueBool() {
+		return
+	}
+	owner, name := state.Owner.ValueString(), state.Name.ValueString()
+	address := "the cluster"
+	if r.cluster != nil {
+		address = r.cluster.apiAddress
+	}
+	if req.Plan.Raw.IsNull() {
+		resp.Diagnostics.AddError("Algorithm is protected from deletion", protectionDetail(owner, name, address)+
+			" To only stop managing it, use a removed block with destroy = false, or terraform state rm.")
+		return
+	}
+	if attr := replacedAttribute(ctx, req, &resp.Diagnostics, path.Root("owner"), path.Root("name"), path.Root("settings").AtName("language")); attr != nil {
+		resp.Diagnostics.AddAttributeError(*attr, "Algorithm is protected from replacement",
+			fmt.Sprintf("Changing %s replaces the algorithm: the platform cannot change it in place. ", *attr)+
+				protectionDetail(owner, name, address))
+	}
+}
+
+// replacedAttribute returns the first of triggers (string attributes whose change replaces
+// the resource when configured, as RequiresReplace and RequiresReplaceIfConfigured do) that
+// the plan changes; nil when none does. The framework does not show ModifyPlan which
+// attributes require replacement, so each resource names its triggers.
+func replacedAttribute(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics, triggers ...path.Path) *path.Path {
+	for _, p := range triggers {
+		var planned, prior, configured types.String
+		diags.Append(req.Plan.GetAttribute(ctx, p, &planned)...)
+		diags.Append(req.State.GetAttribute(ctx, p, &prior)...)
+		diags.Append(req.Config.GetAttribute(ctx, p, &configured)...)
+		if diags.HasError() {
+			return nil
+		}
+		if !configured.IsNull() && !planned.Equal(prior) {
+			return &p
+		}
+	}
+	return nil
+}
+
+// protectionDetail says what deleting an algorithm loses and how to lift the protection.
+func protectionDetail(owner, name, cluster string) string {
+	return fmt.Sprintf("Deleting %s/%s would delete its Git repository and every published version on %s. "+
+		"If that is intended, first apply deletion_protection = false on its own (the flag is read from state), "+
+		"then destroy or replace it.", owner, name, cluster)
 }
 
 func (r *algorithmResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -557,8 +623,13 @@ func algorithmRequestFromModel(ctx context.Context, m algorithmModel) (algorithm
 }
 
 // algorithmModelFromAPI is the one mapping from the platform's algorithm object to state,
-// shared by Create, Read, Update and Import.
-func algorithmModelFromAPI(ctx context.Context, cc *clusterClient, owner string, a *algorithmia.Algorithm, deletionProtection types.Bool) (algorithmModel, diag.Diagnostics) {
+// shared by Create, Read, Update and Import. prior is the plan or state being mapped onto:
+// it supplies what the cluster does not report, deletion_protection (Terraform's alone) and
+// sample_input before the first build. The platform keeps the sample input on the algorithm
+// but shows it only in version_info, which a new algorithm lacks until it is built (API.md
+// §5.1; create answers a HashResponse without it, §5.2), so until then the value sent is kept.
+func algorithmModelFromAPI(ctx context.Context, cc *clusterClient, owner string, a *algorithmia.Algorithm, prior algorithmModel) (algorithmModel, diag.Diagnostics) {
+	deletionProtection := prior.DeletionProtection
 	var diags diag.Diagnostics
 	details, d := types.ObjectValue(detailsAttrTypes, map[string]attr.Value{
 		"label":   types.StringValue(a.Details.Label),
@@ -593,9 +664,12 @@ func algorithmModelFromAPI(ctx context.Context, cc *clusterClient, owner string,
 		PackageSet:         optionalString(a.Settings.PackageSet),
 		LatestBuildCommit:  types.StringNull(),
 	}
-	if a.VersionInfo != nil {
+	switch {
+	case a.VersionInfo != nil:
 		m.SampleInput = types.StringValue(a.VersionInfo.SampleInput)
 		m.LatestBuildCommit = optionalString(a.VersionInfo.GitHash)
+	case !prior.SampleInput.IsNull() && !prior.SampleInput.IsUnknown():
+		m.SampleInput = prior.SampleInput
 	}
 	_ = ctx
 	return m, diags

@@ -115,7 +115,7 @@ func (r *algorithmSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 			},
 			"source": schema.SingleNestedAttribute{
 				MarkdownDescription: "Where the code comes from. Set exactly one of `commit` (pinned: the plan shows exactly " +
-					"what ships) or `ref` (a branch or tag, resolved at plan time).",
+					"what ships) or `ref` (a branch or tag, followed: resolved at plan time and again at apply).",
 				Required: true,
 				Attributes: map[string]schema.Attribute{
 					"git_url": schema.StringAttribute{
@@ -134,8 +134,10 @@ func (r *algorithmSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 						},
 					},
 					"ref": schema.StringAttribute{
-						MarkdownDescription: "Branch or tag of the source repository. It is resolved at plan time; when it " +
-							"moved, the plan shows an update and the commit is resolved again at apply.",
+						MarkdownDescription: "Branch or tag of the source repository. It is resolved at plan time to decide " +
+							"whether anything ships, and again at apply: a plan that ships shows `source_commit` and what " +
+							"follows from it as unknown, so a branch that moves in between cannot break a saved plan. Use " +
+							"`commit` for a plan that shows exactly what ships.",
 						Optional:   true,
 						Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 					},
@@ -205,8 +207,9 @@ func (r *algorithmSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 			"tree":          computed("Tree hash of the destination's head as last read; differs from `source_tree` after drift."),
 			"build_id":      computed("Build of `commit` on the destination cluster."),
 			"build_status":  computed("Status of that build: `succeeded` or `failed`."),
-			"published_version": computed("Semantic version published for `commit`; null without `publish`. " +
-				"Version numbers differ between clusters, so this is the destination's number for `source_commit`."),
+			"published_version": computed("Semantic version published for `commit`, null when it has none. Removing " +
+				"`publish` unpublishes nothing, so the value stays. Version numbers differ between clusters, so this is " +
+				"the destination's number for `source_commit`."),
 			"version_git_hash": computed("Commit of the published version, checked to equal `commit`."),
 		},
 	}
@@ -216,10 +219,16 @@ func (r *algorithmSourceResource) Configure(_ context.Context, req resource.Conf
 	r.cluster = clusterFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan decides whether anything will ship. A pinned commit is planned as is; a ref is
-// resolved from the ref advertisement (no clone). Nothing changes when the source commit
-// equals state, the destination tree still equals the source tree, and the build (and the
-// publish, if asked for) went through; otherwise the outputs of an apply become unknown.
+// ModifyPlan decides what will ship and plans exactly that: values an apply keeps stay
+// known, values it changes are known when they can be worked out now, and unknown only
+// when the apply decides them.
+//
+// A pinned commit is planned as is; when it differs from state, its tree is read (a
+// depth-1 fetch of the branch or tag pointing at it) so the plan can tell a push from a
+// no-op. A ref is resolved from the ref advertisement (no clone); an apply resolves it
+// again, and Terraform plans once more at apply time, so whenever a ref-mode plan changes
+// anything, every value the ref decides is unknown: a branch that moves in between cannot
+// make the plan inconsistent. A ref equal to state, with nothing else to do, is an empty plan.
 func (r *algorithmSourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy: no network call
@@ -242,55 +251,122 @@ func (r *algorithmSourceResource) ModifyPlan(ctx context.Context, req resource.M
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	refMode := isRefMode(ctx, plan)
 	if state == nil {
-		if known {
+		// Create: the apply decides everything else (the framework planned it unknown).
+		if known && !refMode {
 			plan.SourceCommit = types.StringValue(desired)
+		} else {
+			plan.SourceCommit = types.StringUnknown()
 		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 		return
 	}
 
-	publishWanted := !plan.Publish.IsNull()
-	settled := known && desired == state.SourceCommit.ValueString() &&
-		!state.Tree.IsNull() && state.Tree.Equal(state.SourceTree) &&
-		state.BuildStatus.ValueString() == algorithmia.BuildStatusSucceeded &&
-		(!publishWanted || !state.PublishedVersion.IsNull())
-	if settled {
-		plan.SourceCommit, plan.SourceTree = state.SourceCommit, state.SourceTree
-		plan.Commit, plan.Tree = state.Commit, state.Tree
-		plan.BuildID, plan.BuildStatus = state.BuildID, state.BuildStatus
-		plan.PublishedVersion, plan.VersionGitHash = state.PublishedVersion, state.VersionGitHash
-		if !publishWanted {
-			plan.PublishedVersion, plan.VersionGitHash = types.StringNull(), types.StringNull()
+	sourceTree := types.StringUnknown()
+	switch {
+	case !known:
+	case desired == state.SourceCommit.ValueString() && !state.SourceTree.IsNull():
+		sourceTree = state.SourceTree
+	case !refMode:
+		sourceTree = r.pinnedSourceTree(ctx, plan, req.Config, desired, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
 		}
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	}
+	sourceCommit := types.StringUnknown()
+	if known {
+		sourceCommit = types.StringValue(desired)
+	}
+	planOutputs(&plan, *state, sourceCommit, sourceTree)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	if resp.Diagnostics.HasError() || !refMode || resp.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
-	// Something will ship. A pinned commit is shown as is; a moved ref is resolved again at
-	// apply, so the plan cannot be contradicted if the branch moves in between.
-	var src sourceModel
-	resp.Diagnostics.Append(plan.Source.As(ctx, &src, basetypes.ObjectAsOptions{UnhandledUnknownAsEmpty: true})...)
-	switch {
-	case !src.Commit.IsNull() && known:
-		plan.SourceCommit = types.StringValue(desired)
-	case known && desired == state.SourceCommit.ValueString():
-		plan.SourceCommit = state.SourceCommit
-	default:
-		plan.SourceCommit = types.StringUnknown()
-	}
-	if plan.SourceCommit.Equal(state.SourceCommit) {
-		plan.SourceTree = state.SourceTree
-	} else {
-		plan.SourceTree = types.StringUnknown()
-	}
-	plan.Commit, plan.Tree = types.StringUnknown(), types.StringUnknown()
-	plan.BuildID, plan.BuildStatus = types.StringUnknown(), types.StringUnknown()
-	if publishWanted {
-		plan.PublishedVersion, plan.VersionGitHash = types.StringUnknown(), types.StringUnknown()
-	} else {
-		plan.PublishedVersion, plan.VersionGitHash = types.StringNull(), types.StringNull()
-	}
+	// A ref-mode update of any kind: the apply resolves the ref again.
+	planOutputs(&plan, *state, types.StringUnknown(), types.StringUnknown())
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// planOutputs plans the computed values of an update that promotes sourceCommit, whose
+// tree is sourceTree (either may be unknown), over the refreshed state.
+//
+//   - Same tree as the destination's head: nothing is pushed. The head, its build (when it
+//     succeeded) and its published version are kept; only a missing version is unknown.
+//   - Another tree: a push. The new head's tree is the source tree; the commit, its build
+//     and (with publish) its version are unknown; without publish, a new commit has none.
+//   - Unknown tree: whatever a push could change is unknown.
+//
+// Removing publish never unpublishes: the version of the head stays in state.
+func planOutputs(plan *algorithmSourceModel, state algorithmSourceModel, sourceCommit, sourceTree types.String) {
+	publish := !plan.Publish.IsNull()
+	plan.SourceCommit, plan.SourceTree = sourceCommit, sourceTree
+	unknownBuild := func() {
+		plan.BuildID, plan.BuildStatus = types.StringUnknown(), types.StringUnknown()
+	}
+	switch {
+	case !sourceTree.IsUnknown() && !state.Tree.IsNull() && state.Tree.Equal(sourceTree):
+		plan.Commit, plan.Tree = state.Commit, state.Tree
+		plan.BuildID, plan.BuildStatus = state.BuildID, state.BuildStatus
+		if state.BuildID.IsNull() || state.BuildStatus.ValueString() != algorithmia.BuildStatusSucceeded {
+			unknownBuild()
+		}
+		plan.PublishedVersion, plan.VersionGitHash = state.PublishedVersion, state.VersionGitHash
+		if publish && state.PublishedVersion.IsNull() {
+			plan.PublishedVersion, plan.VersionGitHash = types.StringUnknown(), state.Commit
+		}
+	case !sourceTree.IsUnknown():
+		plan.Commit, plan.Tree = types.StringUnknown(), sourceTree
+		unknownBuild()
+		plan.PublishedVersion, plan.VersionGitHash = types.StringNull(), types.StringNull()
+		if publish {
+			plan.PublishedVersion, plan.VersionGitHash = types.StringUnknown(), types.StringUnknown()
+		}
+	default:
+		plan.Commit, plan.Tree = types.StringUnknown(), types.StringUnknown()
+		unknownBuild()
+		plan.PublishedVersion, plan.VersionGitHash = types.StringNull(), types.StringNull()
+		if publish || !state.PublishedVersion.IsNull() {
+			plan.PublishedVersion, plan.VersionGitHash = types.StringUnknown(), types.StringUnknown()
+		}
+	}
+}
+
+// isRefMode reports whether the source is given as a ref (or is not known yet).
+func isRefMode(ctx context.Context, plan algorithmSourceModel) bool {
+	if plan.Source.IsUnknown() || plan.Source.IsNull() {
+		return true
+	}
+	var src sourceModel
+	if diags := plan.Source.As(ctx, &src, basetypes.ObjectAsOptions{UnhandledUnknownAsEmpty: true}); diags.HasError() {
+		return true
+	}
+	return src.Commit.IsNull() || src.Commit.IsUnknown()
+}
+
+// pinnedSourceTree reads the tree of a pinned source commit when a branch or tag points at
+// it; otherwise (or while credentials are unknown) the tree stays unknown until apply.
+func (r *algorithmSourceResource) pinnedSourceTree(ctx context.Context, plan algorithmSourceModel, config tfsdk.Config, sha string, diags *diag.Diagnostics) types.String {
+	var src sourceModel
+	diags.Append(plan.Source.As(ctx, &src, basetypes.ObjectAsOptions{})...)
+	if diags.HasError() || src.GitURL.IsUnknown() || src.Username.IsUnknown() || src.Password.IsUnknown() || src.CACertPEM.IsUnknown() || r.cluster == nil {
+		return types.StringUnknown()
+	}
+	remote, ok := sourceRemote(ctx, src, config, r.cluster.retry, diags)
+	if !ok {
+		return types.StringUnknown()
+	}
+	tree, found, err := promote.CommitTree(ctx, remote, sha)
+	if err != nil {
+		diags.AddAttributeError(path.Root("source").AtName("commit"), "Cannot read the source commit",
+			fmt.Sprintf("Reading the tree of %s in %s failed: %s", sha, promote.RedactURL(src.GitURL.ValueString()), err))
+		return types.StringUnknown()
+	}
+	if !found {
+		tflog.Debug(ctx, "no branch or tag points at the source commit; its tree is read at apply", map[string]any{"commit": sha})
+		return types.StringUnknown()
+	}
+	return types.StringValue(tree)
 }
 
 // plannedSourceCommit returns the source commit the plan promotes, and whether it is known
@@ -370,11 +446,27 @@ func (r *algorithmSourceResource) Update(ctx context.Context, req resource.Updat
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if shipsNothing(plan) {
+		// Only arguments or recorded source values change; the cluster already has the rest.
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		return
+	}
 	timeout, d := plan.Timeouts.Update(ctx, defaultSourceTimeout)
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	r.apply(ctx, plan, req.Config, &resp.State, &resp.Diagnostics)
+}
+
+// shipsNothing reports whether an update's plan promises no push, no build and no publish:
+// every output is known, the build succeeded and a wanted version exists.
+func shipsNothing(plan algorithmSourceModel) bool {
+	for _, v := range []types.String{plan.SourceCommit, plan.SourceTree, plan.Commit, plan.Tree, plan.BuildID, plan.PublishedVersion, plan.VersionGitHash} {
+		if v.IsUnknown() {
+			return false
+		}
+	}
+	return plan.BuildStatus.ValueString() == algorithmia.BuildStatusSucceeded && (plan.Publish.IsNull() || !plan.PublishedVersion.IsNull())
 }
 
 // apply promotes, waits for the build and publishes. It is safe to run again after any
@@ -412,11 +504,18 @@ func (r *algorithmSourceResource) apply(ctx context.Context, plan algorithmSourc
 		sha = resolved
 	}
 	tflog.Info(ctx, "promoting source commit", map[string]any{"source": promote.RedactURL(srcRemote.URL), "commit": sha, "destination": owner + "/" + name})
+	// A known planned commit means the plan promised no push onto that head: keep the promise
+	// or fail before pushing, rather than return a result that contradicts the plan.
+	expectHead := ""
+	if !plan.Commit.IsUnknown() {
+		expectHead = plan.Commit.ValueString()
+	}
 	res, err := promote.Promote(ctx, promote.Request{
-		Source:       srcRemote,
-		SourceCommit: sha,
-		Dest:         dest,
-		Message:      plan.CommitMessage.ValueString(), // empty: the engine's deterministic default
+		Source:         srcRemote,
+		SourceCommit:   sha,
+		Dest:           dest,
+		ExpectDestHead: expectHead,
+		Message:        plan.CommitMessage.ValueString(), // empty: the engine's deterministic default
 
 		Logf: func(msg string, fields map[string]any) {
 			tflog.Debug(ctx, "promote: "+msg, fields)
@@ -459,6 +558,15 @@ func (r *algorithmSourceResource) apply(ctx context.Context, plan algorithmSourc
 		return
 	}
 	if plan.Publish.IsNull() {
+		// Nothing is published, and nothing can be unpublished: a planned value is the
+		// head's version as state knew it; otherwise a new commit has none.
+		out.PublishedVersion, out.VersionGitHash = plan.PublishedVersion, plan.VersionGitHash
+		if plan.PublishedVersion.IsUnknown() {
+			out.PublishedVersion, out.VersionGitHash = types.StringNull(), types.StringNull()
+			if !res.Pushed {
+				r.readVersion(ctx, &out, owner, name, res.DestCommit, diags)
+			}
+		}
 		return
 	}
 	var pub publishModel
@@ -511,21 +619,27 @@ func (r *algorithmSourceResource) Read(ctx context.Context, req resource.ReadReq
 			return
 		}
 		state.Commit, state.Tree = types.StringValue(head), types.StringValue(tree)
-		if state.BuildID.IsNull() {
-			// First read after import: adopt what the cluster already has for its head.
-			r.readBuildAndVersion(ctx, &state, owner, name, head, &resp.Diagnostics)
-		}
+		// After import or drift: the build and version in state describe the new head.
+		r.readBuildAndVersion(ctx, &state, owner, name, head, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
-// readBuildAndVersion fills the build and published version of commit, if the cluster has them.
+// readBuildAndVersion sets the build and published version of commit (null when the
+// cluster has none), so they always describe the head in state.
 func (r *algorithmSourceResource) readBuildAndVersion(ctx context.Context, m *algorithmSourceModel, owner, name, commit string, diags *diag.Diagnostics) {
+	m.BuildID, m.BuildStatus = types.StringNull(), types.StringNull()
 	if b, err := r.cluster.api.FindBuild(ctx, owner, name, commit); err != nil {
 		addClientError(diags, "list builds of "+owner+"/"+name, err)
 	} else if b != nil {
 		m.BuildID, m.BuildStatus = types.StringValue(b.BuildID), types.StringValue(b.Status)
 	}
+	r.readVersion(ctx, m, owner, name, commit, diags)
+}
+
+// readVersion sets the published version of commit, or null.
+func (r *algorithmSourceResource) readVersion(ctx context.Context, m *algorithmSourceModel, owner, name, commit string, diags *diag.Diagnostics) {
+	m.PublishedVersion, m.VersionGitHash = types.StringNull(), types.StringNull()
 	if v, err := r.cluster.api.FindPublishedVersion(ctx, owner, name, commit); err != nil {
 		addClientError(diags, "list versions of "+owner+"/"+name, err)
 	} else if v != nil {
@@ -572,6 +686,8 @@ func addPromoteError(diags *diag.Diagnostics, object string, err error) {
 			"destination provider's username and api_key (the key needs algorithm management)."
 	case errors.Is(err, promote.ErrNotFound):
 		hint = "\n\nA repository was not found: check source.git_url and that the destination algorithm exists."
+	case errors.Is(err, promote.ErrDestMoved):
+		hint = "\n\nThe plan found nothing to push onto that head. Nothing was pushed; run terraform plan again."
 	case errors.Is(err, promote.ErrCommitNotFound):
 		hint = "\n\nThe source commit is not reachable from any branch or tag of the source repository."
 	case errors.Is(err, context.DeadlineExceeded):

@@ -2,11 +2,15 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -123,6 +127,54 @@ func checkPromotedFrom(t *testing.T, dev *acctest.Cluster, devUser *acctest.User
 }
 
 func boolPtr(b bool) *bool { return &b }
+
+func equalString(what, got, want string) error {
+	if got != want {
+		return fmt.Errorf("%s = %q, want %q", what, got, want)
+	}
+	return nil
+}
+
+// keptCheck asserts that a plan keeps attributes exactly as they are in state: known and
+// unchanged, so the plan does not read as a push or a publish.
+type keptCheck struct {
+	addr  string
+	attrs []string
+}
+
+func expectKept(addr string, attrs ...string) plancheck.PlanCheck {
+	return keptCheck{addr: addr, attrs: attrs}
+}
+
+func (c keptCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != c.addr {
+			continue
+		}
+		before, _ := rc.Change.Before.(map[string]any)
+		after, _ := rc.Change.After.(map[string]any)
+		unknown, _ := rc.Change.AfterUnknown.(map[string]any)
+		var errs []error
+		for _, a := range c.attrs {
+			if u, _ := unknown[a].(bool); u {
+				errs = append(errs, fmt.Errorf("%s.%s is unknown in the plan; want it kept as %v", c.addr, a, before[a]))
+			} else if !reflect.DeepEqual(before[a], after[a]) {
+				errs = append(errs, fmt.Errorf("%s.%s is planned %v -> %v; want it kept", c.addr, a, before[a], after[a]))
+			}
+		}
+		resp.Error = errors.Join(errs...)
+		return
+	}
+	resp.Error = fmt.Errorf("%s is not in the plan", c.addr)
+}
+
+// stateAttr reads one attribute of a resource from state.
+func stateAttr(s *terraform.State, addr, attr string) string {
+	if rs := s.RootModule().Resources[addr]; rs != nil {
+		return rs.Primary.Attributes[attr]
+	}
+	return ""
+}
 
 func TestAccAlgorithmSource_promoteAcrossClusters(t *testing.T) {
 	dev, prod := acctest.Shared(t)
@@ -330,10 +382,17 @@ func TestAccAlgorithmSource_refFollowsBranch(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
+				// The apply resolves the ref again, so the plan does not promise a commit.
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectKnownValue(addr, tfjsonpath.New("source_commit"), knownvalue.StringExact(first))},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("source_commit")),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("source_tree")),
+					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("source_commit"), knownvalue.StringExact(first)),
 				},
 				Check: checkPromoted(t, dev, du, first, dev, pu, name, "0.1.0"),
 			},
@@ -347,6 +406,9 @@ func TestAccAlgorithmSource_refFollowsBranch(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("source_commit")),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("source_tree")),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("commit")),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("published_version")),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -593,8 +655,17 @@ resource "algorithmia_algorithm_source" "test" {
 				},
 			},
 			{
+				// The plan only records the source: it shows no push, build or publish.
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("source_commit"), knownvalue.StringExact(commit)),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("source_tree"), knownvalue.StringFunc(func(v string) error {
+							return equalString("source_tree", v, du.TreeOf(t, dev, du.Name, name, commit))
+						})),
+						expectKept(addr, "commit", "tree", "build_id", "build_status", "published_version", "version_git_hash"),
+					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -617,4 +688,172 @@ resource "algorithmia_algorithm_source" "test" {
 			},
 		},
 	})
+}
+
+// Each plan shows exactly what the apply does: an approval-only publish, removing publish,
+// a new pinned commit and a repair of drift keep known whatever they do not change.
+func TestAccAlgorithmSource_plansShowWhatShips(t *testing.T) {
+	dev, _ := acctest.Shared(t)
+	du := dev.NewUser(t, "dev")
+	pu := dev.NewUser(t, "prod")
+	name := acctest.RandomName("plans")
+	du.PublishAlgorithm(t, name)
+	first := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "One")})
+	second := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Two")})
+	var head string
+	var history int
+	addr := "algorithmia_algorithm_source.test"
+	cfg := func(commit, extra string) string {
+		return dev.ProviderBlock("", pu, false) + sourceConfig("algorithmia", pu, dev.GitURL(du.Name, name), du, name, commit, extra)
+	}
+	record := func(s *terraform.State) error {
+		head, history = stateAttr(s, addr, "commit"), len(pu.Log(t, dev, pu.Name, name))
+		return nil
+	}
+	nothingPushed := func(*terraform.State) error {
+		if log := pu.Log(t, dev, pu.Name, name); len(log) != history || log[0] != head {
+			return fmt.Errorf("destination history %v; want it unchanged at %s (%d commits)", log, head, history)
+		}
+		return nil
+	}
+	outputs := []string{"source_commit", "source_tree", "commit", "tree", "build_id", "build_status"}
+	treeOf := func(commit string) knownvalue.Check {
+		return knownvalue.StringFunc(func(v string) error { return equalString("tree", v, du.TreeOf(t, dev, du.Name, name, commit)) })
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg(first, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectKnownValue(addr, tfjsonpath.New("source_commit"), knownvalue.StringExact(first))},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(checkPromoted(t, dev, du, first, dev, pu, name, ""), record),
+			},
+			{
+				// Approval: publishing the commit already there pushes and builds nothing.
+				Config: cfg(first, `publish = { version_type = "major" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						expectKept(addr, outputs...),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("published_version")),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("version_git_hash"), knownvalue.StringFunc(func(v string) error {
+							return equalString("version_git_hash", v, head)
+						})),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("published_version"), knownvalue.StringExact("1.0.0")),
+				},
+				Check: resource.ComposeTestCheckFunc(checkPromoted(t, dev, du, first, dev, pu, name, "1.0.0"), nothingPushed),
+			},
+			{
+				// Removing publish unpublishes nothing, and the plan says so.
+				Config: cfg(first, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						expectKept(addr, append(outputs, "published_version", "version_git_hash")...),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("published_version"), knownvalue.StringExact("1.0.0")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(checkPromoted(t, dev, du, first, dev, pu, name, "1.0.0"), nothingPushed),
+			},
+			{
+				// A new pinned commit: the plan knows the tree that ships; only the new
+				// commit and its build are unknown, and without publish it has no version.
+				Config: cfg(second, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("source_commit"), knownvalue.StringExact(second)),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("source_tree"), treeOf(second)),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("tree"), treeOf(second)),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("commit")),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("build_id")),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("published_version"), knownvalue.Null()),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("published_version"), knownvalue.Null()),
+				},
+				Check: resource.ComposeTestCheckFunc(checkPromoted(t, dev, du, second, dev, pu, name, ""), record),
+			},
+			{
+				// Drift: the plan shows the tree it restores.
+				PreConfig: func() {
+					pu.PushCommit(t, dev, pu.Name, name, acctest.Commit{Files: map[string][]byte{"HOTFIX.md": []byte("by hand\n")}, Message: "hotfix"})
+					pu.WaitForBuilds(t, name)
+				},
+				Config: cfg(second, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						expectKept(addr, "source_commit", "source_tree"),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("tree"), treeOf(second)),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("commit")),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("build_id")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(checkPromoted(t, dev, du, second, dev, pu, name, ""), func(*terraform.State) error {
+					if n := len(pu.Log(t, dev, pu.Name, name)); n != history+2 {
+						return fmt.Errorf("destination has %d commits; want %d (the hotfix and one repair)", n, history+2)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+// TestPlanOutputs is the table of what an update plans for each case ModifyPlan tells apart.
+func TestPlanOutputs(t *testing.T) {
+	str, unk, null := types.StringValue, types.StringUnknown(), types.StringNull()
+	state := algorithmSourceModel{
+		SourceCommit: str("s1"), SourceTree: str("t1"), Commit: str("h1"), Tree: str("t1"),
+		BuildID: str("b1"), BuildStatus: str("succeeded"), PublishedVersion: str("1.0.0"), VersionGitHash: str("h1"),
+	}
+	unpublished := state
+	unpublished.PublishedVersion, unpublished.VersionGitHash = null, null
+	failed := state
+	failed.BuildStatus = str("failed")
+	publish := types.ObjectValueMust(map[string]attr.Type{"version_type": types.StringType}, map[string]attr.Value{"version_type": str("minor")})
+	noPublish := types.ObjectNull(map[string]attr.Type{"version_type": types.StringType})
+	type out struct{ commit, tree, build, status, version, hash types.String }
+
+	for _, c := range []struct {
+		name         string
+		state        algorithmSourceModel
+		publish      types.Object
+		commit, tree types.String
+		want         out
+	}{
+		{"import or same tree: all kept", state, publish, str("s2"), str("t1"), out{str("h1"), str("t1"), str("b1"), str("succeeded"), str("1.0.0"), str("h1")}},
+		{"approval: only the version is unknown", unpublished, publish, str("s1"), str("t1"), out{str("h1"), str("t1"), str("b1"), str("succeeded"), unk, str("h1")}},
+		{"publish removed: the version stays", state, noPublish, str("s1"), str("t1"), out{str("h1"), str("t1"), str("b1"), str("succeeded"), str("1.0.0"), str("h1")}},
+		{"failed build: the build is unknown", failed, noPublish, str("s1"), str("t1"), out{str("h1"), str("t1"), unk, unk, str("1.0.0"), str("h1")}},
+		{"push with publish", state, publish, str("s2"), str("t2"), out{unk, str("t2"), unk, unk, unk, unk}},
+		{"push without publish: no version", state, noPublish, str("s2"), str("t2"), out{unk, str("t2"), unk, unk, null, null}},
+		{"unknown tree, nothing published", unpublished, noPublish, unk, unk, out{unk, unk, unk, unk, null, null}},
+		{"unknown tree, a version in state", state, noPublish, unk, unk, out{unk, unk, unk, unk, unk, unk}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			plan := algorithmSourceModel{Publish: c.publish}
+			planOutputs(&plan, c.state, c.commit, c.tree)
+			got := out{plan.Commit, plan.Tree, plan.BuildID, plan.BuildStatus, plan.PublishedVersion, plan.VersionGitHash}
+			if got != c.want {
+				t.Errorf("planOutputs = %+v\nwant          %+v", got, c.want)
+			}
+			if !plan.SourceCommit.Equal(c.commit) || !plan.SourceTree.Equal(c.tree) {
+				t.Errorf("source = %s %s, want %s %s", plan.SourceCommit, plan.SourceTree, c.commit, c.tree)
+			}
+		})
+	}
 }

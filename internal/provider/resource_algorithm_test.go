@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -338,6 +339,12 @@ func TestAccAlgorithm_deletionProtection(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)protected from deletion.*deletion_protection = false`),
 			},
 			{
+				// A rename replaces; it is refused at plan time too, not halfway through the apply.
+				Config:      strings.Replace(protected, fmt.Sprintf("name  = %q", name), fmt.Sprintf("name  = %q", name+"_v2"), 1),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)protected from replacement.*Changing name replaces the algorithm`),
+			},
+			{
 				Config: protected,
 				Check: checkAlgorithmOnCluster(u, u.Name, name, func(*algorithmia.Algorithm) error {
 					return nil // still there after the refused destroy
@@ -438,3 +445,136 @@ func TestAccAlgorithm_existingNameNamesImport(t *testing.T) {
 }
 
 func regexpMust(s string) *regexp.Regexp { return regexp.MustCompile(s) }
+
+// withSampleInput adds a sample_input line to an algorithmConfig.
+func withSampleInput(cfg, sample string) string {
+	return strings.Replace(cfg, "deletion_protection = false", fmt.Sprintf("sample_input = %q\n  deletion_protection = false", sample), 1)
+}
+
+// checkClusterSampleInput asserts the sample input the cluster reports once the algorithm has
+// a build; before the first build the platform reports no version_info at all (API.md §5.1).
+func checkClusterSampleInput(u *acctest.User, name, want string, built bool) resource.TestCheckFunc {
+	return checkAlgorithmOnCluster(u, u.Name, name, func(a *algorithmia.Algorithm) error {
+		switch {
+		case !built && a.VersionInfo != nil:
+			return fmt.Errorf("before any build the cluster reports version_info %+v; the contract says none", a.VersionInfo)
+		case built && (a.VersionInfo == nil || a.VersionInfo.SampleInput != want):
+			return fmt.Errorf("cluster version_info %+v, want sample_input %q", a.VersionInfo, want)
+		}
+		return nil
+	})
+}
+
+// A sample input set on a new algorithm survives the create, although the platform does not
+// echo it before the first build, and is read back from the cluster once a build exists.
+func TestAccAlgorithm_sampleInputBeforeAndAfterTheFirstBuild(t *testing.T) {
+	dev, _ := acctest.Shared(t)
+	u := dev.NewUser(t, "owner")
+	name := acctest.RandomName("sample")
+	addr := "algorithmia_algorithm.test"
+	base := algorithmConfig(dev, u, name, "Sample", "apl")
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkAlgorithmDestroyed(u),
+		Steps: []resource.TestStep{
+			{
+				Config: withSampleInput(base, `"hi"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sample_input"), knownvalue.StringExact(`"hi"`)),
+					sameID.AddStateValue(addr, tfjsonpath.New("algorithm_id")),
+				},
+				Check: checkClusterSampleInput(u, name, "", false),
+			},
+			{
+				// The first build makes the cluster report the sample input it stored at create.
+				PreConfig: func() {
+					u.PushCommit(t, dev, u.Name, name, acctest.Commit{Files: helloSource(u.Name, name, "Hi")})
+					u.WaitForBuilds(t, name)
+				},
+				Config: withSampleInput(base, `"hi"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sample_input"), knownvalue.StringExact(`"hi"`)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("latest_build_commit"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{40}$`))),
+				},
+				Check: checkClusterSampleInput(u, name, `"hi"`, true),
+			},
+			{
+				Config: withSampleInput(base, `{"name": "Mia"}`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sample_input"), knownvalue.StringExact(`{"name": "Mia"}`)),
+					sameID.AddStateValue(addr, tfjsonpath.New("algorithm_id")),
+				},
+				Check: checkClusterSampleInput(u, name, `{"name": "Mia"}`, true),
+			},
+			{
+				ResourceName:            addr,
+				ImportState:             true,
+				ImportStateId:           u.Name + "/" + name,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"deletion_protection"},
+			},
+		},
+	})
+}
+
+// A sample input changed on an algorithm that was never built is sent with the update, and
+// the cluster keeps it for its first build.
+func TestAccAlgorithm_sampleInputUpdatedBeforeTheFirstBuild(t *testing.T) {
+	dev, _ := acctest.Shared(t)
+	u := dev.NewUser(t, "owner")
+	name := acctest.RandomName("sample")
+	addr := "algorithmia_algorithm.test"
+	base := algorithmConfig(dev, u, name, "Sample", "apl")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkAlgorithmDestroyed(u),
+		Steps: []resource.TestStep{
+			{
+				// No sample input: the cluster's value ("") is kept.
+				Config: base,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sample_input"), knownvalue.StringExact("")),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				Config: withSampleInput(base, "42"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sample_input"), knownvalue.StringExact("42")),
+				},
+				Check: checkClusterSampleInput(u, name, "", false),
+			},
+			{
+				PreConfig: func() {
+					u.PushCommit(t, dev, u.Name, name, acctest.Commit{Files: helloSource(u.Name, name, "Hi")})
+					u.WaitForBuilds(t, name)
+				},
+				Config: withSampleInput(base, "42"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkClusterSampleInput(u, name, "42", true),
+			},
+		},
+	})
+}

@@ -55,6 +55,8 @@ type dataObjectModel struct {
 	Content       types.String `tfsdk:"content"`
 	ContentBase64 types.String `tfsdk:"content_base64"`
 	CopyFrom      types.Object `tfsdk:"copy_from"`
+	CopyFromMD5   types.String `tfsdk:"copy_from_md5"`
+	CopyFromSize  types.Int64  `tfsdk:"copy_from_size"`
 	Size          types.Int64  `tfsdk:"size"`
 	MD5           types.String `tfsdk:"md5"`
 	SHA256        types.String `tfsdk:"sha256"`
@@ -155,6 +157,14 @@ func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					},
 				},
 			},
+			"copy_from_md5": computed("With `copy_from`: the copy source's md5 (its ETag), as last read by a refresh " +
+				"or by the copy. When it differs from `md5`, the source changed: a plan that copies shows it here as the " +
+				"reason. A refresh reads the source when state can authenticate it (this cluster, or `copy_from.api_key`); " +
+				"with `api_key_wo` it is read only by the plan and the copy. Null without `copy_from`."),
+			"copy_from_size": schema.Int64Attribute{
+				MarkdownDescription: "With `copy_from`: the copy source's size in bytes, read along with `copy_from_md5`.",
+				Computed:            true,
+			},
 			"size": schema.Int64Attribute{
 				MarkdownDescription: "Size in bytes.",
 				Computed:            true,
@@ -218,9 +228,18 @@ func (r *dataObjectResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if !plan.Path.IsUnknown() {
 		plan.ID = plan.Path
 	}
+	// The copy source's digests are what the refresh last read: kept while nothing is
+	// copied, decided by the copy otherwise (the source may change within this apply).
+	plan.CopyFromMD5, plan.CopyFromSize = types.StringNull(), types.Int64Null()
+	if !plan.CopyFrom.IsNull() {
+		plan.CopyFromMD5, plan.CopyFromSize = types.StringUnknown(), types.Int64Unknown()
+	}
 	if state != nil && known && want.md5 == state.MD5.ValueString() && want.size == state.Size.ValueInt64() &&
 		(want.sha256 == "" || want.sha256 == state.SHA256.ValueString()) {
 		plan.Size, plan.MD5, plan.SHA256, plan.LastModified = state.Size, state.MD5, state.SHA256, state.LastModified
+		if !plan.CopyFrom.IsNull() {
+			plan.CopyFromMD5, plan.CopyFromSize = state.CopyFromMD5, state.CopyFromSize
+		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 		return
 	}
@@ -333,13 +352,19 @@ func hashBytes(b []byte) digest {
 // copySource returns a client for the copy source and its path. Without api_address
 // it is this provider's cluster, with this provider's key unless another is given.
 func (r *dataObjectResource) copySource(ctx context.Context, obj types.Object, config tfsdk.Config, diags *diag.Diagnostics) (*algorithmia.Client, algorithmia.DataPath, bool) {
-	var cf copyFromModel
-	diags.Append(obj.As(ctx, &cf, basetypes.ObjectAsOptions{})...)
+	var wo types.String
+	diags.Append(config.GetAttribute(ctx, path.Root("copy_from").AtName("api_key_wo"), &wo)...)
 	if diags.HasError() {
 		return nil, algorithmia.DataPath{}, false
 	}
-	var wo types.String
-	diags.Append(config.GetAttribute(ctx, path.Root("copy_from").AtName("api_key_wo"), &wo)...)
+	return r.copySourceWith(ctx, obj, wo, diags)
+}
+
+// copySourceWith is copySource with the write-only key given (null when unknown to the
+// caller, as in Read: state never holds it).
+func (r *dataObjectResource) copySourceWith(ctx context.Context, obj types.Object, wo types.String, diags *diag.Diagnostics) (*algorithmia.Client, algorithmia.DataPath, bool) {
+	var cf copyFromModel
+	diags.Append(obj.As(ctx, &cf, basetypes.ObjectAsOptions{})...)
 	if diags.HasError() || cf.Path.IsUnknown() || cf.APIAddress.IsUnknown() || cf.APIKey.IsUnknown() || wo.IsUnknown() || cf.CACertPEM.IsUnknown() {
 		return nil, algorithmia.DataPath{}, false
 	}
@@ -484,6 +509,9 @@ func (r *dataObjectResource) Update(ctx context.Context, req resource.UpdateRequ
 		if m.SHA256.IsUnknown() {
 			m.SHA256 = state.SHA256
 		}
+		if m.CopyFromMD5.IsUnknown() || m.CopyFromSize.IsUnknown() {
+			m.CopyFromMD5, m.CopyFromSize = state.CopyFromMD5, state.CopyFromSize
+		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 		return
 	}
@@ -562,6 +590,11 @@ func (r *dataObjectResource) upload(ctx context.Context, plan dataObjectModel, c
 	m.Size = types.Int64Value(res.Size)
 	m.MD5 = types.StringValue(res.MD5)
 	m.SHA256 = types.StringValue(res.SHA256)
+	m.CopyFromMD5, m.CopyFromSize = types.StringNull(), types.Int64Null()
+	if !plan.CopyFrom.IsNull() {
+		// The copy checked that the source's ETag is the md5 of the bytes it read.
+		m.CopyFromMD5, m.CopyFromSize = types.StringValue(res.MD5), types.Int64Value(res.Size)
+	}
 	m.LastModified = r.lastModified(ctx, to, res.Info, types.StringNull(), diags)
 	return m, !diags.HasError()
 }
@@ -623,7 +656,30 @@ func (r *dataObjectResource) Read(ctx context.Context, req resource.ReadRequest,
 		addClientError(&resp.Diagnostics, "read "+p.String(), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, r.modelFromAPI(ctx, state, p, info, &resp.Diagnostics))...)
+	m := r.modelFromAPI(ctx, state, p, info, &resp.Diagnostics)
+	r.refreshCopySource(ctx, &m)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+// refreshCopySource reads the copy source's md5 and size (HEAD only) when state can
+// authenticate it, so a changed source shows in the plan as the reason for a copy. It is
+// best effort: with a write-only key, or when the source cannot be read, the values stay,
+// and the plan (which has the configuration's key) still compares the source.
+func (r *dataObjectResource) refreshCopySource(ctx context.Context, m *dataObjectModel) {
+	if m.CopyFrom.IsNull() || m.CopyFrom.IsUnknown() {
+		return
+	}
+	var quiet diag.Diagnostics
+	src, from, ok := r.copySourceWith(ctx, m.CopyFrom, types.StringNull(), &quiet)
+	if !ok {
+		return
+	}
+	info, err := src.HeadObject(ctx, from)
+	if err != nil || info.ETag == "" || info.Size < 0 {
+		tflog.Debug(ctx, "copy source not refreshed", map[string]any{"from": from.String(), "error": fmt.Sprint(err)})
+		return
+	}
+	m.CopyFromMD5, m.CopyFromSize = types.StringValue(info.ETag), types.Int64Value(info.Size)
 }
 
 // modelFromAPI maps HEAD's answer onto the model. Unchanged bytes keep the sha256 and

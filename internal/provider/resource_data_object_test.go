@@ -3,6 +3,7 @@ package provider
 import (
 	"bufio"
 	"context"
+	"crypto/md5" //nolint:gosec // the cluster's ETag
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -212,7 +213,11 @@ func TestAccDataObject_uploadModesAndDrift(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(src, plancheck.ResourceActionUpdate),
 						plancheck.ExpectResourceAction(content, plancheck.ResourceActionNoop),
+						// The plan shows why: the local file's new digests, not only unknowns.
 						plancheck.ExpectKnownValue(src, tfjsonpath.New("sha256"), knownvalue.StringExact(sha256Of(v2))),
+						plancheck.ExpectKnownValue(src, tfjsonpath.New("md5"), knownvalue.StringExact(md5Of(v2))),
+						plancheck.ExpectKnownValue(src, tfjsonpath.New("size"), knownvalue.Int64Exact(int64(len(v2)))),
+						plancheck.ExpectKnownValue(src, tfjsonpath.New("copy_from_md5"), knownvalue.Null()),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -410,6 +415,100 @@ resource "algorithmia_data_object" "prod" {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: checkRemoteSHA256(pu, prodPath, sum),
+			},
+		},
+	})
+}
+
+func md5Of(b []byte) string {
+	s := md5.Sum(b) //nolint:gosec // the cluster's ETag
+	return hex.EncodeToString(s[:])
+}
+
+// priorCheck asserts an attribute's value before a planned change: the refreshed state
+// that the plan shows on the left of "->".
+type priorCheck struct {
+	addr, attr string
+	want       any
+}
+
+func expectPrior(addr, attr string, want any) plancheck.PlanCheck {
+	return priorCheck{addr, attr, want}
+}
+
+func (c priorCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address == c.addr {
+			before, _ := rc.Change.Before.(map[string]any)
+			if got := before[c.attr]; fmt.Sprint(got) != fmt.Sprint(c.want) {
+				resp.Error = fmt.Errorf("%s.%s is %v before the change, want %v", c.addr, c.attr, got, c.want)
+			}
+			return
+		}
+	}
+	resp.Error = fmt.Errorf("%s is not in the plan", c.addr)
+}
+
+// A copy whose source changed shows why in its plan: copy_from_md5 and copy_from_size
+// hold the source's new digest next to the copy's own md5 and size.
+func TestAccDataObject_copyPlanShowsTheChangedSource(t *testing.T) {
+	dev, _ := acctest.Shared(t)
+	u := dev.NewUser(t, "data")
+	coll := newCollection(t, u, "copies")
+	from := fmt.Sprintf("data://%s/%s/source.txt", u.Name, coll)
+	to := fmt.Sprintf("data://%s/%s/copy.txt", u.Name, coll)
+	v1, v2 := []byte("first version"), []byte("the second version")
+	putText(t, u, from, string(v1))
+	addr := "algorithmia_data_object.copy"
+	cfg := dev.ProviderBlock("", u, false) + fmt.Sprintf(`
+resource "algorithmia_data_object" "copy" {
+  path      = %q
+  copy_from = { path = %q }
+}
+`, to, from)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkObjectsDestroyed(u),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("copy_from_md5"), knownvalue.StringExact(md5Of(v1))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("copy_from_size"), knownvalue.Int64Exact(int64(len(v1)))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("md5"), knownvalue.StringExact(md5Of(v1))),
+				},
+				Check: checkRemoteSHA256(u, to, sha256Of(v1)),
+			},
+			{
+				// The source changes on the cluster: the plan shows its new md5 and size as the reason.
+				PreConfig: func() { putText(t, u, from, string(v2)) },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						expectPrior(addr, "copy_from_md5", md5Of(v2)),
+						expectPrior(addr, "copy_from_size", len(v2)),
+						expectPrior(addr, "md5", md5Of(v1)),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("md5")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("copy_from_md5"), knownvalue.StringExact(md5Of(v2))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("md5"), knownvalue.StringExact(md5Of(v2))),
+				},
+				Check: checkRemoteSHA256(u, to, sha256Of(v2)),
+			},
+			{
+				// A refresh with an unchanged source: an empty plan.
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
 			},
 		},
 	})

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -51,6 +52,7 @@ type organizationModel struct {
 	TypeID         types.String `tfsdk:"type_id"`
 	OrgID          types.String `tfsdk:"org_id"`
 	SelfLink       types.String `tfsdk:"self_link"`
+	ForceDestroy   types.Bool   `tfsdk:"force_destroy"`
 }
 
 func (r *organizationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -63,7 +65,9 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An organization on one cluster: an account that can own algorithms, managed by its " +
 			"members' keys. Needs the provider's `admin_api_key`. Members are `algorithmia_organization_member`.\n\n" +
-			"Destroying an organization that still owns algorithms fails: the platform would delete them with it.",
+			"Destroying an organization that still owns algorithms or data collections fails (at plan time when the " +
+			"provider is configured): the platform would delete them with it. Set `force_destroy = true` and apply first " +
+			"if they are meant to go with it.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The organization name.",
@@ -110,6 +114,12 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 				MarkdownDescription: "The type's UUID on this cluster.",
 				Computed:            true,
 			},
+			"force_destroy": schema.BoolAttribute{
+				MarkdownDescription: forceDestroyDescription("organization"),
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
 			"org_id": schema.StringAttribute{
 				MarkdownDescription: "The organization's UUID on this cluster.",
 				Computed:            true,
@@ -128,10 +138,12 @@ func (r *organizationResource) Configure(_ context.Context, req resource.Configu
 	r.cluster = clusterFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan looks the type name up on this cluster, so an unknown type fails the plan
-// rather than the apply.
+// ModifyPlan refuses to destroy or replace an organization that owns algorithms or data,
+// and looks the type name up on this cluster, so an unknown type fails the plan rather
+// than the apply.
 func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.cluster == nil {
+	planAccountRemoval(ctx, req, r.cluster, "organization", path.Root("org_name"), &resp.Diagnostics, path.Root("org_name"))
+	if req.Plan.Raw.IsNull() || r.cluster == nil || resp.Diagnostics.HasError() {
 		return
 	}
 	var plan organizationModel
@@ -172,7 +184,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	if created == nil {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, organizationModelFromAPI(created, orgTypes))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationModelFromAPI(created, orgTypes, plan.ForceDestroy))...)
 }
 
 // adopt takes over the organization of want, which exists although Create was planned
@@ -246,7 +258,7 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, organizationModelFromAPI(got, orgTypes))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationModelFromAPI(got, orgTypes, state.ForceDestroy))...)
 }
 
 func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -272,7 +284,7 @@ func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRe
 		addClientError(&resp.Diagnostics, "read organization "+name+" after the update", err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, organizationModelFromAPI(got, orgTypes))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationModelFromAPI(got, orgTypes, plan.ForceDestroy))...)
 }
 
 func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -282,7 +294,7 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	name := state.OrgName.ValueString()
-	if !refuseToDeleteOwner(ctx, r.cluster, "organization", name, &resp.Diagnostics) {
+	if !state.ForceDestroy.ValueBool() && !refuseToDeleteOwner(ctx, r.cluster, "organization", name, &resp.Diagnostics) {
 		return
 	}
 	// The platform answers 204 also for a missing organization.
@@ -339,7 +351,8 @@ func organizationRequestFromModel(m organizationModel, orgTypes []algorithmia.Or
 
 // organizationModelFromAPI is the one mapping from the platform's organization object to
 // state, shared by Create, Read, Update, Import and the organization data source.
-func organizationModelFromAPI(o *algorithmia.Organization, orgTypes []algorithmia.OrganizationType) organizationModel {
+// force_destroy is Terraform's alone: it comes from the plan or state (false after an import).
+func organizationModelFromAPI(o *algorithmia.Organization, orgTypes []algorithmia.OrganizationType, forceDestroy types.Bool) organizationModel {
 	typeName := types.StringNull()
 	for _, t := range orgTypes {
 		if t.ID == o.TypeID {
@@ -357,5 +370,6 @@ func organizationModelFromAPI(o *algorithmia.Organization, orgTypes []algorithmi
 		TypeID:         types.StringValue(o.TypeID),
 		OrgID:          types.StringValue(o.ID),
 		SelfLink:       types.StringValue(o.SelfLink),
+		ForceDestroy:   knownBool(forceDestroy, false),
 	}
 }

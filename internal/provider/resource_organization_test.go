@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"testing"
@@ -162,7 +163,8 @@ func TestAccOrganization_ownedAlgorithmNeedsMembership(t *testing.T) {
 	org := acctest.RandomName("team")
 	algoAddr := "algorithmia_algorithm.org"
 	config := func(u *acctest.User, label string) string {
-		return organizationConfig(dev, org, "Team", "") + fmt.Sprintf(`
+		// The organization's algorithm is destroyed with it at the end: force_destroy says that is meant.
+		return organizationConfig(dev, org, "Team", "force_destroy = true") + fmt.Sprintf(`
 resource "algorithmia_organization_member" "m" {
   org_name = algorithmia_organization.test.org_name
   username = %q
@@ -229,6 +231,66 @@ resource "algorithmia_algorithm" "org" {
 				Config: config(member, "Shared by the team"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// An organization that owns hosted data is not destroyed (the plan fails and names the
+// collection) until force_destroy = true has been applied.
+func TestAccOrganization_ownerOfDataIsNotDeleted(t *testing.T) {
+	dev, _ := acctest.Shared(t)
+	member := dev.NewUser(t, "member")
+	org := acctest.RandomName("team")
+	addr := "algorithmia_organization.test"
+	providerOnly := dev.ProviderBlock("", nil, true)
+	content := []byte("shared weights")
+	var client *algorithmia.Client
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkOrganizationsDestroyed(dev),
+		Steps: []resource.TestStep{
+			{
+				Config: organizationConfig(dev, org, "Team", ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("force_destroy"), knownvalue.Bool(false)),
+				},
+			},
+			{
+				PreConfig: func() {
+					if _, err := dev.Admin.AddOrganizationMember(context.Background(), org, member.Name); err != nil {
+						t.Fatal(err)
+					}
+					client = seedDataFor(t, dev, member.Name, org, "shared", "weights.bin", content)
+				},
+				Config:      providerOnly,
+				ExpectError: regexp.MustCompile(`(?s)still owns.*data://` + org + `/shared.*force_destroy = true`),
+			},
+			{
+				// A new name replaces the organization, which would delete its data too.
+				Config:      organizationConfig(dev, org+"_v2", "Team", ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)still owns data collections.*1 data collection, with their files: data://` + org + `/shared`),
+			},
+			{
+				PreConfig: func() { checkDataSurvives(t, client, org, "shared", "weights.bin", content) },
+				Config:    organizationConfig(dev, org, "Team", "force_destroy = true"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				PreConfig: func() { checkDataSurvives(t, client, org, "shared", "weights.bin", content) },
+				Config:    providerOnly,
+				Check: func(*terraform.State) error {
+					_, err := client.GetObject(context.Background(), algorithmia.DataPath{Owner: org, Collection: "shared", File: "weights.bin"})
+					if !errors.Is(err, algorithmia.ErrNotFound) {
+						return fmt.Errorf("data://%s/shared should be gone with the organization, got %w", org, err)
+					}
+					return nil
 				},
 			},
 		},

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -24,6 +25,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*userResource)(nil)
 	_ resource.ResourceWithImportState = (*userResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*userResource)(nil)
 )
 
 // Limits of the user object (API.md §10.1).
@@ -58,6 +60,13 @@ type userModel struct {
 	CompanyRole types.String `tfsdk:"company_role"`
 	UserID      types.String `tfsdk:"user_id"`
 	SelfLink    types.String `tfsdk:"self_link"`
+}
+
+// userResourceModel is the state of algorithmia_user: the user object plus what only
+// Terraform holds.
+type userResourceModel struct {
+	userModel
+	ForceDestroy types.Bool `tfsdk:"force_destroy"`
 }
 
 // patternValidator checks a length limit and a pattern together and reports one
@@ -106,7 +115,9 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 		MarkdownDescription: "A user account on one cluster. Needs the provider's `admin_api_key`. Clusters share no " +
 			"accounts, so promoting an algorithm first needs its owner on the destination cluster; the " +
 			"`algorithmia_users` data source of another alias can drive this resource with `for_each`.\n\n" +
-			"Destroying a user who still owns algorithms fails: the platform would delete them with the user.",
+			"Destroying a user who still owns algorithms or data collections fails (at plan time when the provider is " +
+			"configured): the platform would delete them with the user. Set `force_destroy = true` and apply first if " +
+			"they are meant to go with it.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The username.",
@@ -145,6 +156,12 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxCompanyRoleLength)},
 			},
+			"force_destroy": schema.BoolAttribute{
+				MarkdownDescription: forceDestroyDescription("user"),
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
 			"user_id": schema.StringAttribute{
 				MarkdownDescription: "The user's UUID on this cluster. It differs between clusters.",
 				Computed:            true,
@@ -164,7 +181,7 @@ func (r *userResource) Configure(_ context.Context, req resource.ConfigureReques
 }
 
 func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan userModel
+	var plan userResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -190,19 +207,19 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		resp.Diagnostics.AddError("E-mail address already taken", detail)
 		return
 	case errors.Is(err, algorithmia.ErrAlreadyExists):
-		created = r.adopt(ctx, plan, nil, &resp.Diagnostics)
+		created = r.adopt(ctx, plan.userModel, nil, &resp.Diagnostics)
 	case err != nil:
 		if errors.As(err, &apiErr) || errors.Is(err, algorithmia.ErrAdminKeyRequired) {
 			addClientError(&resp.Diagnostics, "create user "+username, err)
 			return
 		}
 		// POSTs are never retried blindly: after a connection error, look before reporting.
-		created = r.adopt(ctx, plan, err, &resp.Diagnostics)
+		created = r.adopt(ctx, plan.userModel, err, &resp.Diagnostics)
 	}
 	if created == nil {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, userModelFromAPI(created))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, userResourceModelFromAPI(created, plan.ForceDestroy))...)
 }
 
 // adopt takes over the user of the plan, which exists although Create was planned
@@ -281,7 +298,7 @@ func (r *userResource) userWithEmail(ctx context.Context, email string) string {
 }
 
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state userModel
+	var state userResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -296,11 +313,11 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		addClientError(&resp.Diagnostics, "read user "+username, err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, userModelFromAPI(got))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, userResourceModelFromAPI(got, state.ForceDestroy))...)
 }
 
 func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state userModel
+	var plan, state userResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -323,17 +340,22 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		addClientError(&resp.Diagnostics, "update user "+username, err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, userModelFromAPI(updated))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, userResourceModelFromAPI(updated, plan.ForceDestroy))...)
+}
+
+// ModifyPlan refuses at plan time to destroy or replace a user who owns algorithms or data.
+func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	planAccountRemoval(ctx, req, r.cluster, "user", path.Root("username"), &resp.Diagnostics, path.Root("username"), path.Root("email"))
 }
 
 func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state userModel
+	var state userResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	username := state.Username.ValueString()
-	if !refuseToDeleteOwner(ctx, r.cluster, "user", username, &resp.Diagnostics) {
+	if !state.ForceDestroy.ValueBool() && !refuseToDeleteOwner(ctx, r.cluster, "user", username, &resp.Diagnostics) {
 		return
 	}
 	err := r.cluster.api.DeleteUser(ctx, username)
@@ -342,37 +364,99 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 }
 
+// maxNamedHoldings is how many algorithms or collections a refusal names before it counts the rest.
+const maxNamedHoldings = 5
+
 // refuseToDeleteOwner reports whether the account may be deleted. The platform deletes an
-// account's algorithms (repositories and versions) with the account, so an account that
-// still owns algorithms is never deleted: the diagnostic names them instead.
+// account's algorithms (repositories and versions) and its hosted data (collections and
+// files) with the account, so an account that still owns any is never deleted unless
+// force_destroy is set: the diagnostic names what it owns instead.
 func refuseToDeleteOwner(ctx context.Context, cc *clusterClient, kind, account string, diags *diag.Diagnostics) bool {
 	algos, err := cc.api.ListUserAlgorithmsAsAdmin(ctx, account)
+	var collections []string
+	if err == nil {
+		collections, err = cc.api.ListCollectionsAsAdmin(ctx, account)
+	}
 	if errors.Is(err, algorithmia.ErrNotFound) {
-		return true
+		return true // the account is gone already
 	}
 	if errors.Is(err, algorithmia.ErrForbidden) {
 		diags.AddError(fmt.Sprintf("Cannot check what the %s %s owns", kind, account),
-			fmt.Sprintf("Before deleting a %s the provider checks that it owns no algorithms, because the platform deletes "+
-				"them with it. The cluster %s refused to list them with this alias's admin_api_key.", kind, cc.apiAddress))
+			fmt.Sprintf("Before deleting a %s the provider checks that it owns no algorithms and no data collections, because "+
+				"the platform deletes them with it. The cluster %s refused to list them with this alias's admin_api_key. "+
+				"To delete it regardless, set force_destroy = true and apply first.", kind, cc.apiAddress))
 		return false
 	}
 	if err != nil {
-		addClientError(diags, fmt.Sprintf("list the algorithms of %s %s before deleting it", kind, account), err)
+		addClientError(diags, fmt.Sprintf("list what %s %s owns before deleting it", kind, account), err)
 		return false
 	}
-	if len(algos) == 0 {
+	if len(algos) == 0 && len(collections) == 0 {
 		return true
 	}
-	names := make([]string, len(algos))
+	algoNames := make([]string, len(algos))
 	for i, a := range algos {
-		names[i] = account + "/" + a.AlgoName
+		algoNames[i] = account + "/" + a.AlgoName
 	}
-	sort.Strings(names)
-	diags.AddError(fmt.Sprintf("The %s %s still owns algorithms", kind, account),
-		fmt.Sprintf("Deleting the %s %s on %s would also delete the algorithms it owns, with their Git repositories "+
-			"and every published version: %s.\n\nDelete or promote them elsewhere first (destroy their algorithmia_algorithm "+
-			"resources), then destroy the %s again.", kind, account, cc.apiAddress, strings.Join(names, ", "), kind))
+	collectionNames := make([]string, len(collections))
+	for i, c := range collections {
+		collectionNames[i] = "data://" + account + "/" + c
+	}
+	var what, lines []string
+	if len(algoNames) > 0 {
+		what = append(what, "algorithms")
+		lines = append(lines, fmt.Sprintf("  - %s, with their Git repositories and every published version: %s",
+			countOf(len(algoNames), "algorithm"), fewOf(algoNames)))
+	}
+	if len(collectionNames) > 0 {
+		what = append(what, "data collections")
+		lines = append(lines, fmt.Sprintf("  - %s, with their files: %s", countOf(len(collectionNames), "data collection"), fewOf(collectionNames)))
+	}
+	diags.AddError(fmt.Sprintf("The %s %s still owns %s", kind, account, strings.Join(what, " and ")),
+		fmt.Sprintf("Deleting the %s %s on %s would also delete what it owns:\n\n%s\n\n"+
+			"Move or delete them first. If they are to go with the %s (or are destroyed in the same run), set "+
+			"force_destroy = true, apply, and then destroy or remove the %s.", kind, account, cc.apiAddress,
+			strings.Join(lines, "\n"), kind, kind))
 	return false
+}
+
+// countOf is "1 algorithm" or "3 algorithms".
+func countOf(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// fewOf lists the first names (sorted) and counts the rest.
+func fewOf(names []string) string {
+	sorted := append([]string(nil), names...)
+	sort.Strings(sorted)
+	if len(sorted) <= maxNamedHoldings {
+		return strings.Join(sorted, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(sorted[:maxNamedHoldings], ", "), len(sorted)-maxNamedHoldings)
+}
+
+// planAccountRemoval refuses at plan time to destroy or replace an account that owns
+// algorithms or data collections, unless its state has force_destroy = true (as Delete reads
+// it). Checked in Delete only, a destroy would stop halfway, after its dependents. It needs
+// the configured provider; without it, Delete still checks.
+func planAccountRemoval(ctx context.Context, req resource.ModifyPlanRequest, cc *clusterClient, kind string, nameAttr path.Path, diags *diag.Diagnostics, replaceTriggers ...path.Path) {
+	if req.State.Raw.IsNull() || cc == nil {
+		return
+	}
+	var name types.String
+	var force types.Bool
+	diags.Append(req.State.GetAttribute(ctx, nameAttr, &name)...)
+	diags.Append(req.State.GetAttribute(ctx, path.Root("force_destroy"), &force)...)
+	if diags.HasError() || force.ValueBool() {
+		return
+	}
+	if !req.Plan.Raw.IsNull() && replacedAttribute(ctx, req, diags, replaceTriggers...) == nil {
+		return
+	}
+	refuseToDeleteOwner(ctx, cc, kind, name.ValueString(), diags)
 }
 
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -382,6 +466,28 @@ func (r *userResource) ImportState(ctx context.Context, req resource.ImportState
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("username"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+// userResourceModelFromAPI maps the user object onto the resource's state; force_destroy
+// is Terraform's alone and comes from the plan or state (false after an import).
+func userResourceModelFromAPI(u *algorithmia.User, forceDestroy types.Bool) userResourceModel {
+	return userResourceModel{userModel: userModelFromAPI(u), ForceDestroy: knownBool(forceDestroy, false)}
+}
+
+// knownBool is v, or def when v is null or unknown.
+func knownBool(v types.Bool, def bool) types.Bool {
+	if v.IsNull() || v.IsUnknown() {
+		return types.BoolValue(def)
+	}
+	return v
+}
+
+// forceDestroyDescription documents force_destroy of an account resource.
+func forceDestroyDescription(kind string) string {
+	return "Whether destroying (or replacing) the " + kind + " may delete the algorithms and data collections it owns, " +
+		"which the platform deletes with it. While `false` (the default), destroy fails and names them; the plan fails " +
+		"already when the provider is configured. Terraform reads the value from state, so set it to `true` and apply " +
+		"before destroying. It is not sent to the cluster."
 }
 
 // userModelFromAPI is the one mapping from the platform's user object to state, shared by

@@ -29,6 +29,8 @@ resource "algorithmia_organization" "team" {
   org_label        = "Team"
   org_contact_name = "Ops"
   org_email        = "ops@example.com"
+  # The test destroys the organization with the algorithm it owns.
+  force_destroy = true
 }
 
 resource "algorithmia_user" "svc" {

@@ -338,3 +338,22 @@ func TestUserValidators_oneDiagnosticPerValue(t *testing.T) {
 		})
 	}
 }
+
+// A refusal to delete an account names a few of its holdings and counts the rest.
+func TestFewOf(t *testing.T) {
+	for _, c := range []struct {
+		names []string
+		want  string
+	}{
+		{[]string{"b", "a"}, "a, b"},
+		{[]string{"e", "d", "c", "b", "a"}, "a, b, c, d, e"},
+		{[]string{"g", "f", "e", "d", "c", "b", "a"}, "a, b, c, d, e and 2 more"},
+	} {
+		if got := fewOf(c.names); got != c.want {
+			t.Errorf("fewOf(%v) = %q, want %q", c.names, got, c.want)
+		}
+	}
+	if got := countOf(1, "algorithm") + "; " + countOf(3, "data collection"); got != "1 algorithm; 3 data collections" {
+		t.Errorf("countOf: %q", got)
+	}
+}

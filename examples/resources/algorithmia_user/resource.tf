@@ -5,4 +5,8 @@ resource "algorithmia_user" "jane" {
   fullname     = "Jane Doe"
   company_name = "Acme"
   company_role = "Data scientist"
+
+  # Destroy fails while Jane owns algorithms or data collections, which the platform
+  # would delete with her. Set this to true and apply first if they are meant to go.
+  force_destroy = false
 }
