@@ -8,12 +8,6 @@ variable "dev_username" {
   description = "Account that owns dev_api_key; Git authenticates as it."
 }
 
-variable "dev_api_key" {
-  type        = string
-  sensitive   = true
-  description = "Standard key on dev that can read the algorithms and clone their repositories."
-}
-
 variable "prod_api_address" {
   type        = string
   description = "API address of the prod cluster."
@@ -22,12 +16,6 @@ variable "prod_api_address" {
 variable "prod_username" {
   type        = string
   description = "Service account on prod, a member of the organization (made by bootstrap/)."
-}
-
-variable "prod_api_key" {
-  type        = string
-  sensitive   = true
-  description = "The service account's key on prod, with algorithm management."
 }
 
 variable "organization" {

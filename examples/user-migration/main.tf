@@ -8,9 +8,13 @@
 # Users that exist on prod already but are not in this state are reported with the
 # import command to adopt them, for example:
 #   terraform import 'algorithmia_user.migrated["jane_doe"]' jane_doe
+#
+# The admin keys are ephemeral variables (Terraform 1.10 or later): no saved plan or
+# state holds them, and applying a saved plan needs them again (the same TF_VAR_ values).
+# On an older CLI, remove `ephemeral = true`; saved plans then hold the keys.
 
 terraform {
-  required_version = ">= 1.5"
+  required_version = ">= 1.10" # ephemeral variables keep the keys out of saved plans
   required_providers {
     algorithmia = {
       source = "algorithmia-iac/algorithmia"
@@ -21,11 +25,13 @@ terraform {
 variable "dev_admin_api_key" {
   type      = string
   sensitive = true
+  ephemeral = true
 }
 
 variable "prod_admin_api_key" {
   type      = string
   sensitive = true
+  ephemeral = true
 }
 
 variable "excluded_usernames" {

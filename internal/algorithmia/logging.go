@@ -20,9 +20,10 @@ var sensitiveHeaders = map[string]bool{
 	"Set-Cookie":          true,
 }
 
-// newRedactor scrubs the configured keys in their plain, query-escaped and
-// path-escaped forms (keys may contain '/', which escaping changes).
-func newRedactor(secrets ...string) *strings.Replacer {
+// SecretForms returns every non-empty secret in its plain, query-escaped and path-escaped
+// forms (keys may contain '/', '+' and '=', which escaping changes), without duplicates and
+// longest first, so that a replacement never half-replaces an escaped form.
+func SecretForms(secrets ...string) []string {
 	seen := map[string]bool{}
 	var forms []string
 	for _, s := range secrets {
@@ -33,8 +34,13 @@ func newRedactor(secrets ...string) *strings.Replacer {
 			}
 		}
 	}
-	// Longer forms first so an escaped key is not half-replaced by a shorter one.
-	sort.Slice(forms, func(i, j int) bool { return len(forms[i]) > len(forms[j]) })
+	sort.SliceStable(forms, func(i, j int) bool { return len(forms[i]) > len(forms[j]) })
+	return forms
+}
+
+// newRedactor scrubs the configured keys in every form of SecretForms.
+func newRedactor(secrets ...string) *strings.Replacer {
+	forms := SecretForms(secrets...)
 	pairs := make([]string, 0, 2*len(forms))
 	for _, f := range forms {
 		pairs = append(pairs, f, Redacted)

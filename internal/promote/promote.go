@@ -99,7 +99,7 @@ var errRace = errors.New("destination branch moved")
 // times when a concurrent push moves the branch. Equal trees mean no commit
 // and no push, so calling it again after success is safe.
 func Promote(ctx context.Context, req Request) (*Result, error) {
-	secrets := []string{req.Source.password(), req.Dest.password()}
+	secrets := append(req.Source.secrets(), req.Dest.secrets()...)
 	if err := req.Source.Validate(); err != nil {
 		return nil, err
 	}
@@ -211,7 +211,7 @@ func HeadTree(ctx context.Context, r Remote, branch string) (commit, tree string
 	}
 	c, err := object.GetCommit(ws.store, head)
 	if err != nil {
-		return "", "", scrub("head tree", err, r.password())
+		return "", "", scrub("head tree", err, r.secrets()...)
 	}
 	return head.String(), c.TreeHash.String(), nil
 }
@@ -305,7 +305,7 @@ func CommitTree(ctx context.Context, r Remote, sha string) (tree string, ok bool
 	}
 	defer ws.close()
 	if err := ws.fetch(ctx, r, "source", specs, 1, noLog); err != nil {
-		return "", false, scrub("commit tree", err, r.password())
+		return "", false, scrub("commit tree", err, r.secrets()...)
 	}
 	c, err := object.GetCommit(ws.store, want)
 	if err != nil {
@@ -330,7 +330,7 @@ func (w *workspace) fetchBranch(ctx context.Context, r Remote, name, branch stri
 	}
 	ref, err := w.store.Reference(local)
 	if err != nil {
-		return plumbing.ZeroHash, scrub("fetch "+name, err, r.password())
+		return plumbing.ZeroHash, scrub("fetch "+name, err, r.secrets()...)
 	}
 	return ref.Hash(), nil
 }
@@ -351,7 +351,7 @@ func (w *workspace) fetch(ctx context.Context, r Remote, name string, specs []co
 	case errors.Is(err, transport.ErrEmptyRemoteRepository), errors.As(err, &noMatch):
 		return err
 	}
-	return scrub("fetch "+name+" from "+RedactURL(r.URL), err, r.password())
+	return scrub("fetch "+name+" from "+RedactURL(r.URL), err, r.secrets()...)
 }
 
 func (w *workspace) writeCommit(tree plumbing.Hash, parents []plumbing.Hash, msg string, author, committer Signature) (plumbing.Hash, error) {

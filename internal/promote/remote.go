@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/url"
@@ -77,11 +78,14 @@ func (r Remote) httpClient() (*http.Client, error) {
 
 var defaultHTTPClient = &http.Client{Transport: http.DefaultTransport}
 
-func (r Remote) password() string {
-	if r.Auth == nil {
-		return ""
+// secrets are what redaction must hide for r: the password, and the Basic auth token
+// (base64 of user:password) that a server or proxy may echo into an error body, which
+// go-git copies into its errors.
+func (r Remote) secrets() []string {
+	if r.Auth == nil || r.Auth.Password == "" {
+		return nil
 	}
-	return r.Auth.Password
+	return []string{r.Auth.Password, base64.StdEncoding.EncodeToString([]byte(r.Auth.Username + ":" + r.Auth.Password))}
 }
 
 func (r Remote) auth() transport.AuthMethod {
@@ -133,7 +137,7 @@ func listRefs(ctx context.Context, r Remote, log logFunc) (map[string]plumbing.H
 		return map[string]plumbing.Hash{}, nil
 	}
 	if err != nil {
-		return nil, scrub("list refs of "+RedactURL(r.URL), err, r.password())
+		return nil, scrub("list refs of "+RedactURL(r.URL), err, r.secrets()...)
 	}
 	out := make(map[string]plumbing.Hash, len(refs))
 	symbolic := map[string]string{}

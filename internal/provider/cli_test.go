@@ -425,14 +425,9 @@ func TestCLI_promotionExampleTerraformTest(t *testing.T) {
 		t.Skip("terraform test needs Terraform 1.6 or later")
 	}
 	if !regexp.MustCompile(`"terraform_version":\s*"1\.(1[1-9]|[2-9][0-9])\.`).MatchString(versionJSON) {
-		// Write-only arguments need Terraform 1.11: use the example's override for older CLIs.
-		b, err := os.ReadFile("../../examples/promote-dev-to-prod/before-terraform-1.11/promote_override.tf")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(w.Dir, "promote_override.tf"), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
+		// Ephemeral variables and write-only arguments need Terraform 1.10 and 1.11: use the
+		// example's files for older CLIs.
+		useBeforeTerraform111(t, w.Dir, "promote")
 	}
 	out, code := w.Run(t, "test")
 	if code != 0 || !strings.Contains(out, "2 passed, 0 failed") {

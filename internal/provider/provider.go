@@ -424,19 +424,15 @@ func stringOr(v types.String, fallback string) string {
 	return fallback
 }
 
-// maskSecrets makes tflog replace every occurrence of the given secrets in messages and fields.
+// maskSecrets makes tflog replace every occurrence of the given secrets, plain or
+// URL-escaped, in messages and fields.
 func maskSecrets(ctx context.Context, secrets ...string) context.Context {
-	var nonEmpty []string
-	for _, s := range secrets {
-		if s != "" {
-			nonEmpty = append(nonEmpty, s)
-		}
-	}
-	if len(nonEmpty) == 0 {
+	forms := algorithmia.SecretForms(secrets...)
+	if len(forms) == 0 {
 		return ctx
 	}
-	ctx = tflog.MaskMessageStrings(ctx, nonEmpty...)
-	return tflog.MaskAllFieldValuesStrings(ctx, nonEmpty...)
+	ctx = tflog.MaskMessageStrings(ctx, forms...)
+	return tflog.MaskAllFieldValuesStrings(ctx, forms...)
 }
 
 // redactURL removes userinfo from a URL-looking string so it can appear in a diagnostic.

@@ -153,9 +153,10 @@ func (r *userAPIKeyResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 			},
 			"api_key_mask": schema.StringAttribute{
-				MarkdownDescription: "The masked key, as the web UI shows it; use it to find the key to revoke.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "`****` followed by the key's last 4 characters (at most 4 characters of the key, fewer " +
+					"than the platform's own mask shows); use it to find the key to revoke in the web UI.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the key was added.",
@@ -353,9 +354,10 @@ func (r *userAPIKeyResource) Delete(ctx context.Context, req resource.DeleteRequ
 func userAPIKeyModelFromAPI(plan userAPIKeyModel, k *algorithmia.APIKey) userAPIKeyModel {
 	m := plan
 	m.APIKeyWO = types.StringNull()
-	m.APIKeyMask = types.StringValue(k.APIKeyMask)
+	mask := shortKeyMask(k.APIKeyMask)
+	m.APIKeyMask = types.StringValue(mask)
 	m.CreatedAt = optionalString(k.CreatedAt) // unknown for a key adopted by its value
-	m.ID = types.StringValue(plan.Username.ValueString() + "/" + k.APIKeyMask)
+	m.ID = types.StringValue(plan.Username.ValueString() + "/" + mask)
 	return m
 }
 
@@ -366,4 +368,15 @@ func (r *userAPIKeyResource) callerOf(ctx context.Context, value string) (string
 		return "", err
 	}
 	return probe.Caller(ctx)
+}
+
+// keyMaskMarker starts every api_key_mask; the characters after it are the key's last ones.
+const keyMaskMarker = "****"
+
+// shortKeyMask keeps at most the last 4 characters of the platform's mask (which shows 7
+// characters of a 20-character key), behind a fixed marker: enough to tell keys apart in
+// the web UI, too little to help guess one.
+func shortKeyMask(platformMask string) string {
+	r := []rune(platformMask)
+	return keyMaskMarker + string(r[max(0, len(r)-4):])
 }

@@ -14,6 +14,7 @@ resource "algorithmia_data_collection" "prod_models" {
 variable "dev_api_key" {
   type      = string
   sensitive = true
+  ephemeral = true
 }
 
 resource "algorithmia_data_object" "prod_models" {

@@ -25,6 +25,7 @@ resource "algorithmia_data_object" "vocab" {
 variable "dev_api_key" {
   type      = string
   sensitive = true
+  ephemeral = true
 }
 
 resource "algorithmia_data_object" "model_from_dev" {

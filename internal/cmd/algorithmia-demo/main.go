@@ -338,11 +338,14 @@ func (d *demo) applyAll() error {
 		return err
 	}
 	if !d.writeOnly {
-		// Older CLIs have no write-only arguments: switch to the sensitive ones with
-		// Terraform's override files, as the example's before-terraform-1.11 explains.
+		// Older CLIs have no write-only arguments (nor, before 1.10, ephemeral variables):
+		// switch to sensitive variables and arguments, as the example's
+		// before-terraform-1.11 explains.
 		legacy := filepath.Join(d.o.example, "before-terraform-1.11")
 		for src, dst := range map[string]string{
+			"keys.tf":               filepath.Join(d.workConfig, "keys.tf"),
 			"promote_override.tf":   filepath.Join(d.workConfig, "promote_override.tf"),
+			"bootstrap_keys.tf":     filepath.Join(d.workConfig, "bootstrap", "keys.tf"),
 			"bootstrap_override.tf": filepath.Join(d.workConfig, "bootstrap", "bootstrap_override.tf"),
 		} {
 			b, err := os.ReadFile(filepath.Join(legacy, src))
@@ -402,7 +405,8 @@ func (d *demo) promoteNewVersion() error {
 	if code != 2 {
 		return fmt.Errorf("terraform plan exit code %d; expected 2 (changes)", code)
 	}
-	if err := d.terraform(d.workConfig, nil, "apply", "-input=false", "update.tfplan"); err != nil {
+	// A saved plan holds no ephemeral variables: the keys are given again, as in a pipeline.
+	if err := d.terraform(d.workConfig, d.savedPlanVars(), "apply", "-input=false", "update.tfplan"); err != nil {
 		return err
 	}
 	return d.summary()
@@ -477,6 +481,15 @@ func (d *demo) mainVars() map[string]string {
 		"prod_api_address": d.prod.url, "prod_username": serviceAccount, "prod_api_key": d.prodCIKey,
 		"organization": organization, "deletion_protection": "false",
 	}
+}
+
+// savedPlanVars are the variables to give again when applying a saved plan: the keys, which
+// are ephemeral from Terraform 1.11 on and so not in the plan (older CLIs keep them there).
+func (d *demo) savedPlanVars() map[string]string {
+	if !d.writeOnly {
+		return nil
+	}
+	return map[string]string{"dev_api_key": d.devCIKey, "prod_api_key": d.prodCIKey}
 }
 
 // writeAlgorithmsVar writes the pinned versions as a tfvars file, the way a pipeline would.

@@ -34,6 +34,10 @@
 //     PushHook, because only master is built (§6.3). Deleting any branch and
 //     rewriting any history are refused (receive.denyDeletes,
 //     receive.denyNonFastForwards).
+//   - A request body of unknown length (chunked, as the git CLI sends any
+//     request above http.postBuffer) is spooled to a file in the work area
+//     and handed to http-backend with CONTENT_LENGTH; bodies above
+//     MaxRequestBytes get 413. The platform published no limit.
 //   - Stats are in memory and restart from zero with the process.
 package gitserver
 
@@ -93,6 +97,10 @@ type Repos struct {
 	// ErrorLog receives the CGI layer's errors and http-backend's stderr.
 	// nil discards them. Set it before serving; it never sees credentials.
 	ErrorLog *log.Logger
+
+	// MaxRequestBytes caps a Git request body; 0 means
+	// DefaultMaxRequestBytes. Larger requests get 413.
+	MaxRequestBytes int64
 
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex

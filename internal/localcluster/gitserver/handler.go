@@ -125,6 +125,20 @@ func (r *Repos) serve(w http.ResponseWriter, req *http.Request, auth Authorizer,
 		return
 	}
 
+	req, done, err := r.withLength(req)
+	switch {
+	case errors.Is(err, errTooLarge):
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return
+	case errors.Is(err, errBodyRead):
+		http.Error(w, "cannot read request body", http.StatusBadRequest)
+		return
+	case err != nil:
+		http.Error(w, "cannot store request body", http.StatusInternalServerError)
+		return
+	}
+	defer done()
+
 	h := r.cgi(user)
 	switch {
 	case req.Method == http.MethodPost && q.service == "git-upload-pack":
