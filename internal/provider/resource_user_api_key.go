@@ -276,7 +276,7 @@ func (r *userAPIKeyResource) proveExisting(ctx context.Context, username, value 
 		return nil
 	}
 	owner, err := r.callerOf(ctx, value)
-	mask := algorithmia.MaskAPIKey(value)
+	mask := shortKeyMask(algorithmia.MaskAPIKey(value))
 	obj := existingObject{kind: "API key", name: username + "/" + mask}
 	inUse := isAPIErr && (strings.Contains(strings.ToLower(apiErr.Message), "in use") || strings.Contains(strings.ToLower(apiErr.Message), "already"))
 	switch {
