@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -151,18 +152,52 @@ func (w *Workdir) MustRun(t testing.TB, args ...string) string {
 	return out
 }
 
+// Output is the combined output of a running terraform process, safe to read while the
+// process writes it.
+type Output struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (o *Output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.Write(p)
+}
+
+// String returns what was written so far.
+func (o *Output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.String()
+}
+
+// WaitFor polls until the output matches re or timeout passes, and reports whether it matched.
+func (o *Output) WaitFor(re *regexp.Regexp, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for {
+		if re.MatchString(o.String()) {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
 // Start starts terraform in its own process group, so the test can kill the whole group.
-func (w *Workdir) Start(t testing.TB, args ...string) (*exec.Cmd, *bytes.Buffer) {
+func (w *Workdir) Start(t testing.TB, args ...string) (*exec.Cmd, *Output) {
 	t.Helper()
 	cmd := exec.Command(w.tf, append(args, "-no-color")...)
 	cmd.Dir, cmd.Env = w.Dir, w.env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	out := &Output{}
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start terraform %v: %v", args, err)
 	}
-	return cmd, &out
+	return cmd, out
 }
 
 // KillGroup sends SIGKILL to the whole process group of cmd (Terraform and its provider

@@ -162,17 +162,30 @@ func (c *Client) PublishCommit(ctx context.Context, owner, name, commit string, 
 	info.GitHash = commit
 	pipeline := current.Settings.PipelineEnabled
 	details := current.Details
-	v, err := c.PublishVersion(ctx, owner, name, VersionRequest{
-		Details: &details,
-		Settings: &PublishSettings{
-			AlgorithmCallability: current.Settings.AlgorithmCallability,
-			SourceVisibility:     current.Settings.SourceVisibility,
-			License:              current.Settings.License,
-			RoyaltyMicrocredits:  current.Settings.RoyaltyMicrocredits,
-			NetworkAccess:        current.Settings.NetworkAccess,
-			PipelineEnabled:      &pipeline,
-		},
-		VersionInfo: info,
+	// A publish whose answer is lost may have published: read the versions back before
+	// sending it again, so a commit is never published twice.
+	var v *Algorithm
+	err = c.Settle(ctx, func(ctx context.Context) error {
+		var perr error
+		v, perr = c.PublishVersion(ctx, owner, name, VersionRequest{
+			Details: &details,
+			Settings: &PublishSettings{
+				AlgorithmCallability: current.Settings.AlgorithmCallability,
+				SourceVisibility:     current.Settings.SourceVisibility,
+				License:              current.Settings.License,
+				RoyaltyMicrocredits:  current.Settings.RoyaltyMicrocredits,
+				NetworkAccess:        current.Settings.NetworkAccess,
+				PipelineEnabled:      &pipeline,
+			},
+			VersionInfo: info,
+		})
+		return perr
+	}, func(ctx context.Context) (bool, error) {
+		found, ferr := c.FindPublishedVersion(ctx, owner, name, commit)
+		if found != nil {
+			v = found
+		}
+		return found != nil, ferr
 	})
 	var apiErr *APIError
 	if errors.As(err, &apiErr) && apiErr.Code == CodeVersionAlreadyPublished {

@@ -331,8 +331,8 @@ resource "algorithmia_user_api_key" "test" {
 				Config:           withAdoptExisting(config(owner.Name, owner.Key), false),
 				ConfigPlanChecks: adoptedAndEmpty(addr),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("api_key_mask"), knownvalue.StringExact(algorithmia.MaskAPIKey(owner.Key))),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(owner.Name+"/"+algorithmia.MaskAPIKey(owner.Key))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("api_key_mask"), knownvalue.StringExact(shortKeyMask(algorithmia.MaskAPIKey(owner.Key)))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(owner.Name+"/"+shortKeyMask(algorithmia.MaskAPIKey(owner.Key)))),
 				},
 				Check: resource.ComposeTestCheckFunc(checkNoSecretInState(owner.Key), checkKeyWorks(dev, owner.Name, owner.Key)),
 			},

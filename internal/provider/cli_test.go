@@ -595,7 +595,7 @@ func TestCLI_lostStateConvergesWithAdoptExisting(t *testing.T) {
 		"Adopted existing user " + svc,
 		"Adopted existing organization " + org,
 		"Adopted existing organization membership " + org + "/" + svc,
-		"Adopted existing API key " + svc + "/" + algorithmia.MaskAPIKey(svcKey),
+		"Adopted existing API key " + svc + "/" + shortKeyMask(algorithmia.MaskAPIKey(svcKey)),
 		"Adopted existing collection data://" + u.Name + "/" + coll,
 		"Adopted existing data object data://" + u.Name + "/" + coll + "/model.txt",
 		"Adopted existing algorithm " + u.Name + "/" + dst,

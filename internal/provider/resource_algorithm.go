@@ -306,14 +306,20 @@ func (r *algorithmResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	created, err := r.cluster.api.CreateAlgorithm(ctx, owner, algorithmia.CreateAlgorithmRequest{
-		Name:        name,
-		Details:     body.Details,
-		Settings:    body.Settings,
-		VersionInfo: body.VersionInfo,
-	})
+	var created *algorithmia.Algorithm
+	lost, err := createSettled(ctx, r.cluster, func(ctx context.Context) (err error) {
+		created, err = r.cluster.api.CreateAlgorithm(ctx, owner, algorithmia.CreateAlgorithmRequest{
+			Name:        name,
+			Details:     body.Details,
+			Settings:    body.Settings,
+			VersionInfo: body.VersionInfo,
+		})
+		return err
+	}, func(ctx context.Context) (bool, error) { return exists(r.cluster.api.GetAlgorithm(ctx, owner, name)) })
 	var apiErr *algorithmia.APIError
 	switch {
+	case lost != nil: // it exists after a create without an answer: adopt compares it with what was sent
+		created = r.adopt(ctx, plan, body, lost, &resp.Diagnostics)
 	case err == nil:
 	case errors.Is(err, algorithmia.ErrAlreadyExists):
 		created = r.adopt(ctx, plan, body, nil, &resp.Diagnostics)

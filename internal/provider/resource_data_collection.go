@@ -126,9 +126,15 @@ func (r *dataCollectionResource) Create(ctx context.Context, req resource.Create
 	}
 	owner, name := plan.Owner.ValueString(), plan.Name.ValueString()
 	acl := aclFromReadACL(plan.ReadACL.ValueString())
-	err := r.cluster.api.CreateCollection(ctx, owner, name, &acl)
+	lost, err := createSettled(ctx, r.cluster, func(ctx context.Context) error {
+		return r.cluster.api.CreateCollection(ctx, owner, name, &acl)
+	}, func(ctx context.Context) (bool, error) { return exists(r.cluster.api.GetCollection(ctx, owner, name)) })
 	var apiErr *algorithmia.APIError
 	switch {
+	case lost != nil: // it exists after a create without an answer: adopt compares it with what was sent
+		if !r.adopt(ctx, plan, lost, &resp.Diagnostics) {
+			return
+		}
 	case err == nil:
 	// The platform answers a duplicate with 400 and a message, without a code.
 	case errors.Is(err, algorithmia.ErrAlreadyExists) || strings.Contains(strings.ToLower(err.Error()), "already exists"):

@@ -492,6 +492,10 @@ func (r *dataObjectResource) adopt(ctx context.Context, plan dataObjectModel, co
 		adopted.ID = types.StringValue(p.String())
 		adopted.Size, adopted.MD5 = types.Int64Value(info.Size), types.StringValue(info.ETag)
 		adopted.SHA256 = optionalString(want.sha256)
+		adopted.CopyFromMD5, adopted.CopyFromSize = types.StringNull(), types.Int64Null()
+		if !plan.CopyFrom.IsNull() { // same: the source's ETag and size are the file's
+			adopted.CopyFromMD5, adopted.CopyFromSize = types.StringValue(info.ETag), types.Int64Value(info.Size)
+		}
 		adopted.LastModified = r.lastModified(ctx, p, *info, types.StringNull(), diags)
 	} else {
 		var ok bool

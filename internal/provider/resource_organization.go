@@ -169,9 +169,15 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	created, err := r.cluster.api.CreateOrganization(ctx, body)
+	var created *algorithmia.Organization
+	lost, err := createSettled(ctx, r.cluster, func(ctx context.Context) (err error) {
+		created, err = r.cluster.api.CreateOrganization(ctx, body)
+		return err
+	}, func(ctx context.Context) (bool, error) { return exists(r.cluster.api.GetOrganization(ctx, name)) })
 	var apiErr *algorithmia.APIError
 	switch {
+	case lost != nil: // it exists after a create without an answer: adopt compares it with what was sent
+		created = r.adopt(ctx, body, lost, &resp.Diagnostics)
 	case errors.Is(err, algorithmia.ErrAlreadyExists) && errors.As(err, &apiErr) && apiErr.Code == algorithmia.CodeOrganizationAlreadyExists:
 		created = r.adopt(ctx, body, nil, &resp.Diagnostics)
 	case errors.As(err, &apiErr) || errors.Is(err, algorithmia.ErrAdminKeyRequired):

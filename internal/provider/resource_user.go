@@ -187,15 +187,21 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	username, email := plan.Username.ValueString(), plan.Email.ValueString()
-	created, err := r.cluster.api.CreateUser(ctx, algorithmia.CreateUserRequest{
-		Username:    username,
-		Email:       email,
-		Fullname:    plan.Fullname.ValueString(),
-		CompanyName: plan.CompanyName.ValueString(),
-		CompanyRole: plan.CompanyRole.ValueString(),
-	})
+	var created *algorithmia.User
+	lost, err := createSettled(ctx, r.cluster, func(ctx context.Context) (err error) {
+		created, err = r.cluster.api.CreateUser(ctx, algorithmia.CreateUserRequest{
+			Username:    username,
+			Email:       email,
+			Fullname:    plan.Fullname.ValueString(),
+			CompanyName: plan.CompanyName.ValueString(),
+			CompanyRole: plan.CompanyRole.ValueString(),
+		})
+		return err
+	}, func(ctx context.Context) (bool, error) { return exists(r.cluster.api.GetUser(ctx, username)) })
 	var apiErr *algorithmia.APIError
 	switch {
+	case lost != nil: // it exists after a create without an answer: adopt compares it with what was sent
+		created = r.adopt(ctx, plan.userModel, lost, &resp.Diagnostics)
 	case errors.Is(err, algorithmia.ErrAlreadyExists) && errors.As(err, &apiErr) && apiErr.Code == 3004:
 		owner := r.userWithEmail(ctx, email)
 		detail := fmt.Sprintf("The e-mail address %s is already used by another user on %s, and e-mail addresses are unique.", email, r.cluster.apiAddress)

@@ -227,7 +227,7 @@ func (r *userAPIKeyResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	username := plan.Username.ValueString()
-	key, err := r.cluster.api.CreateUserAPIKey(ctx, username, algorithmia.CreateAPIKeyRequest{
+	req2 := algorithmia.CreateAPIKeyRequest{
 		KeyLabel: plan.Label.ValueString(),
 		KeyType:  algorithmia.KeyTypeAlgorithm,
 		APIKey:   value.ValueString(),
@@ -240,11 +240,28 @@ func (r *userAPIKeyResource) Create(ctx context.Context, req resource.CreateRequ
 			AlgoACL:             acl,
 			RefererHost:         p.RefererHost.ValueString(),
 		},
+	}
+	// A request without an answer may have added the key: the value itself tells, because
+	// it authenticates as the user once added. Only a value that does not is sent again.
+	var key *algorithmia.APIKey
+	err := r.cluster.api.Settle(ctx, func(ctx context.Context) error {
+		var cerr error
+		key, cerr = r.cluster.api.CreateUserAPIKey(ctx, username, req2)
+		return cerr
+	}, func(ctx context.Context) (bool, error) {
+		owner, cerr := r.callerOf(ctx, value.ValueString())
+		if errors.Is(cerr, algorithmia.ErrUnauthorized) {
+			return false, nil
+		}
+		return cerr == nil && owner == username, cerr
 	})
-	if err != nil {
+	switch {
+	case err != nil:
 		if key = r.proveExisting(ctx, username, value.ValueString(), err, &resp.Diagnostics); key == nil {
 			return
 		}
+	case key == nil: // added by a request whose answer was lost
+		key = &algorithmia.APIKey{Username: username, APIKeyMask: algorithmia.MaskAPIKey(value.ValueString())}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, userAPIKeyModelFromAPI(plan, key))...)
 }
@@ -262,12 +279,8 @@ func (r *userAPIKeyResource) proveExisting(ctx context.Context, username, value 
 		addClientError(diags, "add an API key for user "+username, createErr)
 		return nil
 	}
-	owner := ""
-	probe, err := r.cluster.peerClient(r.cluster.apiAddress, value, nil)
-	if err == nil {
-		owner, err = probe.Caller(ctx)
-	}
-	mask := algorithmia.MaskAPIKey(value)
+	owner, err := r.callerOf(ctx, value)
+	mask := shortKeyMask(algorithmia.MaskAPIKey(value))
 	obj := existingObject{kind: "API key", name: username + "/" + mask}
 	inUse := isAPIErr && (strings.Contains(strings.ToLower(apiErr.Message), "in use") || strings.Contains(strings.ToLower(apiErr.Message), "already"))
 	switch {
@@ -350,6 +363,15 @@ func userAPIKeyModelFromAPI(plan userAPIKeyModel, k *algorithmia.APIKey) userAPI
 	m.CreatedAt = optionalString(k.CreatedAt) // unknown for a key adopted by its value
 	m.ID = types.StringValue(plan.Username.ValueString() + "/" + mask)
 	return m
+}
+
+// callerOf asks the cluster which account the standard key value belongs to.
+func (r *userAPIKeyResource) callerOf(ctx context.Context, value string) (string, error) {
+	probe, err := r.cluster.peerClient(r.cluster.apiAddress, value, nil)
+	if err != nil {
+		return "", err
+	}
+	return probe.Caller(ctx)
 }
 
 // keyMaskMarker starts every api_key_mask; the characters after it are the key's last ones.
