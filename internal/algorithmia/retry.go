@@ -38,7 +38,10 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return false, ctx.Err()
 	}
 	ci := callInfoFrom(ctx)
-	if ci == nil || !retry.Retryable(ctx, resp, err) || !(retryableMethods[ci.method] || (err == nil && notTaken(resp))) {
+	if ci == nil || !retry.Retryable(ctx, resp, err) {
+		return false, nil
+	}
+	if resendable := retryableMethods[ci.method] || (err == nil && notTaken(resp)); !resendable {
 		return false, nil
 	}
 	fields := map[string]any{"method": ci.method, "path": ci.path}
