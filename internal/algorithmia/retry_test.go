@@ -105,18 +105,20 @@ func TestBackoff(t *testing.T) {
 	}
 }
 
-func TestPostIsNeverRetried(t *testing.T) {
+// A POST is never sent again after an answer that leaves open whether it acted (a 5xx
+// other than 503): the caller reads back (Settle). 429 and 503: TestPostResentOnlyWhenNotTaken.
+func TestPostIsNotRetriedAfterItMayHaveActed(t *testing.T) {
 	var hits atomic.Int32
 	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
 		w.Header().Set("Retry-After", "0")
-		writeJSON(w, 503, `{"error":{"code":5001,"message":"maybe created"}}`)
+		writeJSON(w, 500, `{"error":{"code":5001,"message":"maybe created"}}`)
 	})
 	c, _ := newTestClient(t, ts.URL, nil)
 	_, err := c.CreateAlgorithm(context.Background(), "alice", CreateAlgorithmRequest{Name: "x"})
 	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 {
-		t.Fatalf("want 503 APIError, got %v", err)
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 {
+		t.Fatalf("want 500 APIError, got %v", err)
 	}
 	if _, err := c.PublishVersion(context.Background(), "alice", "x", VersionRequest{}); err == nil {
 		t.Fatal("publish: want error")
