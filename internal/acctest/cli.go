@@ -186,6 +186,14 @@ func (o *Output) WaitFor(re *regexp.Regexp, timeout time.Duration) bool {
 	}
 }
 
+// PlanIsEmpty fails the test unless a plan of w finds nothing to change.
+func (w *Workdir) PlanIsEmpty(t testing.TB) {
+	t.Helper()
+	if out, code := w.Run(t, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Fatalf("plan exited %d, want 0 (no changes):\n%s", code, out)
+	}
+}
+
 // Start starts terraform in its own process group, so the test can kill the whole group.
 func (w *Workdir) Start(t testing.TB, args ...string) (*exec.Cmd, *Output) {
 	t.Helper()

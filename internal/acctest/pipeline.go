@@ -195,14 +195,6 @@ func (p *Pipeline) Apply(t testing.TB, w *Workdir) (string, int) {
 	return w.Run(t, "apply", "-auto-approve", "-input=false")
 }
 
-// PlanIsEmpty fails the test unless a plan of w finds nothing to change.
-func (p *Pipeline) PlanIsEmpty(t testing.TB, w *Workdir) {
-	t.Helper()
-	if out, code := w.Run(t, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
-		t.Fatalf("plan after convergence exited %d, want 0 (no changes):\n%s", code, out)
-	}
-}
-
 // Check fails the test unless prod holds exactly what the pipeline promises: every dev
 // account and the organization with the service account as a member; for every algorithm
 // the dev commit's tree on master and exactly one published version of the commit that

@@ -163,30 +163,7 @@ func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	dev.NewOrganization(t, org, du)
-	envs, err := du.Client.ListEnvironments(ctx, "python3")
-	if err != nil {
-		t.Fatal(err)
-	}
-	envID := ""
-	for _, e := range envs {
-		if e.DisplayName == "Python 3.8" {
-			envID = e.ID
-		}
-	}
-	if _, err := du.Client.CreateAlgorithm(ctx, org, algorithmia.CreateAlgorithmRequest{
-		Name: "hello", Details: algorithmia.Details{Label: "Hello"},
-		Settings: algorithmia.CreateSettings{AlgorithmEnvironment: envID, License: "apl", NetworkAccess: "full",
-			PipelineEnabled: true, SourceVisibility: "closed", AlgorithmCallability: "private"},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	commit := du.PushCommit(t, dev, org, "hello", acctest.Commit{Files: helloSource(org, "hello", "Hello")})
-	if _, err := du.Client.WaitForBuild(ctx, org, "hello", commit, algorithmia.WaitOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := du.Client.PublishCommit(ctx, org, "hello", commit, algorithmia.PublishVersionInfo{VersionType: "major"}); err != nil {
-		t.Fatal(err)
-	}
+	commit := seedOrgHello(t, dev, du, org)
 	// A data collection, so the copy path (api_key_wo of copy_from) runs too.
 	if err := du.Client.CreateCollection(ctx, org, "models", nil); err != nil {
 		t.Fatal(err)

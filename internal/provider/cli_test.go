@@ -25,8 +25,14 @@ func skipWithoutAcc(t *testing.T) {
 	}
 }
 
-// cliPromotion renders a configuration promoting dev's algorithm into an existing prod one.
+// cliPromotion renders a configuration promoting dev's algorithm into an existing prod one
+// of the same name.
 func cliPromotion(dev *acctest.Cluster, du *acctest.User, prod *acctest.Cluster, pu *acctest.User, name, sourceLine string) string {
+	return cliPromotionInto(dev, du, prod, pu, name, name, sourceLine)
+}
+
+// cliPromotionInto renders a configuration promoting dev's algorithm src into prod's dest.
+func cliPromotionInto(dev *acctest.Cluster, du *acctest.User, prod *acctest.Cluster, pu *acctest.User, src, dest, sourceLine string) string {
 	return fmt.Sprintf(`
 provider "algorithmia" {
   alias       = "dev"
@@ -52,7 +58,7 @@ data "algorithmia_git_ref" "head" {
 resource "algorithmia_algorithm_source" "promoted" {
   provider = algorithmia.prod
   owner    = %[5]q
-  name     = %[7]q
+  name     = %[9]q
   source = {
     git_url  = data.algorithmia_git_ref.head.git_url
     %[8]s
@@ -64,7 +70,7 @@ resource "algorithmia_algorithm_source" "promoted" {
 
 output "source_commit" { value = algorithmia_algorithm_source.promoted.source_commit }
 output "published_version" { value = algorithmia_algorithm_source.promoted.published_version }
-`, dev.URL, du.Name, du.Key, prod.URL, pu.Name, pu.Key, name, sourceLine)
+`, dev.URL, du.Name, du.Key, prod.URL, pu.Name, pu.Key, src, sourceLine, dest)
 }
 
 // seedPromotionPair makes a published dev algorithm with one real commit, and an empty
@@ -187,9 +193,7 @@ func TestCLI_refModeSavedPlanCreateAppliesWhenTheBranchMoves(t *testing.T) {
 		t.Fatalf("ref mode resolved %s at apply; want the branch head %s", got, second)
 	}
 	checkProdShips(t, dev, du, prod, pu, name, second, "0.1.0")
-	if out, code := w.Run(t, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
-		t.Fatalf("plan after apply exit %d, want an empty plan:\n%s", code, out)
-	}
+	w.PlanIsEmpty(t)
 }
 
 // A drift-only update (prod's tree changed by hand, the ref did not move) planned and
@@ -221,9 +225,7 @@ func TestCLI_refModeSavedPlanDriftRepairAppliesWhenTheBranchMoves(t *testing.T) 
 		t.Fatalf("ref mode resolved %s at apply; want the branch head %s", got, third)
 	}
 	checkProdShips(t, dev, du, prod, pu, name, third, "0.1.0", "0.2.0")
-	if out, code := w.Run(t, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
-		t.Fatalf("plan after apply exit %d, want an empty plan:\n%s", code, out)
-	}
+	w.PlanIsEmpty(t)
 }
 
 func TestCLI_refModeSavedPlanAppliesWhenTheBranchMovesAgain(t *testing.T) {
@@ -233,9 +235,7 @@ func TestCLI_refModeSavedPlanAppliesWhenTheBranchMovesAgain(t *testing.T) {
 	w := acctest.NewWorkdir(t, cliPromotion(dev, du, prod, pu, name, `ref = "master"`))
 	w.MustRun(t, "apply", "-auto-approve", "-input=false")
 	checkProdShips(t, dev, du, prod, pu, name, first, "0.1.0")
-	if out, code := w.Run(t, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
-		t.Fatalf("a ref that did not move should give an empty plan, exit %d:\n%s", code, out)
-	}
+	w.PlanIsEmpty(t)
 
 	du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Two")})
 	out := w.MustRun(t, "plan", "-out=moved.tfplan", "-input=false")
@@ -293,9 +293,7 @@ func TestCLI_plansAfterImportAndWithoutPublishShowNoPush(t *testing.T) {
 		t.Fatalf("prod history %v, was %v: something was pushed", after, history)
 	}
 	checkProdShips(t, dev, du, prod, pu, name, first, "0.1.0")
-	if out, code := w.Run(t, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
-		t.Fatalf("plan after apply exit %d, want an empty plan:\n%s", code, out)
-	}
+	w.PlanIsEmpty(t)
 }
 
 // A saved plan that found nothing to push (here: publishing the commit already on prod)
@@ -384,32 +382,8 @@ func TestCLI_promotionExampleTerraformTest(t *testing.T) {
 	dev.NewOrganization(t, org, du)
 	prod.NewOrganization(t, org, pu)
 
-	// dev: an organization-owned algorithm with a published version, pushed by the service account.
 	ctx := context.Background()
-	envs, err := du.Client.ListEnvironments(ctx, "python3")
-	if err != nil {
-		t.Fatal(err)
-	}
-	envID := ""
-	for _, e := range envs {
-		if e.DisplayName == "Python 3.8" {
-			envID = e.ID
-		}
-	}
-	if _, err := du.Client.CreateAlgorithm(ctx, org, algorithmia.CreateAlgorithmRequest{
-		Name: "hello", Details: algorithmia.Details{Label: "Hello"},
-		Settings: algorithmia.CreateSettings{AlgorithmEnvironment: envID, License: "apl", NetworkAccess: "full",
-			PipelineEnabled: true, SourceVisibility: "closed", AlgorithmCallability: "private"},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	commit := du.PushCommit(t, dev, org, "hello", acctest.Commit{Files: helloSource(org, "hello", "Hello")})
-	if _, err := du.Client.WaitForBuild(ctx, org, "hello", commit, algorithmia.WaitOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := du.Client.PublishCommit(ctx, org, "hello", commit, algorithmia.PublishVersionInfo{VersionType: "major"}); err != nil {
-		t.Fatal(err)
-	}
+	seedOrgHello(t, dev, du, org)
 
 	w := acctest.CopyWorkdir(t, "../../examples/promote-dev-to-prod")
 	for k, v := range map[string]string{
@@ -616,7 +590,37 @@ func TestCLI_lostStateConvergesWithAdoptExisting(t *testing.T) {
 	if t.Failed() {
 		t.Fatalf("apply output:\n%s", out)
 	}
-	if out, code := w.Run(t, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
-		t.Fatalf("the plan after adopting is not empty (exit %d):\n%s", code, out)
+	w.PlanIsEmpty(t)
+}
+
+// seedOrgHello makes dev's organization-owned algorithm "hello" (Python 3.8) with a published
+// version 1.0.0, pushed by du (a member), and returns its commit.
+func seedOrgHello(t *testing.T, dev *acctest.Cluster, du *acctest.User, org string) string {
+	t.Helper()
+	ctx := context.Background()
+	envs, err := du.Client.ListEnvironments(ctx, "python3")
+	if err != nil {
+		t.Fatal(err)
 	}
+	envID := ""
+	for _, e := range envs {
+		if e.DisplayName == "Python 3.8" {
+			envID = e.ID
+		}
+	}
+	if _, err := du.Client.CreateAlgorithm(ctx, org, algorithmia.CreateAlgorithmRequest{
+		Name: "hello", Details: algorithmia.Details{Label: "Hello"},
+		Settings: algorithmia.CreateSettings{AlgorithmEnvironment: envID, License: "apl", NetworkAccess: "full",
+			PipelineEnabled: true, SourceVisibility: "closed", AlgorithmCallability: "private"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	commit := du.PushCommit(t, dev, org, "hello", acctest.Commit{Files: helloSource(org, "hello", "Hello")})
+	if _, err := du.Client.WaitForBuild(ctx, org, "hello", commit, algorithmia.WaitOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := du.Client.PublishCommit(ctx, org, "hello", commit, algorithmia.PublishVersionInfo{VersionType: "major"}); err != nil {
+		t.Fatal(err)
+	}
+	return commit
 }

@@ -64,8 +64,8 @@ func TestReliability_pipelineConvergesInOneApply(t *testing.T) {
 	applyOnce(t, p, p.Bootstrap, "bootstrap")
 	applyOnce(t, p, p.Promote, "promotion")
 	p.Check(t)
-	p.PlanIsEmpty(t, p.Bootstrap)
-	p.PlanIsEmpty(t, p.Promote)
+	p.Bootstrap.PlanIsEmpty(t)
+	p.Promote.PlanIsEmpty(t)
 }
 
 // killAfterCreating starts an apply of w, waits for the line announcing the create of a
@@ -162,8 +162,8 @@ func TestReliability_killedRightAfterCreateRecoversInOneApply(t *testing.T) {
 				applyOnce(t, p, p.Promote, "promotion")
 			}
 			p.Check(t)
-			p.PlanIsEmpty(t, p.Bootstrap)
-			p.PlanIsEmpty(t, p.Promote)
+			p.Bootstrap.PlanIsEmpty(t)
+			p.Promote.PlanIsEmpty(t)
 		})
 	}
 }
@@ -206,8 +206,8 @@ func TestReliability_randomKillsRecoverInOneApply(t *testing.T) {
 				left -= time.Since(start)
 			}
 			p.Check(t)
-			p.PlanIsEmpty(t, p.Bootstrap)
-			p.PlanIsEmpty(t, p.Promote)
+			p.Bootstrap.PlanIsEmpty(t)
+			p.Promote.PlanIsEmpty(t)
 		})
 	}
 }
@@ -244,8 +244,8 @@ func runUnderFaults(t *testing.T, cfg localcluster.FaultConfig) {
 	prod.SetFaults(t, prodCfg)
 	applyOnce(t, p, p.Bootstrap, "bootstrap under faults")
 	applyOnce(t, p, p.Promote, "promotion under faults")
-	p.PlanIsEmpty(t, p.Bootstrap)
-	p.PlanIsEmpty(t, p.Promote)
+	p.Bootstrap.PlanIsEmpty(t)
+	p.Promote.PlanIsEmpty(t)
 	dev.SetFaults(t, localcluster.FaultConfig{})
 	prod.SetFaults(t, localcluster.FaultConfig{})
 	t.Logf("faults injected: dev %v, prod %v", dev.Faults(), prod.Faults())
@@ -295,43 +295,8 @@ func TestReliability_concurrentAppliesIntoOneDestination(t *testing.T) {
 	for i, src := range sources {
 		du.PublishAlgorithm(t, src)
 		du.PushCommit(t, dev, du.Name, src, acctest.Commit{Files: helloSource(du.Name, src, fmt.Sprintf("Source %d", i))})
-		dirs = append(dirs, acctest.NewWorkdir(t, fmt.Sprintf(`
-provider "algorithmia" {
-  alias       = "dev"
-  api_address = %[1]q
-  username    = %[2]q
-  api_key     = %[3]q
-}
-
-provider "algorithmia" {
-  alias       = "prod"
-  api_address = %[4]q
-  username    = %[5]q
-  api_key     = %[6]q
-}
-
-data "algorithmia_git_ref" "src" {
-  provider = algorithmia.dev
-  owner    = %[2]q
-  name     = %[7]q
-  ref      = "master"
-}
-
-resource "algorithmia_algorithm_source" "dest" {
-  provider = algorithmia.prod
-  owner    = %[5]q
-  name     = %[8]q
-  source = {
-    git_url  = data.algorithmia_git_ref.src.git_url
-    commit   = data.algorithmia_git_ref.src.commit
-    username = %[2]q
-    password = %[3]q
-  }
-  publish = { version_type = "minor" }
-}
-
-output "commit" { value = algorithmia_algorithm_source.dest.commit }
-`, dev.URL, du.Name, du.Key, prod.URL, pu.Name, pu.Key, src, dest)))
+		dirs = append(dirs, acctest.NewWorkdir(t, cliPromotionInto(dev, du, prod, pu, src, dest, "commit = data.algorithmia_git_ref.head.commit")+
+			`output "commit" { value = algorithmia_algorithm_source.promoted.commit }`))
 	}
 
 	var shipped []string
