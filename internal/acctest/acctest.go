@@ -87,6 +87,9 @@ type Options struct {
 	// Tests under faults raise it, so a retried request that meets a fault again still
 	// succeeds.
 	ProviderMaxRetries int
+	// PageSize and DataPageSize shrink the cluster's pages (localcluster.Options), so
+	// listing tests cross page boundaries without seeding hundreds of objects.
+	PageSize, DataPageSize int
 }
 
 // StartClusterOpts starts a local cluster on 127.0.0.1 with a fresh data directory.
@@ -105,6 +108,8 @@ func StartClusterOpts(name string, o Options) (*Cluster, error) {
 		BuildDuration: o.BuildDuration,
 		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Faults:        o.Faults,
+		PageSize:      o.PageSize,
+		DataPageSize:  o.DataPageSize,
 	})
 	if err != nil {
 		_ = os.RemoveAll(dir)

@@ -303,21 +303,52 @@ func (c *Client) ListDirectory(ctx context.Context, p DataPath, opts DataListOpt
 // organization) holds, private ones included, with the admin key (all pages).
 func (c *Client) ListCollectionsAsAdmin(ctx context.Context, owner string) ([]string, error) {
 	names := []string{}
+	err := c.walkCollections(ctx, keyAdmin, owner, false, func(f DataFolder) bool {
+		names = append(names, f.Name)
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return names, nil
+}
+
+// ListCollections returns the collections of owner (a user or an organization) with
+// their ACLs, following markers through every page. The standard key is preferred: it
+// sees every collection of its own account and of its organizations, and only the
+// public ones of other owners; the admin key sees them all.
+func (c *Client) ListCollections(ctx context.Context, owner string) ([]DataFolder, error) {
+	folders := []DataFolder{}
+	err := c.walkCollections(ctx, keyPreferStandard, owner, true, func(f DataFolder) bool {
+		folders = append(folders, f)
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return folders, nil
+}
+
+// walkCollections calls fn for each folder of the listing of data://owner, page after
+// page; fn returning false stops the walk without error.
+func (c *Client) walkCollections(ctx context.Context, kind keyKind, owner string, withACL bool, fn func(DataFolder) bool) error {
 	marker := ""
 	seen := map[string]bool{}
 	for {
-		dir, err := c.listDirectory(ctx, keyAdmin, DataPath{Owner: owner}, DataListOptions{Marker: marker})
+		dir, err := c.listDirectory(ctx, kind, DataPath{Owner: owner}, DataListOptions{Marker: marker, ACL: withACL})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, f := range dir.Folders {
-			names = append(names, f.Name)
+			if !fn(f) {
+				return nil
+			}
 		}
 		if dir.Marker == "" {
-			return names, nil
+			return nil
 		}
 		if seen[dir.Marker] {
-			return nil, fmt.Errorf("algorithmia: listing data://%s stopped: the server returned marker %q twice", owner, dir.Marker)
+			return fmt.Errorf("algorithmia: listing data://%s stopped: the server returned marker %q twice", owner, dir.Marker)
 		}
 		seen[dir.Marker] = true
 		marker = dir.Marker

@@ -736,6 +736,43 @@ func TestMaskAPIKey(t *testing.T) {
 	}
 }
 
+// ListCollections asks for the ACLs, follows markers, prefers the standard key and
+// falls back to the admin key.
+func TestListCollections(t *testing.T) {
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Data-Type", "directory")
+		if r.URL.Query().Get("marker") == "" {
+			writeJSON(w, 200, `{"folders":[{"name":"a","acl":{"read":[]}},{"name":"b"}],"marker":"Yg"}`)
+			return
+		}
+		writeJSON(w, 200, `{"folders":[{"name":"c","acl":{"read":["user://*"]}}]}`)
+	})
+	c, _ := newTestClient(t, ts.URL, nil)
+	folders, err := c.ListCollections(context.Background(), "alice")
+	if err != nil || len(folders) != 3 {
+		t.Fatalf("ListCollections: %+v, %v; want 3 folders", folders, err)
+	}
+	if folders[0].ACL == nil || len(folders[0].ACL.Read) != 0 || folders[1].ACL != nil || folders[2].ACL.Read[0] != ACLPublic {
+		t.Fatalf("ACLs: %+v %+v %+v", folders[0].ACL, folders[1].ACL, folders[2].ACL)
+	}
+	reqs := ts.requests()
+	if len(reqs) != 2 || reqs[1].RawQuery != "acl=true&marker=Yg" {
+		t.Fatalf("requests: %+v; want two, the second with acl=true&marker=Yg", reqs)
+	}
+	for i, r := range reqs {
+		if r.Path != "/v1/data/alice" || r.Auth != "Simple "+testAPIKey {
+			t.Errorf("request %d: %s (auth %q), want /v1/data/alice with the standard key", i, r.Path, r.Auth)
+		}
+	}
+	adminOnly, _ := newTestClient(t, ts.URL, func(c *Config) { c.APIKey = "" })
+	if _, err := adminOnly.ListCollections(context.Background(), "alice"); err != nil {
+		t.Fatalf("with only the admin key: %v", err)
+	}
+	if got := ts.requests()[2].Auth; got != "Simple "+testAdminKey {
+		t.Fatalf("with only the admin key, auth %q", got)
+	}
+}
+
 // The admin listing of an account's collections follows markers and uses the admin key.
 func TestListCollectionsAsAdmin(t *testing.T) {
 	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {

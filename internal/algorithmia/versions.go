@@ -124,6 +124,20 @@ func (c *Client) ListAllVersions(ctx context.Context, owner, name string, filter
 	})
 }
 
+// LatestPublishedVersion returns the newest published version (the first of
+// published=true&limit=1), or nil when none was published.
+func (c *Client) LatestPublishedVersion(ctx context.Context, owner, name string) (*Algorithm, error) {
+	published := true
+	page, err := c.ListVersions(ctx, owner, name, VersionFilter{Published: &published}, ListOptions{Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(page.Results) == 0 {
+		return nil, nil
+	}
+	return &page.Results[0], nil
+}
+
 // GetVersion returns the version built from gitHash.
 func (c *Client) GetVersion(ctx context.Context, owner, name, gitHash string) (*Algorithm, error) {
 	var out Algorithm

@@ -350,3 +350,69 @@ type recorder struct {
 func (r *recorder) Header() http.Header         { return r.header }
 func (r *recorder) WriteHeader(s int)           { r.status = s }
 func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
+
+// Options.PageSize sets the page of paged routes when the caller gives no limit (an
+// explicit limit still wins), and Options.DataPageSize the entries per Data API
+// listing page; tests use them to cross page boundaries with few objects.
+func TestPageSizeOptions(t *testing.T) {
+	dir := t.TempDir()
+	c, err := New(Options{DataDir: dir, AdminKey: testAdminKey, PageSize: 2, DataPageSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := &testCluster{t: t, c: c, srv: newServer(c), dir: dir}
+	t.Cleanup(tc.close)
+	key := tc.addUser("alice")
+	for _, n := range []string{"u1", "u2"} {
+		tc.must(200, "POST", "/v1/users", testAdminKey, map[string]any{"username": n, "email": n + "@example.com"}, nil)
+	}
+	var page struct {
+		Marker  *string    `json:"marker"`
+		Results []userJSON `json:"results"`
+	}
+	tc.must(200, "GET", "/v1/users", testAdminKey, nil, &page)
+	if len(page.Results) != 2 || page.Marker == nil {
+		t.Fatalf("default page: %d users, marker %v; want 2 and a marker", len(page.Results), page.Marker)
+	}
+	tc.must(200, "GET", "/v1/users?limit=3", testAdminKey, nil, &page)
+	if len(page.Results) != 3 || page.Marker != nil {
+		t.Fatalf("limit=3: %d users, marker %v; want 3 and no marker", len(page.Results), page.Marker)
+	}
+
+	for _, n := range []string{"c1", "c2", "c3"} {
+		tc.must(200, "POST", "/v1/data/alice", key, map[string]any{"name": n, "acl": map[string]any{"read": []string{}}}, nil)
+	}
+	var names []string
+	marker := ""
+	for pages := 1; ; pages++ {
+		var l struct {
+			Folders []struct {
+				Name string `json:"name"`
+				ACL  *struct {
+					Read []string `json:"read"`
+				} `json:"acl"`
+			} `json:"folders"`
+			Marker string `json:"marker"`
+		}
+		tc.must(200, "GET", "/v1/data/alice?acl=true&marker="+marker, key, nil, &l)
+		if len(l.Folders) > 2 {
+			t.Fatalf("page %d holds %d folders, want at most 2", pages, len(l.Folders))
+		}
+		for _, f := range l.Folders {
+			if f.ACL == nil || len(f.ACL.Read) != 0 {
+				t.Fatalf("folder %s: acl %+v, want read = []", f.Name, f.ACL)
+			}
+			names = append(names, f.Name)
+		}
+		if l.Marker == "" {
+			if pages != 2 {
+				t.Fatalf("%d pages, want 2", pages)
+			}
+			break
+		}
+		marker = l.Marker
+	}
+	if strings.Join(names, ",") != "c1,c2,c3" {
+		t.Fatalf("collections: %v", names)
+	}
+}

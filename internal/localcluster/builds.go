@@ -212,7 +212,7 @@ func (c *Cluster) resumeBuilds() error {
 }
 
 func (c *Cluster) listBuilds(w http.ResponseWriter, r *http.Request, ref algoRef) error {
-	p, err := parsePage(r)
+	p, err := c.parsePage(r)
 	if err != nil {
 		return err
 	}

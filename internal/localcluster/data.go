@@ -487,7 +487,7 @@ func (c *Cluster) listOwner(w http.ResponseWriter, r *http.Request, cl *caller, 
 			if !member && !slices.Contains(col.ReadACL, aclPublic) {
 				return true, nil
 			}
-			if len(l.Folders) == dataPageSize {
+			if len(l.Folders) == c.opts.DataPageSize {
 				l.Marker = dataMarker(l.Folders[len(l.Folders)-1].Name)
 				return false, nil
 			}
@@ -531,7 +531,7 @@ func (c *Cluster) listCollection(w http.ResponseWriter, r *http.Request, cl *cal
 			if name <= after {
 				return true, nil
 			}
-			if len(l.Files) == dataPageSize {
+			if len(l.Files) == c.opts.DataPageSize {
 				l.Marker = dataMarker(l.Files[len(l.Files)-1].Filename)
 				return false, nil
 			}

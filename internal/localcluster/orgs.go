@@ -230,7 +230,7 @@ func (c *Cluster) listOrgs(w http.ResponseWriter, r *http.Request) error {
 	if err := c.requireAdmin(r); err != nil {
 		return err
 	}
-	p, err := parsePage(r)
+	p, err := c.parsePage(r)
 	if err != nil {
 		return err
 	}
@@ -332,7 +332,7 @@ func (c *Cluster) listMembers(w http.ResponseWriter, r *http.Request) error {
 	if err := c.requireAdmin(r); err != nil {
 		return err
 	}
-	p, err := parsePage(r)
+	p, err := c.parsePage(r)
 	if err != nil {
 		return err
 	}

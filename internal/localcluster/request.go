@@ -60,8 +60,9 @@ type markerBody struct {
 	Key string `json:"k"`
 }
 
-func parsePage(r *http.Request) (pageRequest, error) {
-	p := pageRequest{limit: defaultPageSize}
+// parsePage reads limit and marker; without limit the page holds Options.PageSize items.
+func (c *Cluster) parsePage(r *http.Request) (pageRequest, error) {
+	p := pageRequest{limit: c.opts.PageSize}
 	q := r.URL.Query()
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)

@@ -33,6 +33,8 @@ type Options struct {
 	BuildDuration time.Duration // how long a build stays "in-progress" before finishing; 0 -> 1s
 	Logger        *slog.Logger  // request log (method, path, status, duration; never a key); nil -> discard
 	Faults        FaultConfig   // fault injection (faults.go); the zero value injects nothing; Cluster.SetFaults changes it later
+	PageSize      int           // default `limit` of paged routes (§4); 0 -> 50, at most 1000
+	DataPageSize  int           // entries per Data API listing page (§12.2); 0 -> 1000
 }
 
 // Cluster is one running local cluster.
@@ -70,6 +72,12 @@ func New(opts Options) (*Cluster, error) {
 	}
 	if opts.BuildDuration <= 0 {
 		opts.BuildDuration = time.Second
+	}
+	if opts.PageSize <= 0 || opts.PageSize > maxPageSize {
+		opts.PageSize = defaultPageSize
+	}
+	if opts.DataPageSize <= 0 {
+		opts.DataPageSize = dataPageSize
 	}
 	logger := opts.Logger
 	if logger == nil {

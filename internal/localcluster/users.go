@@ -160,7 +160,7 @@ func (c *Cluster) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if err := c.requireAdmin(r); err != nil {
 		return err
 	}
-	p, err := parsePage(r)
+	p, err := c.parsePage(r)
 	if err != nil {
 		return err
 	}

@@ -278,7 +278,7 @@ func versionBuild(tx *store.Tx, a *algorithmRecord, v versionRecord) buildRecord
 // listVersions lists hash versions newest first, filtered by published and
 // callable (§7.3). callable=true means published and public.
 func (c *Cluster) listVersions(w http.ResponseWriter, r *http.Request, ref algoRef) error {
-	p, err := parsePage(r)
+	p, err := c.parsePage(r)
 	if err != nil {
 		return err
 	}

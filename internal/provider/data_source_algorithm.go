@@ -49,30 +49,9 @@ func (d *algorithmDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 		MarkdownDescription: "Reads an algorithm on one cluster: its settings, Git URL, the head of `master`, and its " +
 			"latest published version. Use it on the source alias to copy settings and source to another cluster.",
 		Attributes: withAttributes(algorithmLookupAttributes(), map[string]schema.Attribute{
-			"id": computedString("`owner/name`."),
-			"details": schema.SingleNestedAttribute{
-				MarkdownDescription: "Display details.",
-				Computed:            true,
-				Attributes: map[string]schema.Attribute{
-					"label":   computedString("Display name."),
-					"summary": computedString("Documentation text."),
-					"tagline": computedString("One-line description."),
-				},
-			},
-			"settings": schema.SingleNestedAttribute{
-				MarkdownDescription: "Runtime and settings, in the shape of `algorithmia_algorithm.settings`.",
-				Computed:            true,
-				Attributes: map[string]schema.Attribute{
-					"language":              computedString("Legacy language, if the algorithm uses the language model."),
-					"environment":           computedString("`cpu` or `gpu` for the legacy language model."),
-					"algorithm_environment": computedString("Environment ID on this cluster, if the algorithm uses the environment model."),
-					"license":               computedString("License."),
-					"network_access":        computedString("`full` or `isolated`."),
-					"pipeline_enabled":      schema.BoolAttribute{MarkdownDescription: "Whether the algorithm may call other algorithms.", Computed: true},
-					"source_visibility":     computedString("`open` or `closed`."),
-					"algorithm_callability": computedString("`public` or `private`."),
-				},
-			},
+			"id":                  computedString("`owner/name`."),
+			"details":             algorithmDetailsDataAttribute(),
+			"settings":            algorithmSettingsDataAttribute(),
 			"sample_input":        computedString("Sample input."),
 			"algorithm_id":        computedString("The algorithm's UUID on this cluster."),
 			"git_url":             computedString("Clone URL of the algorithm's repository (no credentials in it)."),
@@ -83,6 +62,37 @@ func (d *algorithmDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"latest_version":          computedString("Latest published semantic version, such as `1.4.0`; null if none was published."),
 			"latest_version_git_hash": computedString("Commit SHA of the latest published version."),
 		}),
+	}
+}
+
+// algorithmDetailsDataAttribute is the computed details of algorithmia_algorithm and algorithmia_algorithms.
+func algorithmDetailsDataAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: "Display details.",
+		Computed:            true,
+		Attributes: map[string]schema.Attribute{
+			"label":   computedString("Display name."),
+			"summary": computedString("Documentation text."),
+			"tagline": computedString("One-line description."),
+		},
+	}
+}
+
+// algorithmSettingsDataAttribute is the computed settings of algorithmia_algorithm and algorithmia_algorithms.
+func algorithmSettingsDataAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: "Runtime and settings, in the shape of `algorithmia_algorithm.settings`.",
+		Computed:            true,
+		Attributes: map[string]schema.Attribute{
+			"language":              computedString("Legacy language, if the algorithm uses the language model."),
+			"environment":           computedString("`cpu` or `gpu` for the legacy language model."),
+			"algorithm_environment": computedString("Environment ID on this cluster, if the algorithm uses the environment model."),
+			"license":               computedString("License."),
+			"network_access":        computedString("`full` or `isolated`."),
+			"pipeline_enabled":      schema.BoolAttribute{MarkdownDescription: "Whether the algorithm may call other algorithms.", Computed: true},
+			"source_visibility":     computedString("`open` or `closed`."),
+			"algorithm_callability": computedString("`public` or `private`."),
+		},
 	}
 }
 
@@ -115,16 +125,12 @@ func (d *algorithmDataSource) Read(ctx context.Context, req datasource.ReadReque
 		HeadCommit: types.StringNull(), LatestVersion: types.StringNull(), LatestVersionGitHash: types.StringNull(),
 	}
 
-	published := true
-	versions, err := d.cluster.api.ListVersions(ctx, owner, name, algorithmia.VersionFilter{Published: &published}, algorithmia.ListOptions{Limit: 1})
+	latest, err := d.cluster.api.LatestPublishedVersion(ctx, owner, name)
 	if err != nil {
 		addClientError(&resp.Diagnostics, "list versions of "+owner+"/"+name, err)
 		return
 	}
-	if len(versions.Results) > 0 && versions.Results[0].VersionInfo != nil {
-		out.LatestVersion = optionalString(versions.Results[0].VersionInfo.SemanticVersion)
-		out.LatestVersionGitHash = optionalString(versions.Results[0].VersionInfo.GitHash)
-	}
+	out.LatestVersion, out.LatestVersionGitHash = latestVersionFromAPI(latest)
 
 	if d.cluster.username != "" && d.cluster.apiKey != "" {
 		head, err := promote.Head(ctx, d.cluster.repo(owner, name), promote.DefaultBranch)
@@ -135,4 +141,13 @@ func (d *algorithmDataSource) Read(ctx context.Context, req datasource.ReadReque
 		out.HeadCommit = optionalString(head)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, out)...)
+}
+
+// latestVersionFromAPI maps the latest published version (nil when none) to its
+// semantic version and commit, both null when nothing was published.
+func latestVersionFromAPI(v *algorithmia.Algorithm) (types.String, types.String) {
+	if v == nil || v.VersionInfo == nil {
+		return types.StringNull(), types.StringNull()
+	}
+	return optionalString(v.VersionInfo.SemanticVersion), optionalString(v.VersionInfo.GitHash)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -48,29 +49,36 @@ func (d *organizationDataSource) Metadata(_ context.Context, req datasource.Meta
 func (d *organizationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one organization on one cluster, with its members. Needs the provider's `admin_api_key`.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withAttributes(organizationDataAttributes(), map[string]schema.Attribute{
 			"id": computedString("The organization name."),
 			"org_name": schema.StringAttribute{
 				MarkdownDescription: "Organization name to look up.",
 				Required:            true,
 				Validators:          []validator.String{usernameValidator()},
 			},
-			"org_label":        computedString("Display name."),
-			"org_contact_name": computedString("Contact person."),
-			"org_email":        computedString("Contact e-mail address."),
-			"org_url":          computedString("Web site; null when not set."),
-			"type":             computedString("Organization type name, such as `basic`."),
-			"type_id":          computedString("The type's UUID on this cluster."),
-			"org_id":           computedString("The organization's UUID on this cluster."),
-			"self_link":        computedString("The organization's API URL."),
-			"members": schema.ListNestedAttribute{
-				MarkdownDescription: "Members, in the cluster's order.",
-				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"username": computedString("The member's username."),
-					"role":     computedString("`owner` or `member`."),
-				}},
-			},
+		}),
+	}
+}
+
+// organizationDataAttributes are the computed attributes of one organization, shared by
+// algorithmia_organization and algorithmia_organizations.
+func organizationDataAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"org_label":        computedString("Display name."),
+		"org_contact_name": computedString("Contact person."),
+		"org_email":        computedString("Contact e-mail address."),
+		"org_url":          computedString("Web site; null when not set."),
+		"type":             computedString("Organization type name, such as `basic`."),
+		"type_id":          computedString("The type's UUID on this cluster."),
+		"org_id":           computedString("The organization's UUID on this cluster."),
+		"self_link":        computedString("The organization's API URL."),
+		"members": schema.ListNestedAttribute{
+			MarkdownDescription: "Members, in the cluster's order.",
+			Computed:            true,
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"username": computedString("The member's username."),
+				"role":     computedString("`owner` or `member`."),
+			}},
 		},
 	}
 }
@@ -105,17 +113,26 @@ func (d *organizationDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 	m := organizationModelFromAPI(o, orgTypes, types.BoolNull())
-	elems := make([]attr.Value, 0, len(members))
-	for _, mem := range members {
-		mm := organizationMemberModelFromAPI(name, mem)
-		obj, d := types.ObjectValue(memberAttrTypes, map[string]attr.Value{"username": mm.Username, "role": mm.Role})
-		resp.Diagnostics.Append(d...)
-		elems = append(elems, obj)
-	}
-	list, d2 := types.ListValue(types.ObjectType{AttrTypes: memberAttrTypes}, elems)
+	list, d2 := memberListFromAPI(name, members)
 	resp.Diagnostics.Append(d2...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, organizationDataModel{
 		ID: m.ID, OrgName: m.OrgName, OrgLabel: m.OrgLabel, OrgContactName: m.OrgContactName, OrgEmail: m.OrgEmail,
 		OrgURL: m.OrgURL, Type: m.Type, TypeID: m.TypeID, OrgID: m.OrgID, SelfLink: m.SelfLink, Members: list,
 	})...)
+}
+
+// memberListFromAPI maps an organization's members, through organizationMemberModelFromAPI,
+// to the members list of algorithmia_organization and algorithmia_organizations.
+func memberListFromAPI(org string, members []algorithmia.Member) (types.List, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	elems := make([]attr.Value, 0, len(members))
+	for _, mem := range members {
+		mm := organizationMemberModelFromAPI(org, mem)
+		obj, d := types.ObjectValue(memberAttrTypes, map[string]attr.Value{"username": mm.Username, "role": mm.Role})
+		diags.Append(d...)
+		elems = append(elems, obj)
+	}
+	list, d := types.ListValue(types.ObjectType{AttrTypes: memberAttrTypes}, elems)
+	diags.Append(d...)
+	return list, diags
 }

@@ -1,7 +1,13 @@
 package provider
 
 import (
+	"context"
+	"regexp"
+
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // computedString is a read-only string attribute of a data source.
@@ -32,4 +38,51 @@ func withAttributes(base, extra map[string]schema.Attribute) map[string]schema.A
 		base[k] = v
 	}
 	return base
+}
+
+// nameFilterAttributes are the name_regex and exclude_names arguments of the listing data
+// sources, in the style of algorithmia_users' username_regex and exclude_usernames; what
+// names the listed objects ("algorithms").
+func nameFilterAttributes(what string) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"name_regex": schema.StringAttribute{
+			MarkdownDescription: "Keep only " + what + " whose name matches this regular expression (Go RE2 syntax; " +
+				"use `^` and `$` to anchor it).",
+			Optional:   true,
+			Validators: []validator.String{regexpValidator{}},
+		},
+		"exclude_names": schema.SetAttribute{
+			MarkdownDescription: "Leave out " + what + " with these names, for example test or system objects.",
+			ElementType:         types.StringType,
+			Optional:            true,
+		},
+	}
+}
+
+// nameFilter is the parsed name_regex and exclude_names of a listing data source.
+type nameFilter struct {
+	keep    *regexp.Regexp
+	exclude map[string]bool
+}
+
+// newNameFilter reads the two arguments; the regular expression was validated at plan time.
+func newNameFilter(ctx context.Context, regex types.String, exclude types.Set) (nameFilter, diag.Diagnostics) {
+	f := nameFilter{exclude: map[string]bool{}}
+	if s := regex.ValueString(); s != "" {
+		f.keep = regexp.MustCompile(s)
+	}
+	var diags diag.Diagnostics
+	if !exclude.IsNull() && !exclude.IsUnknown() {
+		var names []string
+		diags = exclude.ElementsAs(ctx, &names, false)
+		for _, n := range names {
+			f.exclude[n] = true
+		}
+	}
+	return f, diags
+}
+
+// match says whether a listed object of this name is kept.
+func (f nameFilter) match(name string) bool {
+	return !f.exclude[name] && (f.keep == nil || f.keep.MatchString(name))
 }

@@ -367,6 +367,9 @@ func (p *algorithmiaProvider) DataSources(_ context.Context) []func() datasource
 		NewUserDataSource,
 		NewUsersDataSource,
 		NewOrganizationDataSource,
+		NewAlgorithmsDataSource,
+		NewOrganizationsDataSource,
+		NewDataCollectionsDataSource,
 		NewDataObjectsDataSource,
 		NewDataObjectDataSource,
 	}

@@ -1,0 +1,159 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+)
+
+var _ datasource.DataSourceWithConfigure = (*algorithmsDataSource)(nil)
+
+// NewAlgorithmsDataSource is the factory of the algorithmia_algorithms data source.
+func NewAlgorithmsDataSource() datasource.DataSource {
+	return &algorithmsDataSource{}
+}
+
+type algorithmsDataSource struct {
+	cluster *clusterClient
+}
+
+type algorithmsDataModel struct {
+	ID           types.String `tfsdk:"id"`
+	Owner        types.String `tfsdk:"owner"`
+	NameRegex    types.String `tfsdk:"name_regex"`
+	ExcludeNames types.Set    `tfsdk:"exclude_names"`
+	Algorithms   types.List   `tfsdk:"algorithms"`
+}
+
+var listedAlgorithmAttrTypes = map[string]attr.Type{
+	"id": types.StringType, "owner": types.StringType, "name": types.StringType, "algorithm_id": types.StringType,
+	"details":  types.ObjectType{AttrTypes: detailsAttrTypes},
+	"settings": types.ObjectType{AttrTypes: settingsAttrTypes},
+	"git_url":  types.StringType, "package_set": types.StringType, "latest_build_commit": types.StringType,
+	"latest_version": types.StringType, "latest_version_git_hash": types.StringType,
+}
+
+func (d *algorithmsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_algorithms"
+}
+
+func (d *algorithmsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Every algorithm of one user or organization (`GET /v1/users/{owner}/algorithms`, which the " +
+			"platform does not page), each read in full with its latest published version. It drives bulk algorithm " +
+			"migration: `for_each` over `algorithms` on another alias creates the same algorithms there. Use `name_regex` " +
+			"and `exclude_names` to leave out test algorithms. The provider's `api_key` must belong to the owner or to a " +
+			"member of the owning organization (the admin key lists, but cannot read, algorithms).",
+		Attributes: withAttributes(nameFilterAttributes("algorithms"), map[string]schema.Attribute{
+			"id": computedString("The owner."),
+			"owner": schema.StringAttribute{
+				MarkdownDescription: "User or organization whose algorithms are listed. An owner without algorithms gives an empty list.",
+				Required:            true,
+				Validators:          nameValidators(),
+			},
+			"algorithms": schema.ListNestedAttribute{
+				MarkdownDescription: "The algorithms, sorted by name.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":                      computedString("`owner/name`."),
+					"owner":                   computedString("The owner."),
+					"name":                    computedString("Algorithm name."),
+					"algorithm_id":            computedString("The algorithm's UUID on this cluster."),
+					"details":                 algorithmDetailsDataAttribute(),
+					"settings":                algorithmSettingsDataAttribute(),
+					"git_url":                 computedString("Clone URL of the algorithm's repository (no credentials in it)."),
+					"package_set":             computedString("Package set of the runtime, such as `python38`."),
+					"latest_build_commit":     computedString("Commit SHA of the most recent build; null before the first build."),
+					"latest_version":          computedString("Latest published semantic version, such as `1.4.0`; null if none was published."),
+					"latest_version_git_hash": computedString("Commit SHA of the latest published version; null if none was published."),
+				}},
+			},
+		}),
+	}
+}
+
+func (d *algorithmsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.cluster = clusterFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *algorithmsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg algorithmsDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	filter, diags := newNameFilter(ctx, cfg.NameRegex, cfg.ExcludeNames)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	owner := cfg.Owner.ValueString()
+	summaries, err := d.cluster.api.ListUserAlgorithms(ctx, owner)
+	if errors.Is(err, algorithmia.ErrNotFound) {
+		resp.Diagnostics.AddError("Owner not found", fmt.Sprintf("No user or organization %s exists on %s.", owner, d.cluster.apiAddress))
+		return
+	}
+	if err != nil {
+		addClientError(&resp.Diagnostics, "list the algorithms of "+owner, err)
+		return
+	}
+	names := make([]string, 0, len(summaries))
+	for _, s := range summaries {
+		if filter.match(s.AlgoName) {
+			names = append(names, s.AlgoName)
+		}
+	}
+	sort.Strings(names)
+
+	elems := make([]attr.Value, 0, len(names))
+	for _, name := range names {
+		obj, ok := d.readOne(ctx, owner, name, resp)
+		if !ok {
+			return
+		}
+		if obj != nil {
+			elems = append(elems, obj)
+		}
+	}
+	list, diags := types.ListValue(types.ObjectType{AttrTypes: listedAlgorithmAttrTypes}, elems)
+	resp.Diagnostics.Append(diags...)
+	cfg.ID = types.StringValue(owner)
+	cfg.Algorithms = list
+	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
+}
+
+// readOne reads one listed algorithm and its latest published version, through the same
+// mapping as algorithmia_algorithm. An algorithm deleted since the listing is left out (nil).
+func (d *algorithmsDataSource) readOne(ctx context.Context, owner, name string, resp *datasource.ReadResponse) (attr.Value, bool) {
+	a, err := d.cluster.api.GetAlgorithm(ctx, owner, name)
+	if errors.Is(err, algorithmia.ErrNotFound) {
+		return nil, true
+	}
+	if err != nil {
+		addClientError(&resp.Diagnostics, "read algorithm "+owner+"/"+name, err)
+		return nil, false
+	}
+	m, diags := algorithmModelFromAPI(ctx, d.cluster, owner, a, algorithmModel{})
+	resp.Diagnostics.Append(diags...)
+	latest, err := d.cluster.api.LatestPublishedVersion(ctx, owner, name)
+	if err != nil {
+		addClientError(&resp.Diagnostics, "list versions of "+owner+"/"+name, err)
+		return nil, false
+	}
+	version, gitHash := latestVersionFromAPI(latest)
+	obj, diags := types.ObjectValue(listedAlgorithmAttrTypes, map[string]attr.Value{
+		"id": m.ID, "owner": m.Owner, "name": m.Name, "algorithm_id": m.AlgorithmID, "details": m.Details, "settings": m.Settings,
+		"git_url": m.GitURL, "package_set": m.PackageSet, "latest_build_commit": m.LatestBuildCommit,
+		"latest_version": version, "latest_version_git_hash": gitHash,
+	})
+	resp.Diagnostics.Append(diags...)
+	return obj, !resp.Diagnostics.HasError()
+}

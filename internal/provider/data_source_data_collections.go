@@ -1,0 +1,138 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+)
+
+var _ datasource.DataSourceWithConfigure = (*dataCollectionsDataSource)(nil)
+
+// NewDataCollectionsDataSource is the factory of the algorithmia_data_collections data source.
+func NewDataCollectionsDataSource() datasource.DataSource {
+	return &dataCollectionsDataSource{}
+}
+
+type dataCollectionsDataSource struct {
+	cluster *clusterClient
+}
+
+type dataCollectionsDataModel struct {
+	ID           types.String `tfsdk:"id"`
+	Owner        types.String `tfsdk:"owner"`
+	NameRegex    types.String `tfsdk:"name_regex"`
+	ExcludeNames types.Set    `tfsdk:"exclude_names"`
+	Collections  types.List   `tfsdk:"collections"`
+}
+
+var listedCollectionAttrTypes = map[string]attr.Type{
+	"id": types.StringType, "owner": types.StringType, "name": types.StringType, "read_acl": types.StringType,
+}
+
+func (d *dataCollectionsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_data_collections"
+}
+
+func (d *dataCollectionsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The hosted data collections of one user or organization (every page of the listing of " +
+			"`data://owner`, with `acl=true`), each with its read ACL. It drives bulk collection migration: `for_each` over " +
+			"`collections` on another alias creates the same collections there. With the owner's `api_key` (or a member's, " +
+			"for an organization) every collection is listed; with another user's key only the public ones; with only the " +
+			"`admin_api_key`, all of them. Use `name_regex` and `exclude_names` to leave out test collections.",
+		Attributes: withAttributes(nameFilterAttributes("collections"), map[string]schema.Attribute{
+			"id": computedString("`data://owner`."),
+			"owner": schema.StringAttribute{
+				MarkdownDescription: "User or organization whose collections are listed. An owner without collections gives an empty list.",
+				Required:            true,
+				Validators:          nameValidators(),
+			},
+			"collections": schema.ListNestedAttribute{
+				MarkdownDescription: "The collections, sorted by name.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":    computedString("`data://owner/name`."),
+					"owner": computedString("The owner."),
+					"name":  computedString("Collection name."),
+					"read_acl": computedString("Who may read the collection, as `algorithmia_data_collection.read_acl`: " +
+						"`private`, `my_algorithms` or `public`."),
+				}},
+			},
+		}),
+	}
+}
+
+func (d *dataCollectionsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.cluster = clusterFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *dataCollectionsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg dataCollectionsDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	filter, diags := newNameFilter(ctx, cfg.NameRegex, cfg.ExcludeNames)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	owner := cfg.Owner.ValueString()
+	folders, err := d.cluster.api.ListCollections(ctx, owner)
+	if errors.Is(err, algorithmia.ErrNotFound) {
+		resp.Diagnostics.AddError("Owner not found", fmt.Sprintf("No user or organization %s exists on %s.", owner, d.cluster.apiAddress))
+		return
+	}
+	if err != nil {
+		addClientError(&resp.Diagnostics, "list the collections of data://"+owner, err)
+		return
+	}
+	sort.Slice(folders, func(i, j int) bool { return folders[i].Name < folders[j].Name })
+
+	elems := make([]attr.Value, 0, len(folders))
+	for _, f := range folders {
+		if !filter.match(f.Name) {
+			continue
+		}
+		col := &algorithmia.Collection{Path: algorithmia.DataPath{Owner: owner, Collection: f.Name}, ACL: f.ACL}
+		if col.ACL == nil {
+			// A server that leaves the ACL out of the listing gets asked per collection.
+			col, err = d.cluster.api.GetCollection(ctx, owner, f.Name)
+			if errors.Is(err, algorithmia.ErrNotFound) {
+				continue // deleted since the listing
+			}
+			if err != nil {
+				addClientError(&resp.Diagnostics, "read collection data://"+owner+"/"+f.Name, err)
+				return
+			}
+		}
+		// The mapping's errors point at a resource's read_acl; this schema has none at the root.
+		var mapped diag.Diagnostics
+		m := dataCollectionModelFromAPI(dataCollectionModel{}, col, &mapped)
+		for _, e := range mapped.Errors() {
+			resp.Diagnostics.AddError(e.Summary(), e.Detail())
+		}
+		obj, diags := types.ObjectValue(listedCollectionAttrTypes, map[string]attr.Value{
+			"id": m.ID, "owner": m.Owner, "name": m.Name, "read_acl": m.ReadACL,
+		})
+		resp.Diagnostics.Append(diags...)
+		elems = append(elems, obj)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	list, diags := types.ListValue(types.ObjectType{AttrTypes: listedCollectionAttrTypes}, elems)
+	resp.Diagnostics.Append(diags...)
+	cfg.ID = types.StringValue(algorithmia.DataPath{Owner: owner}.String())
+	cfg.Collections = list
+	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
+}
