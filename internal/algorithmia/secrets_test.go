@@ -18,7 +18,8 @@ const testAlgoID = "11111111-2222-3333-4444-555555555555"
 func TestAlgorithmSecrets(t *testing.T) {
 	const value = "hunter2/very+secret="
 	listShape := "results"
-	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+	var ts *testServer
+	ts = newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		item := `{"id":"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee","short_name":"DB","description":"d","secret_key":"DB","owner_type":"algorithm","owner_id":"` + testAlgoID + `","provider_id":"p1","default_secret_value_id":"v1"}`
 		switch {
 		case r.URL.Path == "/v1/secret-provider":
@@ -26,8 +27,9 @@ func TestAlgorithmSecrets(t *testing.T) {
 		case r.Method == http.MethodGet:
 			writeJSON(w, 200, `{"`+listShape+`":[`+item+`]}`)
 		case r.Method == http.MethodPost:
+			reqs := ts.requests() // the body was read into the record
 			var b map[string]any
-			_ = json.NewDecoder(r.Body).Decode(&b)
+			_ = json.Unmarshal(reqs[len(reqs)-1].Body, &b)
 			if b["short_name"] == "BAD" {
 				// A careless server echoing the value.
 				writeJSON(w, 400, fmt.Sprintf(`{"error":{"code":8001,"message":"bad value %v"}}`, b["secret_value"]))
@@ -84,6 +86,9 @@ func TestAlgorithmSecrets(t *testing.T) {
 			t.Fatalf("call %d: want an error", i)
 		}
 		assertNoSecret(t, fmt.Sprintf("error %d", i), err.Error(), secrets)
+	}
+	if !strings.Contains(errs[0].Error(), Redacted) {
+		t.Fatalf("the echoed value should read %s: %v", Redacted, errs[0])
 	}
 	if err := c.DeleteAlgorithmSecret(ctx, testAlgoID, "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("delete of a missing secret: %v", err)
