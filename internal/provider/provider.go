@@ -341,6 +341,7 @@ func (p *algorithmiaProvider) Resources(_ context.Context) []func() resource.Res
 	return []func() resource.Resource{
 		NewAlgorithmResource,
 		NewAlgorithmSourceResource,
+		NewAlgorithmSecretResource,
 		NewUserResource,
 		NewUserAPIKeyResource,
 		NewOrganizationResource,
