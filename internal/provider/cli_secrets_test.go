@@ -200,6 +200,8 @@ func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 	}
 	// The service account's key on prod: bootstrap creates it, the promotion uses it.
 	prodKey := symbolKey("prd")
+	// A secret of the promoted algorithm, whose value only a variable holds.
+	secretValue := symbolKey("sec")
 
 	texts := map[string]string{}
 
@@ -220,8 +222,10 @@ func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 		"dev_api_address": dev.URL, "dev_username": du.Name, "dev_api_key": devKey,
 		"prod_api_address": prod.URL, "prod_username": du.Name, "prod_api_key": prodKey,
 		"organization": org, "deletion_protection": "false",
-		"algorithms":       `{"hello":{"version":"1.0.0","language":"python3","environment":"Python 3.8"}}`,
-		"data_collections": `["models"]`,
+		"algorithms":              `{"hello":{"version":"1.0.0","language":"python3","environment":"Python 3.8"}}`,
+		"data_collections":        `["models"]`,
+		"algorithm_secrets":       `{"hello_token":{"algorithm":"hello","short_name":"API_TOKEN","description":"token"}}`,
+		"algorithm_secret_values": `{"hello_token":"` + secretValue + `"}`,
 	} {
 		promo.Setenv("TF_VAR_"+k, v)
 	}
@@ -264,8 +268,12 @@ func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 		t.Fatalf("model.bin on prod: %v, %+v", err, info)
 	}
 
-	// Not one key, in any form, anywhere.
-	keys := map[string]string{"dev_admin_api_key": devAdminKey, "prod_admin_api_key": prodAdminKey, "dev_api_key": devKey, "prod_api_key": prodKey, "unknown dev_api_key": wrongKey}
+	if v, ok := prod.Local.SecretValue(org, "hello", "API_TOKEN"); !ok || v != secretValue {
+		t.Fatalf("prod's %s/hello should hold the secret API_TOKEN with the configured value (found: %v)", org, ok)
+	}
+
+	// Not one key or secret value, in any form, anywhere.
+	keys := map[string]string{"algorithm secret value": secretValue, "dev_admin_api_key": devAdminKey, "prod_admin_api_key": prodAdminKey, "dev_api_key": devKey, "prod_api_key": prodKey, "unknown dev_api_key": wrongKey}
 	hide := make([]string, 0, 2*len(keys))
 	for varName, key := range keys {
 		hide = append(hide, key, "<"+varName+">")

@@ -63,7 +63,7 @@ func (r *algorithmSecretResource) Schema(_ context.Context, _ resource.SchemaReq
 	secretName := []validator.String{stringvalidator.RegexMatches(secretNameRegexp,
 		"must start with a letter or underscore and contain only letters, digits and underscores (at most 128 characters)")}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "A secret of an algorithm (API.md §13): a named value the platform hands to the algorithm " +
+		MarkdownDescription: "A secret of an algorithm (`/v1/algorithms/{id}/secrets`): a named value the platform hands to the algorithm " +
 			"at run time, kept by one of the cluster's secret providers. Uses the provider's `api_key`, which needs " +
 			"algorithm management and must act for the algorithm's owner.\n\n" +
 			"The value is a write-only argument (Terraform 1.11 or later): it is sent to the cluster and never stored " +
