@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -314,4 +316,50 @@ resource "algorithmia_algorithm_secret" "test" {
 	if _, ok := dev.Local.SecretValue(u.Name, algo, "API_TOKEN"); ok {
 		t.Fatal("destroy left the secret on the cluster")
 	}
+}
+
+// TestAccAlgorithmSecret_createWithoutAnswer: the cluster creates the secret but the answer
+// is lost. The apply adopts what it created (no duplicate, no "already exists" error), and
+// the next plan is empty.
+func TestAccAlgorithmSecret_createWithoutAnswer(t *testing.T) {
+	dev, _ := acctest.Shared(t)
+	u := dev.NewUser(t, "sec")
+	algo := acctest.RandomName("secret")
+	algoID := seedAlgorithm(t, u, algo)
+	var dropped atomic.Int32
+	lossy := acctest.DropResponses(t, dev, func(r *http.Request) bool {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/secrets") && dropped.Load() == 0 {
+			dropped.Add(1)
+			return true
+		}
+		return false
+	})
+	addr := "algorithmia_algorithm_secret.test"
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             checkSecretsDestroyed(u),
+		Steps: []resource.TestStep{{
+			Config: algorithmSecretConfig(lossy, u, algo, "TOKEN", "lost answer", "value-1", 1),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("lost answer")),
+			},
+			Check: resource.ComposeTestCheckFunc(
+				checkSecretValue(dev, u.Name, algo, "TOKEN", "value-1"),
+				func(*terraform.State) error {
+					if dropped.Load() != 1 {
+						return fmt.Errorf("the create's answer was not dropped (%d)", dropped.Load())
+					}
+					list, err := u.Client.ListAlgorithmSecrets(context.Background(), algoID)
+					if err != nil || len(list) != 1 {
+						return fmt.Errorf("want exactly one secret on the cluster, got %d (%v)", len(list), err)
+					}
+					return nil
+				},
+			),
+		}},
+	})
 }
