@@ -200,8 +200,18 @@ func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 	}
 	// The service account's key on prod: bootstrap creates it, the promotion uses it.
 	prodKey := symbolKey("prd")
-	// A secret of the promoted algorithm, whose value only a variable holds.
+	// A secret of the algorithm on dev: the example copies its metadata, and the value only a
+	// variable holds.
 	secretValue := symbolKey("sec")
+	devAlgo, err := du.Client.GetAlgorithm(ctx, org, "hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := du.Client.CreateAlgorithmSecret(ctx, devAlgo.ID, algorithmia.CreateAlgorithmSecretRequest{
+		ShortName: "API_TOKEN", SecretKey: "HELLO_TOKEN", Description: "token of the hello API", SecretValue: symbolKey("devsec"),
+	}); err != nil {
+		t.Fatal(err)
+	}
 
 	texts := map[string]string{}
 
@@ -224,7 +234,7 @@ func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 		"organization": org, "deletion_protection": "false",
 		"algorithms":              `{"hello":{"version":"1.0.0","language":"python3","environment":"Python 3.8"}}`,
 		"data_collections":        `["models"]`,
-		"algorithm_secrets":       `{"hello_token":{"algorithm":"hello","short_name":"API_TOKEN","description":"token"}}`,
+		"algorithm_secrets":       `{"hello_token":{"algorithm":"hello","short_name":"API_TOKEN"}}`,
 		"algorithm_secret_values": `{"hello_token":"` + secretValue + `"}`,
 	} {
 		promo.Setenv("TF_VAR_"+k, v)
@@ -270,6 +280,13 @@ func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 
 	if v, ok := prod.Local.SecretValue(org, "hello", "API_TOKEN"); !ok || v != secretValue {
 		t.Fatalf("prod's %s/hello should hold the secret API_TOKEN with the configured value (found: %v)", org, ok)
+	}
+	prodAlgo, err := pc.GetAlgorithm(ctx, org, "hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err := pc.FindAlgorithmSecret(ctx, prodAlgo.ID, "API_TOKEN"); err != nil || s.SecretKey != "HELLO_TOKEN" || s.Description != "token of the hello API" {
+		t.Fatalf("prod's secret should carry dev's key and description: %+v, %v", s, err)
 	}
 
 	// Not one key or secret value, in any form, anywhere.

@@ -357,6 +357,7 @@ func (p *algorithmiaProvider) DataSources(_ context.Context) []func() datasource
 		NewEnvironmentDataSource,
 		NewGitRefDataSource,
 		NewAlgorithmVersionsDataSource,
+		NewAlgorithmSecretsDataSource,
 		NewUserDataSource,
 		NewUsersDataSource,
 		NewOrganizationDataSource,

@@ -355,7 +355,7 @@ func TestAccAlgorithmSecret_createWithoutAnswer(t *testing.T) {
 					}
 					list, err := u.Client.ListAlgorithmSecrets(context.Background(), algoID)
 					if err != nil || len(list) != 1 {
-						return fmt.Errorf("want exactly one secret on the cluster, got %d (%v)", len(list), err)
+						return fmt.Errorf("want exactly one secret on the cluster, got %d (%w)", len(list), err)
 					}
 					return nil
 				},
