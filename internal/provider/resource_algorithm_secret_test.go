@@ -354,8 +354,11 @@ func TestAccAlgorithmSecret_createWithoutAnswer(t *testing.T) {
 						return fmt.Errorf("the create's answer was not dropped (%d)", dropped.Load())
 					}
 					list, err := u.Client.ListAlgorithmSecrets(context.Background(), algoID)
-					if err != nil || len(list) != 1 {
-						return fmt.Errorf("want exactly one secret on the cluster, got %d (%w)", len(list), err)
+					if err != nil {
+						return err
+					}
+					if len(list) != 1 {
+						return fmt.Errorf("want exactly one secret on the cluster, got %d", len(list))
 					}
 					return nil
 				},
