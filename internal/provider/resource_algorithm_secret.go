@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 
@@ -217,8 +218,10 @@ func (r *algorithmSecretResource) Create(ctx context.Context, req resource.Creat
 // The value cannot be compared (the platform never returns it), so an adopted
 // secret always gets the configured value. It returns nil after a diagnostic.
 func (r *algorithmSecretResource) adopt(ctx context.Context, label, algoID string, want algorithmia.CreateAlgorithmSecretRequest, createErr error, diags *diag.Diagnostics) *algorithmia.AlgorithmSecret {
+	// No answer, or a 5xx that does not say the request was refused: it may have acted.
 	var apiErr *algorithmia.APIError
-	noAnswer := !errors.As(createErr, &apiErr)
+	noAnswer := !errors.As(createErr, &apiErr) ||
+		(apiErr.StatusCode >= 500 && apiErr.StatusCode != http.StatusServiceUnavailable && apiErr.StatusCode != http.StatusNotImplemented)
 	existing, err := r.cluster.api.FindAlgorithmSecret(ctx, algoID, want.ShortName)
 	if err != nil {
 		addClientError(diags, "create secret "+label, createErr)

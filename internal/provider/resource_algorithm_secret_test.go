@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -318,51 +319,85 @@ resource "algorithmia_algorithm_secret" "test" {
 	}
 }
 
+// failAfterActing returns a view of c whose first request matching match is served by the
+// cluster and then answered with a 500 envelope, as a platform whose secret store timed out
+// after storing would.
+func failAfterActing(t *testing.T, c *acctest.Cluster, match func(*http.Request) bool) (*acctest.Cluster, *atomic.Int32) {
+	t.Helper()
+	var hits atomic.Int32
+	handler := c.Local.Handler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !match(r) || hits.Add(1) > 1 {
+			handler.ServeHTTP(w, r)
+			return
+		}
+		handler.ServeHTTP(httptest.NewRecorder(), r)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte(`{"error":{"code":8009,"message":"secret provider timed out"}}`))
+	}))
+	t.Cleanup(srv.Close)
+	view := *c
+	view.URL = srv.URL
+	return &view, &hits
+}
+
 // TestAccAlgorithmSecret_createWithoutAnswer: the cluster creates the secret but the answer
-// is lost. The apply adopts what it created (no duplicate, no "already exists" error), and
-// the next plan is empty.
+// is lost, or is a 500. The apply adopts what it created (no duplicate, no "already exists"
+// error), and the next plan is empty.
 func TestAccAlgorithmSecret_createWithoutAnswer(t *testing.T) {
 	dev, _ := acctest.Shared(t)
-	u := dev.NewUser(t, "sec")
-	algo := acctest.RandomName("secret")
-	algoID := seedAlgorithm(t, u, algo)
-	var dropped atomic.Int32
-	lossy := acctest.DropResponses(t, dev, func(r *http.Request) bool {
-		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/secrets") && dropped.Load() == 0 {
-			dropped.Add(1)
-			return true
-		}
-		return false
-	})
-	addr := "algorithmia_algorithm_secret.test"
-	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy:             checkSecretsDestroyed(u),
-		Steps: []resource.TestStep{{
-			Config: algorithmSecretConfig(lossy, u, algo, "TOKEN", "lost answer", "value-1", 1),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("lost answer")),
-			},
-			Check: resource.ComposeTestCheckFunc(
-				checkSecretValue(dev, u.Name, algo, "TOKEN", "value-1"),
-				func(*terraform.State) error {
-					if dropped.Load() != 1 {
-						return fmt.Errorf("the create's answer was not dropped (%d)", dropped.Load())
-					}
-					list, err := u.Client.ListAlgorithmSecrets(context.Background(), algoID)
-					if err != nil {
-						return err
-					}
-					if len(list) != 1 {
-						return fmt.Errorf("want exactly one secret on the cluster, got %d", len(list))
-					}
-					return nil
-				},
-			),
+	isCreate := func(r *http.Request) bool {
+		return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/secrets")
+	}
+	for _, tc := range []struct {
+		name string
+		view func(t *testing.T) (*acctest.Cluster, *atomic.Int32)
+	}{
+		{"connection closed", func(t *testing.T) (*acctest.Cluster, *atomic.Int32) {
+			var dropped atomic.Int32
+			return acctest.DropResponses(t, dev, func(r *http.Request) bool {
+				return isCreate(r) && dropped.Add(1) == 1
+			}), &dropped
 		}},
-	})
+		{"500 after acting", func(t *testing.T) (*acctest.Cluster, *atomic.Int32) { return failAfterActing(t, dev, isCreate) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u := dev.NewUser(t, "sec")
+			algo := acctest.RandomName("secret")
+			algoID := seedAlgorithm(t, u, algo)
+			lossy, hits := tc.view(t)
+			addr := "algorithmia_algorithm_secret.test"
+			resource.Test(t, resource.TestCase{
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+				ProtoV6ProviderFactories: testAccProviders,
+				CheckDestroy:             checkSecretsDestroyed(u),
+				Steps: []resource.TestStep{{
+					Config: algorithmSecretConfig(lossy, u, algo, "TOKEN", "lost answer", "value-1", 1),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("lost answer")),
+					},
+					Check: resource.ComposeTestCheckFunc(
+						checkSecretValue(dev, u.Name, algo, "TOKEN", "value-1"),
+						func(*terraform.State) error {
+							if hits.Load() < 1 {
+								return errors.New("the create's answer was not spoiled")
+							}
+							list, err := u.Client.ListAlgorithmSecrets(context.Background(), algoID)
+							if err != nil {
+								return err
+							}
+							if len(list) != 1 {
+								return fmt.Errorf("want exactly one secret on the cluster, got %d", len(list))
+							}
+							return nil
+						},
+					),
+				}},
+			})
+		})
+	}
 }
