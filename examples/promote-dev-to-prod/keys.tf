@@ -16,3 +16,11 @@ variable "prod_api_key" {
   ephemeral   = true
   description = "The service account's key on prod, with algorithm management."
 }
+
+variable "algorithm_secret_values" {
+  type        = map(string)
+  sensitive   = true
+  ephemeral   = true
+  default     = {}
+  description = "Values of the secrets in algorithm_secrets, by the same keys."
+}

@@ -44,3 +44,18 @@ variable "data_collections" {
   default     = []
   description = "Hosted data collections of the organization to copy from dev to prod."
 }
+
+variable "algorithm_secrets" {
+  description = <<-EOT
+    Secrets of dev's algorithms to give the promoted algorithms on prod, keyed like
+    algorithm_secret_values: the algorithm (a key of algorithms), the secret's name on dev
+    (its key and description are copied), and a version to increment when the value
+    changes (which sends it again).
+  EOT
+  type = map(object({
+    algorithm     = string
+    short_name    = string
+    value_version = optional(number, 1)
+  }))
+  default = {}
+}

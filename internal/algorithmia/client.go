@@ -258,6 +258,8 @@ type callInfo struct {
 	method  string
 	path    string
 	attempt int // retries decided so far; only touched by the goroutine running Do
+	// redact scrubs the client's keys and the call's secrets from log lines.
+	redact func(string) string
 }
 
 func callInfoFrom(ctx context.Context) *callInfo {
@@ -285,10 +287,11 @@ func (c *Client) do(ctx context.Context, r request) (int, error) {
 		}
 		body = buf
 	}
-	ctx = context.WithValue(ctx, callInfoKey{}, &callInfo{method: r.method, path: r.path})
+	redact := c.redactWith(r.secrets)
+	ctx = context.WithValue(ctx, callInfoKey{}, &callInfo{method: r.method, path: r.path, redact: redact})
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, target, body)
 	if err != nil {
-		return 0, &RequestError{Method: r.method, Path: r.path, Err: err, redact: c.redact}
+		return 0, &RequestError{Method: r.method, Path: r.path, Err: err, redact: redact}
 	}
 	req.Header.Set("Authorization", "Simple "+key)
 	req.Header.Set("Accept", "application/json")
@@ -302,19 +305,18 @@ func (c *Client) do(ctx context.Context, r request) (int, error) {
 		if resp != nil && resp.Body != nil {
 			resp.Body.Close()
 		}
-		return 0, &RequestError{Method: r.method, Path: r.path, Err: err, redact: c.redact}
+		return 0, &RequestError{Method: r.method, Path: r.path, Err: err, redact: redact}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	if err != nil {
-		return resp.StatusCode, &RequestError{Method: r.method, Path: r.path, Err: fmt.Errorf("reading response: %w", err), redact: c.redact}
+		return resp.StatusCode, &RequestError{Method: r.method, Path: r.path, Err: fmt.Errorf("reading response: %w", err), redact: redact}
 	}
 	if len(raw) > maxResponseBytes {
 		return resp.StatusCode, &RequestError{Method: r.method, Path: r.path, Err: fmt.Errorf("HTTP %d response is larger than %d MiB; "+
 			"the address may not be an Algorithmia API", resp.StatusCode, maxResponseBytes>>20), redact: c.redact}
 	}
 
-	redact := c.redactWith(r.secrets)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return resp.StatusCode, parseAPIError(resp.StatusCode, r.method, r.path, raw, redact)
 	}

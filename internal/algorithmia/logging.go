@@ -71,22 +71,26 @@ func (c *Client) log(ctx context.Context, msg string, fields map[string]any) {
 	if c.logf == nil {
 		return
 	}
+	redact := c.redact
+	if ci := callInfoFrom(ctx); ci != nil && ci.redact != nil {
+		redact = ci.redact // the call's own secrets too (e.g. a secret value it sends)
+	}
 	clean := make(map[string]any, len(fields))
 	for k, v := range fields {
 		switch t := v.(type) {
 		case string:
-			clean[k] = c.redact(t)
+			clean[k] = redact(t)
 		case map[string]string:
 			m := make(map[string]string, len(t))
 			for hk, hv := range t {
-				m[hk] = c.redact(hv)
+				m[hk] = redact(hv)
 			}
 			clean[k] = m
 		default:
 			clean[k] = v
 		}
 	}
-	c.logf(ctx, c.redact(msg), clean)
+	c.logf(ctx, redact(msg), clean)
 }
 
 // headerDump flattens headers for logging, hiding credentials entirely.

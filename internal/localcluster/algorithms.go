@@ -104,7 +104,8 @@ func (c *Cluster) serveAlgorithms(w http.ResponseWriter, r *http.Request) error 
 		return errf(http.StatusNotFound, codeInvalidRequest, "No such route")
 	}
 	var ref algoRef
-	if uuidPattern.MatchString(segs[0]) {
+	byID := uuidPattern.MatchString(segs[0])
+	if byID {
 		// Authenticate before resolving, so an unknown key never learns
 		// whether an id exists.
 		if _, err := c.authenticate(r); err != nil {
@@ -140,6 +141,8 @@ func (c *Cluster) serveAlgorithms(w http.ResponseWriter, r *http.Request) error 
 		case http.MethodDelete:
 			return c.deleteAlgorithm(w, r, ref)
 		}
+	case byID && ref.rest[0] == "secrets": // the spec names secrets by algorithm id only
+		return c.serveSecrets(w, r, ref)
 	case route == "builds" && r.Method == http.MethodGet:
 		return c.listBuilds(w, r, ref)
 	case len(ref.rest) == 2 && ref.rest[0] == "builds" && r.Method == http.MethodGet:
@@ -612,6 +615,9 @@ func deleteAlgorithmRecords(tx *store.Tx, a algorithmRecord) error {
 		return err
 	}
 	if err := tx.DeletePrefix(bucketVersions, key+"/"); err != nil {
+		return err
+	}
+	if err := tx.DeletePrefix(bucketSecrets, key+"/"); err != nil {
 		return err
 	}
 	if err := tx.Delete(bucketAlgorithmIDs, a.ID); err != nil {

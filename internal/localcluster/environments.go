@@ -44,6 +44,7 @@ func (c *Cluster) environmentRoutes(h func(string, func(http.ResponseWriter, *ht
 	h("GET /v1/algorithm-environments/edge/environment-specifications/{spec}/template", c.getTemplate)
 	h("GET /v1/scms", c.listScms)
 	h("GET /v1/scms/{id}", c.getScm)
+	h("GET /v1/secret-provider", c.listSecretProviders)
 }
 
 // seed gives a new cluster its organization types and random environment
@@ -51,6 +52,9 @@ func (c *Cluster) environmentRoutes(h func(string, func(http.ResponseWriter, *ht
 func (c *Cluster) seed() error {
 	return c.st.Update(func(tx *store.Tx) error {
 		if err := seedOrgTypes(tx); err != nil {
+			return err
+		}
+		if err := seedSecretProvider(tx); err != nil {
 			return err
 		}
 		for _, e := range runtimes.Environments() {

@@ -1,6 +1,6 @@
 // Package localcluster is a local Algorithmia cluster: the management HTTP API
 // of API.md (users, organizations, members, keys, algorithms, builds, versions,
-// languages and environments) over an embedded store, the Data API of hosted
+// languages, environments, algorithm secrets) over an embedded store, the Data API of hosted
 // data collections (§12), plus the Git smart HTTP endpoints of package
 // gitserver, all behind one http.Handler.
 //

@@ -177,6 +177,18 @@ func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 	}
 	// The service account's key on prod: bootstrap creates it, the promotion uses it.
 	prodKey := symbolKey("prd")
+	// A secret of the algorithm on dev: the example copies its metadata, and the value only a
+	// variable holds.
+	secretValue := symbolKey("sec")
+	devAlgo, err := du.Client.GetAlgorithm(ctx, org, "hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := du.Client.CreateAlgorithmSecret(ctx, devAlgo.ID, algorithmia.CreateAlgorithmSecretRequest{
+		ShortName: "API_TOKEN", SecretKey: "HELLO_TOKEN", Description: "token of the hello API", SecretValue: symbolKey("devsec"),
+	}); err != nil {
+		t.Fatal(err)
+	}
 
 	texts := map[string]string{}
 
@@ -197,8 +209,10 @@ func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 		"dev_api_address": dev.URL, "dev_username": du.Name, "dev_api_key": devKey,
 		"prod_api_address": prod.URL, "prod_username": du.Name, "prod_api_key": prodKey,
 		"organization": org, "deletion_protection": "false",
-		"algorithms":       `{"hello":{"version":"1.0.0","language":"python3","environment":"Python 3.8"}}`,
-		"data_collections": `["models"]`,
+		"algorithms":              `{"hello":{"version":"1.0.0","language":"python3","environment":"Python 3.8"}}`,
+		"data_collections":        `["models"]`,
+		"algorithm_secrets":       `{"hello_token":{"algorithm":"hello","short_name":"API_TOKEN"}}`,
+		"algorithm_secret_values": `{"hello_token":"` + secretValue + `"}`,
 	} {
 		promo.Setenv("TF_VAR_"+k, v)
 	}
@@ -241,8 +255,19 @@ func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 		t.Fatalf("model.bin on prod: %v, %+v", err, info)
 	}
 
-	// Not one key, in any form, anywhere.
-	keys := map[string]string{"dev_admin_api_key": devAdminKey, "prod_admin_api_key": prodAdminKey, "dev_api_key": devKey, "prod_api_key": prodKey, "unknown dev_api_key": wrongKey}
+	if v, ok := prod.Local.SecretValue(org, "hello", "API_TOKEN"); !ok || v != secretValue {
+		t.Fatalf("prod's %s/hello should hold the secret API_TOKEN with the configured value (found: %v)", org, ok)
+	}
+	prodAlgo, err := pc.GetAlgorithm(ctx, org, "hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err := pc.FindAlgorithmSecret(ctx, prodAlgo.ID, "API_TOKEN"); err != nil || s.SecretKey != "HELLO_TOKEN" || s.Description != "token of the hello API" {
+		t.Fatalf("prod's secret should carry dev's key and description: %+v, %v", s, err)
+	}
+
+	// Not one key or secret value, in any form, anywhere.
+	keys := map[string]string{"algorithm secret value": secretValue, "dev_admin_api_key": devAdminKey, "prod_admin_api_key": prodAdminKey, "dev_api_key": devKey, "prod_api_key": prodKey, "unknown dev_api_key": wrongKey}
 	hide := make([]string, 0, 2*len(keys))
 	for varName, key := range keys {
 		hide = append(hide, key, "<"+varName+">")

@@ -349,6 +349,7 @@ func (p *algorithmiaProvider) Resources(_ context.Context) []func() resource.Res
 	return []func() resource.Resource{
 		NewAlgorithmResource,
 		NewAlgorithmSourceResource,
+		NewAlgorithmSecretResource,
 		NewUserResource,
 		NewUserAPIKeyResource,
 		NewOrganizationResource,
@@ -364,6 +365,7 @@ func (p *algorithmiaProvider) DataSources(_ context.Context) []func() datasource
 		NewEnvironmentDataSource,
 		NewGitRefDataSource,
 		NewAlgorithmVersionsDataSource,
+		NewAlgorithmSecretsDataSource,
 		NewUserDataSource,
 		NewUsersDataSource,
 		NewOrganizationDataSource,

@@ -13,3 +13,11 @@ variable "prod_api_key" {
   sensitive   = true
   description = "The service account's key on prod, with algorithm management."
 }
+
+# Algorithm secrets need Terraform 1.11 (their value is write-only); keep this map empty.
+variable "algorithm_secret_values" {
+  type        = map(string)
+  sensitive   = true
+  default     = {}
+  description = "Values of the secrets in algorithm_secrets, by the same keys."
+}

@@ -3,6 +3,9 @@
 # file against local clusters it starts).
 variables {
   deletion_protection = false
+  # terraform test hands an unset ephemeral variable's default to apply but not to plan,
+  # which Terraform then refuses; setting it here keeps both phases equal.
+  algorithm_secret_values = {}
 }
 
 run "promote_pinned_versions" {
