@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"regexp"
 	"strings"
 
@@ -203,7 +202,16 @@ func (r *algorithmSecretResource) Create(ctx context.Context, req resource.Creat
 		ShortName: plan.ShortName.ValueString(), SecretKey: secretKey, ProviderID: providerID,
 		Description: plan.Description.ValueString(), SecretValue: value.ValueString(),
 	}
-	got, err := r.cluster.api.CreateAlgorithmSecret(ctx, algoID, want)
+	var got *algorithmia.AlgorithmSecret
+	lost, err := createSettled(ctx, r.cluster, func(ctx context.Context) (err error) {
+		got, err = r.cluster.api.CreateAlgorithmSecret(ctx, algoID, want)
+		return err
+	}, func(ctx context.Context) (bool, error) {
+		return exists(r.cluster.api.FindAlgorithmSecret(ctx, algoID, want.ShortName))
+	})
+	if lost != nil {
+		err = lost // it exists after a create without an answer: adopt compares it with what was sent
+	}
 	if err != nil {
 		if got = r.adopt(ctx, label, algoID, want, err, &resp.Diagnostics); got == nil {
 			return
@@ -218,10 +226,7 @@ func (r *algorithmSecretResource) Create(ctx context.Context, req resource.Creat
 // The value cannot be compared (the platform never returns it), so an adopted
 // secret always gets the configured value. It returns nil after a diagnostic.
 func (r *algorithmSecretResource) adopt(ctx context.Context, label, algoID string, want algorithmia.CreateAlgorithmSecretRequest, createErr error, diags *diag.Diagnostics) *algorithmia.AlgorithmSecret {
-	// No answer, or a 5xx that does not say the request was refused: it may have acted.
-	var apiErr *algorithmia.APIError
-	noAnswer := !errors.As(createErr, &apiErr) ||
-		(apiErr.StatusCode >= 500 && apiErr.StatusCode != http.StatusServiceUnavailable && apiErr.StatusCode != http.StatusNotImplemented)
+	noAnswer := algorithmia.MayHaveActed(createErr)
 	existing, err := r.cluster.api.FindAlgorithmSecret(ctx, algoID, want.ShortName)
 	if err != nil {
 		addClientError(diags, "create secret "+label, createErr)
