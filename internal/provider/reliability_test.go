@@ -169,8 +169,10 @@ func TestReliability_killedRightAfterCreateRecoversInOneApply(t *testing.T) {
 }
 
 // TestReliability_randomKillsRecoverInOneApply kills the pipeline (bootstrap, then the
-// promotion, into a fresh prod each time) at a random point; one apply of the configuration
-// that was killed must then converge, and the rest of the pipeline run as usual.
+// promotion, into a fresh prod each time) at a random point of one of its two applies; one
+// apply of the configuration that was killed must then converge, and the rest of the
+// pipeline run as usual. The points are drawn within the applies' durations measured on a
+// first run without kills, so (nearly) every kill hits a running apply.
 func TestReliability_randomKillsRecoverInOneApply(t *testing.T) {
 	skipWithoutAcc(t)
 	kills := 2
@@ -182,33 +184,44 @@ func TestReliability_randomKillsRecoverInOneApply(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 20)) //nolint:gosec // test timing only
 	seeded := acctest.NewPipeline(t, startCluster(t, "dev"), startCluster(t, "prod"), 2, 2, 256<<10)
 	needWriteOnly(t, seeded.Promote)
+	var took [2]time.Duration
+	for i, w := range []*acctest.Workdir{seeded.Bootstrap, seeded.Promote} {
+		start := time.Now()
+		applyOnce(t, seeded, w, "the reference run")
+		took[i] = time.Since(start)
+	}
+	t.Logf("reference run: bootstrap %v, promotion %v", took[0], took[1])
+	hits := 0
 	for i := range kills {
 		t.Run(fmt.Sprintf("kill%02d", i+1), func(t *testing.T) {
 			p := seeded.WithProd(t, startCluster(t, "prod"))
-			// A whole pipeline takes about 4 s here: spread the kills over it.
-			left := time.Duration(rng.IntN(4500)) * time.Millisecond
-			killed := false
-			for _, w := range []*acctest.Workdir{p.Bootstrap, p.Promote} {
-				if killed {
-					applyOnce(t, p, w, "the promotion after the recovered bootstrap")
+			target := i % 2
+			at := time.Duration(rng.Int64N(int64(took[target])))
+			for j, w := range []*acctest.Workdir{p.Bootstrap, p.Promote} {
+				if j != target {
+					applyOnce(t, p, w, "the apply that is not killed")
 					continue
 				}
-				start := time.Now()
-				if !killAt(t, w, left) {
-					killed = true
-					if rng.IntN(4) == 0 {
-						t.Log("the kill also empties the state file")
-						w.TruncateState(t)
-					}
-					w.SetAsideUnreadableState(t)
-					applyOnce(t, p, w, "the recovery apply after a random kill")
+				if killAt(t, w, at) {
+					t.Logf("the apply finished before the kill at %v", at)
+					continue
 				}
-				left -= time.Since(start)
+				hits++
+				if rng.IntN(4) == 0 {
+					t.Log("the kill also empties the state file")
+					w.TruncateState(t)
+				}
+				w.SetAsideUnreadableState(t)
+				applyOnce(t, p, w, "the recovery apply after a random kill")
 			}
 			p.Check(t)
 			p.Bootstrap.PlanIsEmpty(t)
 			p.Promote.PlanIsEmpty(t)
 		})
+	}
+	t.Logf("%d of %d kills hit a running apply", hits, kills)
+	if hits < kills*3/4 {
+		t.Fatalf("only %d of %d kills hit a running apply: the schedule proves too little", hits, kills)
 	}
 }
 
