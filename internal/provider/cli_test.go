@@ -179,19 +179,8 @@ func TestCLI_refModeSavedPlanCreateAppliesWhenTheBranchMoves(t *testing.T) {
 	du, pu, name, _ := seedPromotionPair(t, dev, prod)
 	w := acctest.NewWorkdir(t, cliPromotion(dev, du, prod, pu, name, `ref = "master"`))
 
-	out := w.MustRun(t, "plan", "-out=create.tfplan", "-input=false")
-	for _, attr := range []string{"source_commit", "source_tree"} {
-		if !unknownInPlan(attr).MatchString(out) {
-			t.Fatalf("a ref-mode create should plan %s as known after apply:\n%s", attr, out)
-		}
-	}
-	second := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Two")})
-	if out, code := w.Run(t, "apply", "-input=false", "create.tfplan"); code != 0 {
-		t.Fatalf("applying the saved create plan after the branch moved failed (%d):\n%s", code, out)
-	}
-	if got := output(t, w, "source_commit"); got != second {
-		t.Fatalf("ref mode resolved %s at apply; want the branch head %s", got, second)
-	}
+	out := w.MustRun(t, "plan", "-out=saved.tfplan", "-input=false")
+	second := applySavedRefPlanAfterAMove(t, w, out, dev, du, name, "a ref-mode create", "Two")
 	checkProdShips(t, dev, du, prod, pu, name, second, "0.1.0")
 	w.PlanIsEmpty(t)
 }
@@ -208,22 +197,11 @@ func TestCLI_refModeSavedPlanDriftRepairAppliesWhenTheBranchMoves(t *testing.T) 
 
 	pu.PushCommit(t, prod, pu.Name, name, acctest.Commit{Files: map[string][]byte{"HOTFIX.md": []byte("by hand\n")}, Message: "hotfix"})
 	pu.WaitForBuilds(t, name)
-	out, code := w.Run(t, "plan", "-out=drift.tfplan", "-input=false", "-detailed-exitcode")
+	out, code := w.Run(t, "plan", "-out=saved.tfplan", "-input=false", "-detailed-exitcode")
 	if code != 2 {
 		t.Fatalf("drift on prod should plan an update, plan exit %d:\n%s", code, out)
 	}
-	for _, attr := range []string{"source_commit", "source_tree"} {
-		if !unknownInPlan(attr).MatchString(out) {
-			t.Fatalf("a ref-mode update should plan %s as known after apply:\n%s", attr, out)
-		}
-	}
-	third := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Three")})
-	if out, code := w.Run(t, "apply", "-input=false", "drift.tfplan"); code != 0 {
-		t.Fatalf("applying the saved drift repair after the branch moved failed (%d):\n%s", code, out)
-	}
-	if got := output(t, w, "source_commit"); got != third {
-		t.Fatalf("ref mode resolved %s at apply; want the branch head %s", got, third)
-	}
+	third := applySavedRefPlanAfterAMove(t, w, out, dev, du, name, "a ref-mode drift repair", "Three")
 	checkProdShips(t, dev, du, prod, pu, name, third, "0.1.0", "0.2.0")
 	w.PlanIsEmpty(t)
 }
@@ -238,19 +216,8 @@ func TestCLI_refModeSavedPlanAppliesWhenTheBranchMovesAgain(t *testing.T) {
 	w.PlanIsEmpty(t)
 
 	du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Two")})
-	out := w.MustRun(t, "plan", "-out=moved.tfplan", "-input=false")
-	for _, attr := range []string{"source_commit", "source_tree"} {
-		if !unknownInPlan(attr).MatchString(out) {
-			t.Fatalf("a moved ref should plan %s as known after apply:\n%s", attr, out)
-		}
-	}
-	third := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Three")})
-	if out, code := w.Run(t, "apply", "-input=false", "moved.tfplan"); code != 0 {
-		t.Fatalf("applying the saved plan after the branch moved again failed (%d):\n%s", code, out)
-	}
-	if got := output(t, w, "source_commit"); got != third {
-		t.Fatalf("ref mode resolved %s at apply; want the branch head %s", got, third)
-	}
+	out := w.MustRun(t, "plan", "-out=saved.tfplan", "-input=false")
+	third := applySavedRefPlanAfterAMove(t, w, out, dev, du, name, "a moved ref", "Three")
 	if got := output(t, w, "published_version"); got != "0.2.0" {
 		t.Fatalf("published_version = %s, want 0.2.0", got)
 	}
@@ -623,4 +590,24 @@ func seedOrgHello(t *testing.T, dev *acctest.Cluster, du *acctest.User, org stri
 		t.Fatal(err)
 	}
 	return commit
+}
+
+// applySavedRefPlanAfterAMove checks that the saved plan saved.tfplan (whose output is out)
+// leaves source_commit and source_tree unknown, moves dev's master with a new commit, applies
+// the saved plan, and requires that it shipped the new head, which it returns.
+func applySavedRefPlanAfterAMove(t *testing.T, w *acctest.Workdir, out string, dev *acctest.Cluster, du *acctest.User, name, what, greeting string) string {
+	t.Helper()
+	for _, attr := range []string{"source_commit", "source_tree"} {
+		if !unknownInPlan(attr).MatchString(out) {
+			t.Fatalf("%s should plan %s as known after apply:\n%s", what, attr, out)
+		}
+	}
+	head := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, greeting)})
+	if out, code := w.Run(t, "apply", "-input=false", "saved.tfplan"); code != 0 {
+		t.Fatalf("applying the saved plan (%s) after the branch moved failed (%d):\n%s", what, code, out)
+	}
+	if got := output(t, w, "source_commit"); got != head {
+		t.Fatalf("ref mode resolved %s at apply; want the branch head %s", got, head)
+	}
+	return head
 }
