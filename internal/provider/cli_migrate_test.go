@@ -84,12 +84,12 @@ func (s *migrationSource) putFile(t *testing.T, p algorithmia.DataPath, content 
 // run after a new version and a changed file on the source plans exactly those two.
 func TestCLI_migrateClusterExample(t *testing.T) {
 	skipWithoutAcc(t)
+	bootstrap := acctest.CopyWorkdir(t, filepath.Join(acctest.ExamplesDir(), "migrate-cluster", "bootstrap"))
+	needWriteOnly(t, bootstrap)
 	src, dst := startCluster(t, "source"), startCluster(t, "destination")
 	s := seedMigrationSource(t, src)
 	dstKey := "sim" + strings.Repeat("d", 40)
 
-	bootstrap := acctest.CopyWorkdir(t, filepath.Join(acctest.ExamplesDir(), "migrate-cluster", "bootstrap"))
-	needWriteOnly(t, bootstrap)
 	for k, v := range map[string]string{
 		"source_api_address": src.URL, "source_admin_api_key": src.AdminKey,
 		"destination_api_address": dst.URL, "destination_admin_api_key": dst.AdminKey,
