@@ -2,8 +2,6 @@ package acctest
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
-	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gitpush"
 )
 
 // Pipeline is the promotion pipeline of examples/promote-dev-to-prod on two clusters of
@@ -76,7 +73,7 @@ func NewPipeline(t testing.TB, dev, prod *Cluster, algorithms, files int, fileSi
 	if p.dev, err = algorithmia.New(algorithmia.Config{BaseURL: dev.URL, APIKey: p.devKey, HTTPClient: dev.server.Client()}); err != nil {
 		t.Fatal(err)
 	}
-	envID := p.environmentID(t, "python3", "Python 3.8")
+	envID := p.devUser().EnvironmentID(t, dev, "python3", "Python 3.8")
 	for i := range algorithms {
 		name := fmt.Sprintf("algo%02d", i+1)
 		p.Algorithms[name] = p.seedAlgorithm(t, name, envID)
@@ -141,52 +138,18 @@ func ExamplesDir() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "examples")
 }
 
-func (p *Pipeline) environmentID(t testing.TB, language, display string) string {
-	t.Helper()
-	envs, err := p.dev.ListEnvironments(context.Background(), language)
-	if err != nil {
-		t.Fatalf("environments of %s on dev: %v", language, err)
-	}
-	for _, e := range envs {
-		if e.DisplayName == display {
-			return e.ID
-		}
-	}
-	t.Fatalf("dev has no %q environment for %s", display, language)
-	return ""
-}
-
-// seedAlgorithm creates an organization-owned algorithm on dev, pushes a source tree as
-// the service account, waits for its build and publishes it as 1.0.0.
+// seedAlgorithm publishes an organization-owned Python algorithm on dev as the service
+// account (version 1.0.0) and returns its commit.
 func (p *Pipeline) seedAlgorithm(t testing.TB, name, envID string) string {
 	t.Helper()
-	ctx := context.Background()
-	if _, err := p.dev.CreateAlgorithm(ctx, p.Org, algorithmia.CreateAlgorithmRequest{
-		Name:    name,
-		Details: algorithmia.Details{Label: strings.ToUpper(name[:1]) + name[1:], Tagline: "seeded for the reliability suite"},
-		Settings: algorithmia.CreateSettings{
-			AlgorithmEnvironment: envID, License: "apl", NetworkAccess: "isolated", SourceVisibility: "closed",
-			AlgorithmCallability: "private",
-		},
-	}); err != nil {
-		t.Fatalf("seed algorithm %s on dev: %v", name, err)
-	}
 	src := fmt.Sprintf("import Algorithmia\n\ndef apply(input):\n    return \"%s says hello to {}\".format(input)\n", name)
-	sha, err := gitpush.Push(ctx, gitpush.Target{URL: p.Dev.GitURL(p.Org, name), Username: p.ServiceAccount, Password: p.devKey},
-		gitpush.Commit{
-			Files:   map[string][]byte{"src/" + name + ".py": []byte(src), "requirements.txt": []byte("algorithmia>=1.0.0,<2.0\n")},
-			Message: "Implement " + name, Author: "Alice Example", Email: "alice@acme.io",
-		})
-	if err != nil {
-		t.Fatalf("push %s to dev: %v", name, err)
-	}
-	if b, err := p.dev.WaitForBuild(ctx, p.Org, name, sha, algorithmia.WaitOptions{}); err != nil || b.Status != algorithmia.BuildStatusSucceeded {
-		t.Fatalf("build of %s on dev: %+v %v", name, b, err)
-	}
-	if _, err := p.dev.PublishCommit(ctx, p.Org, name, sha, algorithmia.PublishVersionInfo{VersionType: algorithmia.VersionTypeMajor}); err != nil {
-		t.Fatalf("publish %s on dev: %v", name, err)
-	}
-	return sha
+	return p.devUser().SeedAlgorithm(t, p.Dev, p.Org, name, envID, map[string][]byte{
+		"src/" + name + ".py": []byte(src), "requirements.txt": []byte("algorithmia>=1.0.0,<2.0\n"),
+	})
+}
+
+func (p *Pipeline) devUser() *User {
+	return &User{Name: p.ServiceAccount, Email: "ci@acme.io", Key: p.devKey, Client: p.dev}
 }
 
 // Apply runs terraform apply in w and returns its output and exit code.
@@ -227,8 +190,8 @@ func (p *Pipeline) Check(t testing.TB) {
 		t.Errorf("%s is not a member of %s on prod", p.ServiceAccount, p.Org)
 	}
 
-	devUser := &User{Name: p.ServiceAccount, Key: p.devKey}
-	prodUser := &User{Name: p.ServiceAccount, Key: p.prodKey}
+	devUser := p.devUser()
+	prodUser := &User{Name: p.ServiceAccount, Key: p.prodKey, Client: p.prodSvc}
 	for _, name := range sortedKeys(p.Algorithms) {
 		devCommit := p.Algorithms[name]
 		head := prodUser.Log(t, p.Prod, p.Org, name)[0]
@@ -255,19 +218,8 @@ func (p *Pipeline) Check(t testing.TB) {
 
 	for key, want := range p.Files {
 		collection, file, _ := strings.Cut(key, "/")
-		obj, err := p.prodSvc.GetObject(ctx, algorithmia.DataPath{Owner: p.Org, Collection: collection, File: file})
-		if err != nil {
-			t.Errorf("download %s from prod: %v", key, err)
-			continue
-		}
-		h := sha256.New()
-		_, err = io.Copy(h, obj.Body)
-		_ = obj.Body.Close()
-		if err != nil {
-			t.Errorf("download %s from prod: %v", key, err)
-			continue
-		}
-		if got := hex.EncodeToString(h.Sum(nil)); got != want {
+		got := prodUser.ObjectSHA256(t, p.Prod, algorithmia.DataPath{Owner: p.Org, Collection: collection, File: file})
+		if got != want {
 			t.Errorf("%s: prod sha256 %s, dev %s", key, got, want)
 		}
 	}
