@@ -50,6 +50,14 @@ func ProviderBinaryDir(t testing.TB) string {
 	return buildDir
 }
 
+// DevOverrides is a CLI configuration that runs the provider binary in dir. It names the
+// provider under both registries: Terraform resolves "algorithmia-iac/algorithmia" to
+// registry.terraform.io, OpenTofu to registry.opentofu.org.
+func DevOverrides(dir string) string {
+	return fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
+		"registry.terraform.io/algorithmia-iac/algorithmia", dir, "registry.opentofu.org/algorithmia-iac/algorithmia", dir)
+}
+
 // Workdir is a Terraform working directory that uses the built provider through dev_overrides.
 type Workdir struct {
 	Dir string
@@ -61,16 +69,11 @@ type Workdir struct {
 func NewWorkdir(t testing.TB, mainTF string) *Workdir {
 	t.Helper()
 	dir := t.TempDir()
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		"registry.terraform.io/algorithmia-iac/algorithmia", ProviderBinaryDir(t))
+	rc := DevOverrides(ProviderBinaryDir(t))
 	if err := os.WriteFile(filepath.Join(dir, "cli.tfrc"), []byte(rc), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		tf = "terraform"
-	}
-	w := &Workdir{Dir: dir, tf: tf, env: append(os.Environ(),
+	w := &Workdir{Dir: dir, tf: terraformPath(), env: append(os.Environ(),
 		"TF_CLI_CONFIG_FILE="+filepath.Join(dir, "cli.tfrc"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")}
 	w.Write(t, mainTF)
 	return w

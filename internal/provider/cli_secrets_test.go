@@ -292,13 +292,13 @@ func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 	}
 }
 
-// legacyTerraform reports whether the CLI is older than 1.11 and needs the example's
+// legacyTerraform reports whether the CLI lacks ephemeral values or write-only arguments
+// (Terraform before 1.11, OpenTofu before 1.11) and needs the example's
 // before-terraform-1.11 files.
 func legacyTerraform(t *testing.T) bool {
 	t.Helper()
-	w := acctest.NewWorkdir(t, "")
-	v := w.MustRun(t, "version", "-json")
-	return !regexp.MustCompile(`"terraform_version":\s*"1\.(1[1-9]|[2-9][0-9])\.`).MatchString(v)
+	cli := acctest.CLI(t)
+	return !cli.EphemeralValues() || !cli.WriteOnlyArguments()
 }
 
 // useBeforeTerraform111 copies the example's files for CLIs older than 1.11 into dir, as
@@ -351,8 +351,8 @@ func TestCLI_beforeTerraform111FilesValidate(t *testing.T) {
 		})
 	}
 	t.Run("user-migration", func(t *testing.T) {
-		if legacyTerraform(t) {
-			t.Skip("the example needs Terraform 1.10 (ephemeral variables)")
+		if cli := acctest.CLI(t); !cli.EphemeralValues() {
+			t.Skipf("the example needs ephemeral variables, which %s lacks", cli)
 		}
 		acctest.CopyWorkdir(t, "../../examples/user-migration").MustRun(t, "validate")
 	})

@@ -361,13 +361,10 @@ func TestCLI_promotionExampleTerraformTest(t *testing.T) {
 	} {
 		w.Setenv("TF_VAR_"+k, v)
 	}
-	versionJSON := w.MustRun(t, "version", "-json")
-	if !regexp.MustCompile(`"terraform_version":\s*"1\.([6-9]|[1-9][0-9])\.`).MatchString(versionJSON) {
-		t.Skip("terraform test needs Terraform 1.6 or later")
+	if cli := acctest.CLI(t); !cli.TestCommand() {
+		t.Skipf("%s has no test command (Terraform and OpenTofu 1.6)", cli)
 	}
-	if !regexp.MustCompile(`"terraform_version":\s*"1\.(1[1-9]|[2-9][0-9])\.`).MatchString(versionJSON) {
-		// Ephemeral variables and write-only arguments need Terraform 1.10 and 1.11: use the
-		// example's files for older CLIs.
+	if legacyTerraform(t) {
 		useBeforeTerraform111(t, w.Dir, "promote")
 	}
 	out, code := w.Run(t, "test")

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
@@ -23,6 +24,13 @@ var testAccProviders = map[string]func() (tfprotov6.ProviderServer, error){
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv("TF_ACC") != "" {
+		// OpenTofu resolves "algorithmia" to registry.opentofu.org/hashicorp/algorithmia.
+		if err := acctest.SetProviderHost(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
 	code := m.Run()
 	acctest.StopShared()
 	os.Exit(code)

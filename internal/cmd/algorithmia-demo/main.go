@@ -142,17 +142,6 @@ func (d *demo) checkTools() error {
 	if _, err := exec.LookPath("git"); err != nil {
 		return errors.New("git is not on PATH; the local cluster serves Git with `git http-backend`")
 	}
-	out, err := exec.Command(d.o.terraform, "version", "-json").Output()
-	if err != nil {
-		return fmt.Errorf("run %s version: %w", d.o.terraform, err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	_ = json.Unmarshal(out, &v)
-	d.writeOnly = versionAtLeast(v.Version, 1, 11)
-	fmt.Printf("    Terraform CLI %s (%s); write-only arguments: %v\n", v.Version, d.o.terraform, d.writeOnly)
-
 	if err := os.RemoveAll(filepath.Join(d.o.work, "run")); err != nil {
 		return err
 	}
@@ -160,13 +149,44 @@ func (d *demo) checkTools() error {
 	if err := os.MkdirAll(filepath.Dir(cliConfig), 0o755); err != nil {
 		return err
 	}
-	// dev_overrides: Terraform uses the provider we just built, without init or a registry.
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		"registry.terraform.io/algorithmia-iac/algorithmia", d.o.bin)
+	// dev_overrides: the CLI uses the provider we just built, without init or a registry.
+	// Terraform resolves "algorithmia-iac/algorithmia" under registry.terraform.io, OpenTofu
+	// under registry.opentofu.org: name both.
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
+		"registry.terraform.io/algorithmia-iac/algorithmia", d.o.bin, "registry.opentofu.org/algorithmia-iac/algorithmia", d.o.bin)
 	if err := os.WriteFile(cliConfig, []byte(rc), 0o644); err != nil {
 		return err
 	}
 	d.tfEnv = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+
+	// Run with our CLI configuration: OpenTofu prints a warning about a missing one on stdout.
+	version := func(args ...string) ([]byte, error) {
+		cmd := exec.Command(d.o.terraform, args...)
+		cmd.Env = d.tfEnv
+		out, err := cmd.Output()
+		if err != nil {
+			return nil, fmt.Errorf("run %s %v: %w", d.o.terraform, args, err)
+		}
+		return out, nil
+	}
+	out, err := version("version", "-json")
+	if err != nil {
+		return err
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		return fmt.Errorf("%s version -json: %w", d.o.terraform, err)
+	}
+	text, err := version("version")
+	if err != nil {
+		return err
+	}
+	product, _, _ := strings.Cut(string(text), " v")
+	// Ephemeral values and write-only arguments: Terraform 1.10 and 1.11, OpenTofu 1.11.
+	d.writeOnly = versionAtLeast(v.Version, 1, 11)
+	fmt.Printf("    %s CLI %s (%s); ephemeral values and write-only arguments: %v\n", product, v.Version, d.o.terraform, d.writeOnly)
 	return nil
 }
 
