@@ -61,6 +61,8 @@ func listedAlgorithm(t *testing.T, c *acctest.Cluster, client *algorithmia.Clien
 		"latest_build_commit":     stringOrNull(buildCommit),
 		"latest_version":          stringOrNull(latest),
 		"latest_version_git_hash": stringOrNull(latestHash),
+		"head_commit":             knownvalue.Null(), // read only with read_heads
+		"head_tree":               knownvalue.Null(),
 	})
 }
 
@@ -133,6 +135,21 @@ data "algorithmia_algorithms" "empty" {
 				})),
 				statecheck.ExpectKnownValue("data.algorithmia_algorithms.empty", tfjsonpath.New("algorithms"), knownvalue.ListExact([]knownvalue.Check{})),
 				statecheck.ExpectKnownValue("data.algorithmia_algorithms.empty", tfjsonpath.New("id"), knownvalue.StringExact(emptyOrg)),
+			},
+		}, {
+			// read_heads adds each head of master and its tree, read over Git.
+			Config: dev.ProviderBlock("", u, false) + `
+data "algorithmia_algorithms" "alpha" {
+  owner      = "` + u.Name + `"
+  name_regex = "^alpha$"
+  read_heads = true
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.algorithmia_algorithms.alpha", tfjsonpath.New("algorithms").AtSliceIndex(0).AtMapKey("head_commit"),
+					knownvalue.StringExact(u.Log(t, dev, u.Name, "alpha")[0])),
+				statecheck.ExpectKnownValue("data.algorithmia_algorithms.alpha", tfjsonpath.New("algorithms").AtSliceIndex(0).AtMapKey("head_tree"),
+					knownvalue.StringExact(u.TreeOf(t, dev, u.Name, "alpha", u.Log(t, dev, u.Name, "alpha")[0]))),
 			},
 		}, {
 			Config:      dev.ProviderBlock("", u, false) + `data "algorithmia_algorithms" "bad" { owner = "nobody_here" }`,
