@@ -152,6 +152,20 @@ data "algorithmia_algorithms" "alpha" {
 					knownvalue.StringExact(u.TreeOf(t, dev, u.Name, "alpha", u.Log(t, dev, u.Name, "alpha")[0]))),
 			},
 		}, {
+			// Without a username there is nothing to authenticate to Git with.
+			Config: `
+provider "algorithmia" {
+  api_address = "` + dev.URL + `"
+  api_key     = "` + u.Key + `"
+}
+
+data "algorithmia_algorithms" "no_git" {
+  owner      = "` + u.Name + `"
+  read_heads = true
+}
+`,
+			ExpectError: wrapped(`read_heads reads each repository over Git, which needs the provider's username`),
+		}, {
 			Config:      dev.ProviderBlock("", u, false) + `data "algorithmia_algorithms" "bad" { owner = "nobody_here" }`,
 			ExpectError: wrapped(`No user or organization nobody_here exists`),
 		}},
