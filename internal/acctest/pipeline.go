@@ -152,6 +152,14 @@ func (p *Pipeline) devUser() *User {
 	return &User{Name: p.ServiceAccount, Email: "ci@acme.io", Key: p.devKey, Client: p.dev}
 }
 
+// DevUser is the service account on dev, with its key: it publishes new dev versions.
+func (p *Pipeline) DevUser() *User { return p.devUser() }
+
+// ProdUser is the service account on prod, with the key bootstrap gave it there.
+func (p *Pipeline) ProdUser() *User {
+	return &User{Name: p.ServiceAccount, Email: "ci@acme.io", Key: p.prodKey, Client: p.prodSvc}
+}
+
 // Apply runs terraform apply in w and returns its output and exit code.
 func (p *Pipeline) Apply(t testing.TB, w *Workdir) (string, int) {
 	t.Helper()
@@ -191,7 +199,7 @@ func (p *Pipeline) Check(t testing.TB) {
 	}
 
 	devUser := p.devUser()
-	prodUser := &User{Name: p.ServiceAccount, Key: p.prodKey, Client: p.prodSvc}
+	prodUser := p.ProdUser()
 	for _, name := range sortedKeys(p.Algorithms) {
 		devCommit := p.Algorithms[name]
 		head := prodUser.Log(t, p.Prod, p.Org, name)[0]

@@ -9,9 +9,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/promote"
 )
 
 var _ datasource.DataSourceWithConfigure = (*algorithmsDataSource)(nil)
@@ -30,6 +32,7 @@ type algorithmsDataModel struct {
 	Owner        types.String `tfsdk:"owner"`
 	NameRegex    types.String `tfsdk:"name_regex"`
 	ExcludeNames types.Set    `tfsdk:"exclude_names"`
+	ReadHeads    types.Bool   `tfsdk:"read_heads"`
 	Algorithms   types.List   `tfsdk:"algorithms"`
 }
 
@@ -39,6 +42,7 @@ var listedAlgorithmAttrTypes = map[string]attr.Type{
 	"settings": types.ObjectType{AttrTypes: settingsAttrTypes},
 	"git_url":  types.StringType, "package_set": types.StringType, "latest_build_commit": types.StringType,
 	"latest_version": types.StringType, "latest_version_git_hash": types.StringType,
+	"head_commit": types.StringType, "head_tree": types.StringType,
 }
 
 func (d *algorithmsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -59,6 +63,13 @@ func (d *algorithmsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 				Required:            true,
 				Validators:          nameValidators(),
 			},
+			"read_heads": schema.BoolAttribute{
+				MarkdownDescription: "Also read each algorithm's head of `master` and its tree from the Git server (a " +
+					"depth-1 fetch per algorithm), filling `head_commit` and `head_tree`. Needs the provider's `username` " +
+					"and `api_key`. Use it in a `check` block to assert what a cluster serves; narrow the list with " +
+					"`name_regex`, since every listed repository is fetched.",
+				Optional: true,
+			},
 			"algorithms": schema.ListNestedAttribute{
 				MarkdownDescription: "The algorithms, sorted by name.",
 				Computed:            true,
@@ -74,6 +85,8 @@ func (d *algorithmsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 					"latest_build_commit":     computedString("Commit SHA of the most recent build; null before the first build."),
 					"latest_version":          computedString("Latest published semantic version, such as `1.4.0`; null if none was published."),
 					"latest_version_git_hash": computedString("Commit SHA of the latest published version; null if none was published."),
+					"head_commit":             computedString("Commit at the head of `master`; null unless `read_heads`, or when the repository is empty."),
+					"head_tree":               computedString("Tree hash of `head_commit`; null when `head_commit` is."),
 				}},
 			},
 		}),
@@ -113,9 +126,15 @@ func (d *algorithmsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	}
 	sort.Strings(names)
 
+	readHeads := cfg.ReadHeads.ValueBool()
+	if readHeads && (d.cluster.username == "" || d.cluster.apiKey == "") {
+		resp.Diagnostics.AddAttributeError(path.Root("read_heads"), "Git credentials needed",
+			"read_heads reads each repository over Git, which needs the provider's username and api_key.")
+		return
+	}
 	elems := make([]attr.Value, 0, len(names))
 	for _, name := range names {
-		obj, ok := d.readOne(ctx, owner, name, resp)
+		obj, ok := d.readOne(ctx, owner, name, readHeads, resp)
 		if !ok {
 			return
 		}
@@ -132,7 +151,7 @@ func (d *algorithmsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 
 // readOne reads one listed algorithm and its latest published version, through the same
 // mapping as algorithmia_algorithm. An algorithm deleted since the listing is left out (nil).
-func (d *algorithmsDataSource) readOne(ctx context.Context, owner, name string, resp *datasource.ReadResponse) (attr.Value, bool) {
+func (d *algorithmsDataSource) readOne(ctx context.Context, owner, name string, readHeads bool, resp *datasource.ReadResponse) (attr.Value, bool) {
 	a, err := d.cluster.api.GetAlgorithm(ctx, owner, name)
 	if errors.Is(err, algorithmia.ErrNotFound) {
 		return nil, true
@@ -149,10 +168,22 @@ func (d *algorithmsDataSource) readOne(ctx context.Context, owner, name string, 
 		return nil, false
 	}
 	version, gitHash := latestVersionFromAPI(latest)
+	headCommit, headTree := types.StringNull(), types.StringNull()
+	if readHeads {
+		commit, tree, err := promote.HeadTree(ctx, d.cluster.repo(owner, name), promote.DefaultBranch)
+		switch {
+		case errors.Is(err, promote.ErrRefNotFound):
+		case err != nil:
+			resp.Diagnostics.AddError("Failed to read the head of master of "+owner+"/"+name, err.Error())
+			return nil, false
+		default:
+			headCommit, headTree = types.StringValue(commit), types.StringValue(tree)
+		}
+	}
 	obj, diags := types.ObjectValue(listedAlgorithmAttrTypes, map[string]attr.Value{
 		"id": m.ID, "owner": m.Owner, "name": m.Name, "algorithm_id": m.AlgorithmID, "details": m.Details, "settings": m.Settings,
 		"git_url": m.GitURL, "package_set": m.PackageSet, "latest_build_commit": m.LatestBuildCommit,
-		"latest_version": version, "latest_version_git_hash": gitHash,
+		"latest_version": version, "latest_version_git_hash": gitHash, "head_commit": headCommit, "head_tree": headTree,
 	})
 	resp.Diagnostics.Append(diags...)
 	return obj, !resp.Diagnostics.HasError()

@@ -61,6 +61,8 @@ func listedAlgorithm(t *testing.T, c *acctest.Cluster, client *algorithmia.Clien
 		"latest_build_commit":     stringOrNull(buildCommit),
 		"latest_version":          stringOrNull(latest),
 		"latest_version_git_hash": stringOrNull(latestHash),
+		"head_commit":             knownvalue.Null(), // read only with read_heads
+		"head_tree":               knownvalue.Null(),
 	})
 }
 
@@ -134,6 +136,35 @@ data "algorithmia_algorithms" "empty" {
 				statecheck.ExpectKnownValue("data.algorithmia_algorithms.empty", tfjsonpath.New("algorithms"), knownvalue.ListExact([]knownvalue.Check{})),
 				statecheck.ExpectKnownValue("data.algorithmia_algorithms.empty", tfjsonpath.New("id"), knownvalue.StringExact(emptyOrg)),
 			},
+		}, {
+			// read_heads adds each head of master and its tree, read over Git.
+			Config: dev.ProviderBlock("", u, false) + `
+data "algorithmia_algorithms" "alpha" {
+  owner      = "` + u.Name + `"
+  name_regex = "^alpha$"
+  read_heads = true
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.algorithmia_algorithms.alpha", tfjsonpath.New("algorithms").AtSliceIndex(0).AtMapKey("head_commit"),
+					knownvalue.StringExact(u.Log(t, dev, u.Name, "alpha")[0])),
+				statecheck.ExpectKnownValue("data.algorithmia_algorithms.alpha", tfjsonpath.New("algorithms").AtSliceIndex(0).AtMapKey("head_tree"),
+					knownvalue.StringExact(u.TreeOf(t, dev, u.Name, "alpha", u.Log(t, dev, u.Name, "alpha")[0]))),
+			},
+		}, {
+			// Without a username there is nothing to authenticate to Git with.
+			Config: `
+provider "algorithmia" {
+  api_address = "` + dev.URL + `"
+  api_key     = "` + u.Key + `"
+}
+
+data "algorithmia_algorithms" "no_git" {
+  owner      = "` + u.Name + `"
+  read_heads = true
+}
+`,
+			ExpectError: wrapped(`read_heads reads each repository over Git, which needs the provider's username`),
 		}, {
 			Config:      dev.ProviderBlock("", u, false) + `data "algorithmia_algorithms" "bad" { owner = "nobody_here" }`,
 			ExpectError: wrapped(`No user or organization nobody_here exists`),
