@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -108,12 +106,8 @@ func (d *algorithmDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 	owner, name := cfg.Owner.ValueString(), cfg.Name.ValueString()
 	a, err := d.cluster.api.GetAlgorithm(ctx, owner, name)
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.Diagnostics.AddError("Algorithm not found", fmt.Sprintf("No algorithm %s/%s exists on %s.", owner, name, d.cluster.apiAddress))
-		return
-	}
 	if err != nil {
-		addClientError(&resp.Diagnostics, "read algorithm "+owner+"/"+name, err)
+		addReadError(&resp.Diagnostics, d.cluster, err, "Algorithm not found", "algorithm "+owner+"/"+name, "read algorithm "+owner+"/"+name)
 		return
 	}
 	m, diags := algorithmModelFromAPI(ctx, d.cluster, owner, a, algorithmModel{})

@@ -2,14 +2,10 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
 )
 
 var _ datasource.DataSourceWithConfigure = (*algorithmSecretsDataSource)(nil)
@@ -80,12 +76,8 @@ func (d *algorithmSecretsDataSource) Read(ctx context.Context, req datasource.Re
 	}
 	owner, name := cfg.Owner.ValueString(), cfg.Name.ValueString()
 	a, err := d.cluster.api.GetAlgorithm(ctx, owner, name)
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.Diagnostics.AddError("Algorithm not found", fmt.Sprintf("No algorithm %s/%s exists on %s.", owner, name, d.cluster.apiAddress))
-		return
-	}
 	if err != nil {
-		addClientError(&resp.Diagnostics, "read algorithm "+owner+"/"+name, err)
+		addReadError(&resp.Diagnostics, d.cluster, err, "Algorithm not found", "algorithm "+owner+"/"+name, "read algorithm "+owner+"/"+name)
 		return
 	}
 	list, err := d.cluster.api.ListAlgorithmSecrets(ctx, a.ID)

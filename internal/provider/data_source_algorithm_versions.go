@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -81,12 +79,8 @@ func (d *algorithmVersionsDataSource) Read(ctx context.Context, req datasource.R
 	owner, name := cfg.Owner.ValueString(), cfg.Name.ValueString()
 	published := true
 	versions, err := d.cluster.api.ListAllVersions(ctx, owner, name, algorithmia.VersionFilter{Published: &published})
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.Diagnostics.AddError("Algorithm not found", fmt.Sprintf("No algorithm %s/%s exists on %s.", owner, name, d.cluster.apiAddress))
-		return
-	}
 	if err != nil {
-		addClientError(&resp.Diagnostics, "list versions of "+owner+"/"+name, err)
+		addReadError(&resp.Diagnostics, d.cluster, err, "Algorithm not found", "algorithm "+owner+"/"+name, "list versions of "+owner+"/"+name)
 		return
 	}
 	out := algorithmVersionsDataModel{

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -110,12 +109,8 @@ func (d *algorithmsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	}
 	owner := cfg.Owner.ValueString()
 	summaries, err := d.cluster.api.ListUserAlgorithms(ctx, owner)
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.Diagnostics.AddError("Owner not found", fmt.Sprintf("No user or organization %s exists on %s.", owner, d.cluster.apiAddress))
-		return
-	}
 	if err != nil {
-		addClientError(&resp.Diagnostics, "list the algorithms of "+owner, err)
+		addReadError(&resp.Diagnostics, d.cluster, err, "Owner not found", "user or organization "+owner, "list the algorithms of "+owner)
 		return
 	}
 	names := make([]string, 0, len(summaries))

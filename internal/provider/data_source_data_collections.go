@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -88,12 +87,8 @@ func (d *dataCollectionsDataSource) Read(ctx context.Context, req datasource.Rea
 	}
 	owner := cfg.Owner.ValueString()
 	folders, err := d.cluster.api.ListCollections(ctx, owner)
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.Diagnostics.AddError("Owner not found", fmt.Sprintf("No user or organization %s exists on %s.", owner, d.cluster.apiAddress))
-		return
-	}
 	if err != nil {
-		addClientError(&resp.Diagnostics, "list the collections of data://"+owner, err)
+		addReadError(&resp.Diagnostics, d.cluster, err, "Owner not found", "user or organization "+owner, "list the collections of data://"+owner)
 		return
 	}
 	sort.Slice(folders, func(i, j int) bool { return folders[i].Name < folders[j].Name })

@@ -127,3 +127,14 @@ func upperFirst(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+// addReadError is the one diagnostic of a data source whose read failed: a missing object
+// (missing names it, such as "algorithm acme/hello") gets summary and says which cluster was
+// asked; any other error goes through addClientError with action.
+func addReadError(diags *diag.Diagnostics, cc *clusterClient, err error, summary, missing, action string) {
+	if errors.Is(err, algorithmia.ErrNotFound) {
+		diags.AddError(summary, fmt.Sprintf("No %s exists on %s.", missing, cc.apiAddress))
+		return
+	}
+	addClientError(diags, action, err)
+}
