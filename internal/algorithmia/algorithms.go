@@ -5,7 +5,7 @@ import (
 	"net/http"
 )
 
-// Values of settings fields (§5.1).
+// Values of settings fields (CONTRACT.md §5.1).
 const (
 	CallabilityPublic      = "public"
 	CallabilityPrivate     = "private"
@@ -17,7 +17,7 @@ const (
 	EnvironmentGPU         = "gpu"
 )
 
-// Algorithm is the algorithm (= version) object of §5.1; version_info,
+// Algorithm is the algorithm (= version) object of CONTRACT.md §5.1; version_info,
 // build, compilation and self_link appear only after the first build.
 type Algorithm struct {
 	// ID is the algorithm's stable UUID.
@@ -65,7 +65,7 @@ type Settings struct {
 	Environment string `json:"environment,omitempty"`
 	// PackageSet is the package set the server chose or was given.
 	PackageSet string `json:"package_set,omitempty"`
-	// AlgorithmEnvironment is the environment id of §9.
+	// AlgorithmEnvironment is the environment id of CONTRACT.md §9.
 	AlgorithmEnvironment string `json:"algorithm_environment,omitempty"`
 	// License is apl, apache2, gpl3 or mit.
 	License string `json:"license,omitempty"`
@@ -105,7 +105,7 @@ type Compilation struct {
 	Output string `json:"output,omitempty"`
 }
 
-// Source says where an algorithm's code lives (§8.4).
+// Source says where an algorithm's code lives (CONTRACT.md §8.4).
 type Source struct {
 	// SCM is the SCM configuration (id "internal" for the platform's Git).
 	SCM *SCM `json:"scm,omitempty"`

@@ -5,14 +5,14 @@ import (
 	"net/http"
 )
 
-// Build statuses (§6.1).
+// Build statuses (CONTRACT.md §6.1).
 const (
 	BuildStatusInProgress = "in-progress"
 	BuildStatusSucceeded  = "succeeded"
 	BuildStatusFailed     = "failed"
 )
 
-// Build is one build of an algorithm (§6.1). Timestamps are kept as the
+// Build is one build of an algorithm (CONTRACT.md §6.1). Timestamps are kept as the
 // platform's RFC 3339 strings so they round-trip unchanged.
 type Build struct {
 	// BuildID is the build's UUID.

@@ -335,7 +335,7 @@ func (c *Client) do(ctx context.Context, r request) (int, error) {
 	return resp.StatusCode, nil
 }
 
-// ListOptions selects one page of a paged collection (§4).
+// ListOptions selects one page of a paged collection (CONTRACT.md §4).
 type ListOptions struct {
 	// Limit is the page size; zero lets the server choose.
 	Limit int

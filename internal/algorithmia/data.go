@@ -21,10 +21,10 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// DataScheme starts every hosted-data URI (§12.1).
+// DataScheme starts every hosted-data URI (CONTRACT.md §12.1).
 const DataScheme = "data://"
 
-// Read ACL entries of a collection (§12.2); an empty list means private.
+// Read ACL entries of a collection (CONTRACT.md §12.2); an empty list means private.
 const (
 	// ACLMyAlgorithms lets the owner's algorithms read the collection (the platform default).
 	ACLMyAlgorithms = "algo://.my/*"
@@ -156,7 +156,7 @@ func (p DataPath) apiPath() string {
 	return apiPath(segs...)
 }
 
-// DataACL is a collection's access list (§12.2).
+// DataACL is a collection's access list (CONTRACT.md §12.2).
 type DataACL struct {
 	// Read is [] (private), ["algo://.my/*"] or ["user://*"].
 	Read []string `json:"read"`
@@ -178,7 +178,7 @@ type DataFile struct {
 	LastModified string `json:"last_modified"`
 	// Size is in bytes.
 	Size int64 `json:"size"`
-	// ETag is not in §12's listing; it is kept when a server sends one.
+	// ETag is not in CONTRACT.md §12's listing; it is kept when a server sends one.
 	ETag string `json:"etag,omitempty"`
 }
 
@@ -191,7 +191,7 @@ func (f DataFile) ModTime() time.Time {
 	return t.UTC()
 }
 
-// DataDirectory is one page of a directory listing (§12.2).
+// DataDirectory is one page of a directory listing (CONTRACT.md §12.2).
 type DataDirectory struct {
 	// Folders is empty inside a collection.
 	Folders []DataFolder `json:"folders"`
@@ -234,7 +234,7 @@ type Collection struct {
 	Empty bool
 }
 
-// CreateCollection creates owner/name (POST on the parent, §12.2). A nil acl lets
+// CreateCollection creates owner/name (POST on the parent, CONTRACT.md §12.2). A nil acl lets
 // the platform apply its default (the owner's algorithms may read).
 func (c *Client) CreateCollection(ctx context.Context, owner, name string, acl *DataACL) error {
 	body := map[string]any{"name": name}
@@ -245,7 +245,7 @@ func (c *Client) CreateCollection(ctx context.Context, owner, name string, acl *
 	return err
 }
 
-// UpdateCollectionACL replaces the read ACL of owner/name (PATCH, §12.2).
+// UpdateCollectionACL replaces the read ACL of owner/name (PATCH, CONTRACT.md §12.2).
 func (c *Client) UpdateCollectionACL(ctx context.Context, owner, name string, acl DataACL) error {
 	p := DataPath{Owner: owner, Collection: name}
 	_, err := c.do(ctx, request{method: http.MethodPatch, path: p.apiPath(), key: keyStandard,
@@ -388,7 +388,7 @@ func (c *Client) listDirectory(ctx context.Context, kind keyKind, p DataPath, op
 
 // Caller returns the name of the account that owns the client's standard key. The
 // platform has no "who am I" call; its Python client lists the data root, whose first
-// folder is the caller's own account (§2.4), and so does this.
+// folder is the caller's own account (CONTRACT.md §2.4), and so does this.
 func (c *Client) Caller(ctx context.Context) (string, error) {
 	dir, err := c.ListDirectory(ctx, DataPath{}, DataListOptions{})
 	if err != nil {
@@ -753,7 +753,7 @@ func (c *Client) setDataHeaders(h http.Header, key string) {
 }
 
 // dataError builds the *APIError of a failed data call; HEAD answers carry
-// their message in X-Error-Message (§3.4).
+// their message in X-Error-Message (CONTRACT.md §3.4).
 func (c *Client) dataError(resp *http.Response, method, path string) *APIError {
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	e := parseAPIError(resp.StatusCode, method, path, raw, c.redact)

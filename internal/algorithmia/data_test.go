@@ -94,7 +94,7 @@ type fakeFile struct {
 	mod     time.Time
 }
 
-// fakeData is a minimal §12 server: one collection level, files kept in memory
+// fakeData is a minimal CONTRACT.md §12 server: one collection level, files kept in memory
 // (or only their digests), listings paged by pageSize.
 type fakeData struct {
 	mu       sync.Mutex

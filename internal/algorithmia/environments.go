@@ -5,13 +5,13 @@ import (
 	"net/http"
 )
 
-// Machine types of an environment (§9).
+// Machine types of an environment (CONTRACT.md §9).
 const (
 	MachineTypeCPU = "CPU"
 	MachineTypeGPU = "GPU"
 )
 
-// Language is one entry of the languages list (§9).
+// Language is one entry of the languages list (CONTRACT.md §9).
 type Language struct {
 	// Name is the language id, e.g. "python3".
 	Name string `json:"name"`
@@ -21,7 +21,7 @@ type Language struct {
 	Configuration string `json:"configuration,omitempty"`
 }
 
-// Environment is one runtime environment of a language (§9).
+// Environment is one runtime environment of a language (CONTRACT.md §9).
 type Environment struct {
 	// ID goes into settings.algorithm_environment; it differs per cluster.
 	ID string `json:"id"`

@@ -26,7 +26,7 @@ var (
 	ErrAdminKeyRequired = errors.New("algorithmia: admin API key required")
 )
 
-// Platform error codes (§3.2) the client gives meaning to.
+// Platform error codes (CONTRACT.md §3.2) the client gives meaning to.
 const (
 	CodeAlgorithmNotFound         = 1000
 	CodeAlgorithmNameDoesNotExist = 1001
@@ -63,7 +63,7 @@ var alreadyExistsCodes = map[int]bool{
 	CodeOrganizationAlreadyExists: true, CodeOrgTypeAlreadyExists: true,
 }
 
-// APIError is an error answer from the platform (§3.1).
+// APIError is an error answer from the platform (CONTRACT.md §3.1).
 type APIError struct {
 	// StatusCode is the HTTP status (2xx when the body carried an error anyway).
 	StatusCode int
@@ -176,7 +176,7 @@ func (e *RequestError) Error() string {
 // Unwrap returns the underlying error so errors.Is(err, context.Canceled) works.
 func (e *RequestError) Unwrap() error { return e.Err }
 
-// envelope is the §3.1 error body; Error stays raw because it is an object
+// envelope is the CONTRACT.md §3.1 error body; Error stays raw because it is an object
 // in the SPEC but a bare string in the Python mock.
 type envelope struct {
 	Error json.RawMessage `json:"error"`
@@ -194,7 +194,7 @@ type errorBody struct {
 // diagnostics.
 const maxMessageBytes = 512
 
-// parseAPIError builds an *APIError from any answer body: the §3.1 envelope,
+// parseAPIError builds an *APIError from any answer body: the CONTRACT.md §3.1 envelope,
 // the unwrapped DOCS form, a bare string under "error", or non-JSON text.
 func parseAPIError(status int, method, path string, raw []byte, redact func(string) string) *APIError {
 	e := &APIError{StatusCode: status, Method: method, Path: path}
@@ -260,7 +260,7 @@ func truncate(s string) string {
 }
 
 // errorIn2xx returns an *APIError when a 2xx JSON object has a non-null
-// top-level "error" key: §3.1 says such a body is a failure too.
+// top-level "error" key: CONTRACT.md §3.1 says such a body is a failure too.
 func errorIn2xx(status int, method, path string, raw []byte, redact func(string) string) *APIError {
 	if !hasErrorKey(raw) {
 		return nil

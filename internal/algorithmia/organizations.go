@@ -8,7 +8,7 @@ import (
 	"net/http"
 )
 
-// Member roles (§10.3).
+// Member roles (CONTRACT.md §10.3).
 const (
 	RoleOwner  = "owner"
 	RoleMember = "member"
@@ -46,7 +46,7 @@ func (l *StringList) UnmarshalJSON(b []byte) error {
 	}
 }
 
-// Organization is an organization (§10.2).
+// Organization is an organization (CONTRACT.md §10.2).
 type Organization struct {
 	// ID is the organization's UUID.
 	ID string `json:"id,omitempty"`
@@ -113,7 +113,7 @@ type OrganizationType struct {
 	Name string `json:"name"`
 }
 
-// Member is one organization member (§10.3).
+// Member is one organization member (CONTRACT.md §10.3).
 type Member struct {
 	// Username is the member's account.
 	Username string `json:"username"`

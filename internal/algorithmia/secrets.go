@@ -121,7 +121,7 @@ func (c *Client) DefaultSecretProvider(ctx context.Context) (*SecretProvider, er
 }
 
 // secretList accepts both shapes of the list: the SPEC's "results" and the
-// Python mock's "secrets" (API.md §13 CONFLICT).
+// Python mock's "secrets" (CONTRACT.md §13 CONFLICT).
 type secretList struct {
 	Results []AlgorithmSecret `json:"results"`
 	Secrets []AlgorithmSecret `json:"secrets"`

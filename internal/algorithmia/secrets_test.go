@@ -13,7 +13,7 @@ import (
 const testAlgoID = "11111111-2222-3333-4444-555555555555"
 
 // TestAlgorithmSecrets pins the secret calls: paths, bodies, both list
-// shapes of API.md §13, and the value never reaching an error, a log line or
+// shapes of CONTRACT.md §13, and the value never reaching an error, a log line or
 // a printed request.
 func TestAlgorithmSecrets(t *testing.T) {
 	const value = "hunter2/very+secret="

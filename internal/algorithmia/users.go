@@ -8,14 +8,14 @@ import (
 	"strings"
 )
 
-// Key types of ApiKeyCreation (§2.3).
+// Key types of ApiKeyCreation (CONTRACT.md §2.3).
 const (
 	KeyTypeAlgorithm        = "AlgorithmKey"
 	KeyTypePlatformAdmin    = "PlatformAdminKey"
 	KeyTypeManagementLegacy = "ManagementKey"
 )
 
-// User is an account (§10.1).
+// User is an account (CONTRACT.md §10.1).
 type User struct {
 	// ID is the user's UUID.
 	ID string `json:"id,omitempty"`

@@ -7,7 +7,7 @@ import (
 	"strconv"
 )
 
-// Version types of a publish (§7.1).
+// Version types of a publish (CONTRACT.md §7.1).
 const (
 	VersionTypeMajor    = "major"
 	VersionTypeMinor    = "minor"
@@ -69,7 +69,7 @@ type RegistryPushCredentials struct {
 	RegistryPassword string `json:"registry_password,omitempty"`
 }
 
-// VersionFilter narrows ListVersions (§7.3); nil fields do not filter.
+// VersionFilter narrows ListVersions (CONTRACT.md §7.3); nil fields do not filter.
 type VersionFilter struct {
 	// Published true lists only versions with a semantic version, false only unpublished builds.
 	Published *bool

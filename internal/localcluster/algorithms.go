@@ -12,7 +12,7 @@ import (
 	"github.com/google/uuid"
 )
 
-// algorithmJSON is the algorithm object of §5.1 (the spec's VersionResponse,
+// algorithmJSON is the algorithm object of CONTRACT.md §5.1 (the spec's VersionResponse,
 // which also covers HashResponse).
 type algorithmJSON struct {
 	ID           string           `json:"id"`
@@ -96,7 +96,7 @@ type algoRef struct {
 
 // serveAlgorithms routes /v1/algorithms/... by hand, because the platform
 // tells /v1/algorithms/{username}/... from /v1/algorithms/{algorithmId}/...
-// only by the shape of the segment (§1), and an algorithm may be named
+// only by the shape of the segment (CONTRACT.md §1), and an algorithm may be named
 // "builds" or "versions".
 func (c *Cluster) serveAlgorithms(w http.ResponseWriter, r *http.Request) error {
 	segs := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, "/v1/algorithms/"), "/"), "/")
@@ -431,7 +431,7 @@ func (c *Cluster) createAlgorithm(w http.ResponseWriter, r *http.Request, owner 
 }
 
 // createRepo makes the algorithm's repository with the template commit
-// (§8.3) and marks the record ready. A leftover repository from a crashed
+// (CONTRACT.md §8.3) and marks the record ready. A leftover repository from a crashed
 // delete is replaced.
 func (c *Cluster) createRepo(a *algorithmRecord) error {
 	lang := a.Settings.Language
@@ -516,8 +516,8 @@ func latestBuild(tx *store.Tx, owner, name string) (*buildRecord, error) {
 	return &builds[len(builds)-1], nil
 }
 
-// renderAlgorithm builds the algorithm object of §5.1, describing the latest
-// build (§5.3); an algorithm without a build has no version data.
+// renderAlgorithm builds the algorithm object of CONTRACT.md §5.1, describing the latest
+// build (CONTRACT.md §5.3); an algorithm without a build has no version data.
 func renderAlgorithm(tx *store.Tx, r *http.Request, a algorithmRecord) (algorithmJSON, error) {
 	out := algorithmJSON{
 		ID: a.ID, Name: a.Name, Details: a.Details, Settings: a.Settings, Source: sourceInternal(),
@@ -555,7 +555,7 @@ func (c *Cluster) getAlgorithm(w http.ResponseWriter, r *http.Request, ref algoR
 	})
 }
 
-// updateAlgorithm replaces details and settings when present (§5.4); the
+// updateAlgorithm replaces details and settings when present (CONTRACT.md §5.4); the
 // language cannot change.
 func (c *Cluster) updateAlgorithm(w http.ResponseWriter, r *http.Request, ref algoRef) error {
 	if _, err := c.requireStandard(r); err != nil { // before the body: 401 beats 400

@@ -11,8 +11,8 @@ import (
 	"testing"
 )
 
-// TestEnvironmentRoutes checks the §9 routes, which the spec lacks, against
-// API.md: shapes, per-cluster random ids, and what algorithms do with them.
+// TestEnvironmentRoutes checks the CONTRACT.md §9 routes, which the spec lacks, against
+// CONTRACT.md: shapes, per-cluster random ids, and what algorithms do with them.
 func TestEnvironmentRoutes(t *testing.T) {
 	dev, prod := newTestCluster(t), newTestCluster(t)
 	key := dev.addUser("alice")
@@ -131,7 +131,7 @@ func TestEnvironmentRoutes(t *testing.T) {
 }
 
 // TestErrorListRoutes: the per-account and per-algorithm error lists are
-// bare JSON arrays, as the Python mock serves them (§5.7).
+// bare JSON arrays, as the Python mock serves them (CONTRACT.md §5.7).
 func TestErrorListRoutes(t *testing.T) {
 	tc := newTestCluster(t)
 	key := tc.addUser("alice")
@@ -147,7 +147,7 @@ func TestErrorListRoutes(t *testing.T) {
 	}
 }
 
-// TestUserValidation covers §10.1's rules and codes.
+// TestUserValidation covers CONTRACT.md §10.1's rules and codes.
 func TestUserValidation(t *testing.T) {
 	tc := newTestCluster(t)
 	ok := map[string]any{"username": "ann", "email": "ann@example.com", "fullname": "Ann", "passwordHash": "", "shouldCreateHello": false}

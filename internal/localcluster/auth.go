@@ -32,7 +32,7 @@ func hashKey(key string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// keyFromHeader accepts `Simple <k>`, `Bearer <k>` and a bare `<k>` (§2.1).
+// keyFromHeader accepts `Simple <k>`, `Bearer <k>` and a bare `<k>` (CONTRACT.md §2.1).
 func keyFromHeader(h string) string {
 	h = strings.TrimSpace(h)
 	for _, scheme := range []string{"Simple ", "Bearer "} {
@@ -82,7 +82,7 @@ func (c *Cluster) authenticate(r *http.Request) (*caller, error) {
 	return cl, nil
 }
 
-// requireAdmin admits admin keys only (§2.2): a standard key gets 403/2001.
+// requireAdmin admits admin keys only (CONTRACT.md §2.2): a standard key gets 403/2001.
 func (c *Cluster) requireAdmin(r *http.Request) error {
 	cl, err := c.authenticate(r)
 	if err != nil {
@@ -94,7 +94,7 @@ func (c *Cluster) requireAdmin(r *http.Request) error {
 	return nil
 }
 
-// requireStandard admits standard keys only (§2.2): an admin key gets 403/2001.
+// requireStandard admits standard keys only (CONTRACT.md §2.2): an admin key gets 403/2001.
 func (c *Cluster) requireStandard(r *http.Request) (*caller, error) {
 	cl, err := c.authenticate(r)
 	if err != nil {
@@ -107,7 +107,7 @@ func (c *Cluster) requireStandard(r *http.Request) (*caller, error) {
 }
 
 // actsFor reports whether account may act for owner: it is the owner, or owner
-// is an organization and account is one of its members (§10.3).
+// is an organization and account is one of its members (CONTRACT.md §10.3).
 func actsFor(tx *store.Tx, account, owner string) bool {
 	if account == "" {
 		return false
@@ -119,7 +119,7 @@ func actsFor(tx *store.Tx, account, owner string) bool {
 }
 
 // authorizeGit implements gitserver.Authorizer: HTTP Basic with the key's
-// owner as user name and a standard key as password (§8.1). Writing needs a
+// owner as user name and a standard key as password (CONTRACT.md §8.1). Writing needs a
 // key that allows algorithm management; reading needs access to the algorithm.
 func (c *Cluster) authorizeGit(username, password, owner, name string, write bool) error {
 	if username == "" || password == "" {

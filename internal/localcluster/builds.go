@@ -11,7 +11,7 @@ import (
 	"github.com/google/uuid"
 )
 
-// buildJSON is the spec's Build (§6.1).
+// buildJSON is the spec's Build (CONTRACT.md §6.1).
 type buildJSON struct {
 	BuildID      string            `json:"build_id"`
 	Status       string            `json:"status"`
@@ -264,7 +264,7 @@ func (c *Cluster) getBuild(w http.ResponseWriter, r *http.Request, ref algoRef, 
 	})
 }
 
-// getBuildLogs answers 404 until the build has finished (§6.2).
+// getBuildLogs answers 404 until the build has finished (CONTRACT.md §6.2).
 func (c *Cluster) getBuildLogs(w http.ResponseWriter, r *http.Request, ref algoRef, id string) error {
 	return c.withAlgorithm(r, ref, false, func(tx *store.Tx, a *algorithmRecord) error {
 		b, err := findBuild(tx, a, id)
@@ -280,7 +280,7 @@ func (c *Cluster) getBuildLogs(w http.ResponseWriter, r *http.Request, ref algoR
 }
 
 // compile builds master's head and answers once the build has finished,
-// with the algorithm object (§6.2).
+// with the algorithm object (CONTRACT.md §6.2).
 func (c *Cluster) compile(w http.ResponseWriter, r *http.Request, ref algoRef) error {
 	if _, err := c.requireStandard(r); err != nil { // before the body: 401 beats 400
 		return err

@@ -93,7 +93,7 @@ func (ct *contractTransport) RoundTrip(req *http.Request) (*http.Response, error
 func (ct *contractTransport) validate(req *http.Request, resp *http.Response, respBody []byte) {
 	route, params, err := ct.router.FindRoute(req)
 	if err != nil {
-		return // not in the spec (§9 and friends); covered by table tests
+		return // not in the spec (CONTRACT.md §9 and friends); covered by table tests
 	}
 	op := route.Operation.OperationID
 	// The spec names /v1/algorithms/{username} with a user-name pattern but
@@ -151,7 +151,7 @@ var errorListOps = map[string]bool{
 	"getAlgorithmErrorsByUserId": true, "getAlgorithmErrorsByAlgorithmId": true, "getAlgorithmErrorsByAlgorithmName": true,
 }
 
-// specShape drops a top-level "marker": null and "next_link": null. API.md §4
+// specShape drops a top-level "marker": null and "next_link": null. CONTRACT.md §4
 // (DOCS) says the last page carries both as null, which the spec's schemas
 // do not allow; the cluster follows DOCS (CHOICES.md), everything else of
 // the page is still validated.
@@ -258,7 +258,7 @@ func TestContract(t *testing.T) {
 	tc.must(200, "GET", "/v1/scms", key, nil, nil)
 	tc.must(200, "GET", "/v1/scms/internal", key, nil, nil)
 
-	// Secrets (§13).
+	// Secrets (CONTRACT.md §13).
 	tc.must(200, "GET", "/v1/secret-provider", key, nil, nil)
 	provider := tc.defaultProvider(key)
 	secrets := "/v1/algorithms/" + a.ID + "/secrets"

@@ -13,7 +13,7 @@ import (
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster/store"
 )
 
-// Hosted data (API.md §12): collections directly under an owner (user or
+// Hosted data (CONTRACT.md §12): collections directly under an owner (user or
 // organization), files directly in a collection. Records live in the store,
 // bytes under DataDir/data/<owner>/<collection>/<file> (see data_files.go).
 
@@ -24,7 +24,7 @@ const (
 	aclMyAlgorithms = "algo://.my/*" // the default: the owner and the owner's algorithms
 	aclPublic       = "user://*"     // any authenticated user may read
 
-	dataPageSize = 1000 // entries per listing page (§12.2)
+	dataPageSize = 1000 // entries per listing page (CONTRACT.md §12.2)
 	myAlias      = ".my"
 	// maxFileName is what common file systems allow for one name.
 	maxFileName = 255
@@ -49,7 +49,7 @@ type fileRecord struct {
 func collectionKey(owner, name string) string { return owner + "/" + name }
 func fileKey(owner, coll, file string) string { return owner + "/" + coll + "/" + file }
 
-// Wire shapes of §12.2.
+// Wire shapes of CONTRACT.md §12.2.
 type dataACL struct {
 	Read []string `json:"read"`
 }
@@ -108,7 +108,7 @@ func (c *Cluster) withData(next http.Handler) http.Handler {
 }
 
 // writeDataError is writeError, except that HEAD answers carry the message
-// in X-Error-Message (§3.4), having no body.
+// in X-Error-Message (CONTRACT.md §3.4), having no body.
 func (c *Cluster) writeDataError(w http.ResponseWriter, r *http.Request, err error) {
 	if r.Method != http.MethodHead {
 		c.writeError(w, r, err)
@@ -190,7 +190,7 @@ func (c *Cluster) serveData(w http.ResponseWriter, r *http.Request) error {
 	}
 	if cl.admin {
 		// The spec lists the admin key on the Data API's GET. It may list the collections
-		// an account owns, as it may list its algorithms (§5.6), so that deleting an
+		// an account owns, as it may list its algorithms (CONTRACT.md §5.6), so that deleting an
 		// account can be checked first; it never reads or writes data.
 		if len(segs) != 1 || segs[0] == myAlias || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
 			return errForbidden
@@ -288,7 +288,7 @@ func readableCollection(tx *store.Tx, cl *caller, owner, coll string) (collectio
 
 // writableOwner checks that the caller may write owner's data: the key allows
 // data writes and the caller is the owner or a member of the owning
-// organization. Write access is not configurable (§12.2).
+// organization. Write access is not configurable (CONTRACT.md §12.2).
 func writableOwner(tx *store.Tx, cl *caller, owner string) error {
 	if !cl.perms.AllowDataWrite {
 		return errNoDataWrite
@@ -318,7 +318,7 @@ func writableCollection(tx *store.Tx, cl *caller, owner, coll string) (collectio
 }
 
 // parseACL validates acl.read: only [], [algo://.my/*] and [user://*] exist
-// (§12.2). A missing list means the default.
+// (CONTRACT.md §12.2). A missing list means the default.
 func parseACL(a *dataACL) ([]string, error) {
 	if a == nil || a.Read == nil {
 		return []string{aclMyAlgorithms}, nil
@@ -408,7 +408,7 @@ func writeListing(w http.ResponseWriter, r *http.Request, l dataListing) {
 }
 
 // listDataRoot lists the empty path: the caller's own account first (the
-// Python client takes it as the caller's name, §2.4), then the organizations
+// Python client takes it as the caller's name, CONTRACT.md §2.4), then the organizations
 // the caller belongs to. It needs only a valid standard key.
 func (c *Cluster) listDataRoot(w http.ResponseWriter, r *http.Request, cl *caller) error {
 	l := dataListing{Folders: []dataFolder{{Name: cl.owner}}}

@@ -27,7 +27,7 @@ func jsonBody(v any) *strings.Reader {
 	return strings.NewReader(string(raw))
 }
 
-// TestDataShapes pins the §12.2 answers: bodies, headers and statuses.
+// TestDataShapes pins the CONTRACT.md §12.2 answers: bodies, headers and statuses.
 func TestDataShapes(t *testing.T) {
 	tc := newTestCluster(t)
 	alice := tc.addUser("alice")
@@ -137,7 +137,7 @@ func TestDataShapes(t *testing.T) {
 		t.Fatalf("empty delete: %s", d.body)
 	}
 
-	// Errors: §3.4 body with error.message (and the §3.1 code and id), or
+	// Errors: CONTRACT.md §3.4 body with error.message (and the CONTRACT.md §3.1 code and id), or
 	// X-Error-Message on HEAD.
 	cases := []struct {
 		method, path string

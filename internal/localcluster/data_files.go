@@ -1,7 +1,7 @@
 package localcluster
 
 import (
-	"crypto/md5" //nolint:gosec // the platform's ETag is an md5 (§12.2); it is an identity, not a security hash
+	"crypto/md5" //nolint:gosec // the platform's ETag is an md5 (CONTRACT.md §12.2); it is an identity, not a security hash
 	"encoding/hex"
 	"errors"
 	"fmt"

@@ -26,7 +26,7 @@ func (d dataResp) json(t *testing.T, v any) {
 	}
 }
 
-// errMessage is error.message of a Data API error body (§3.4).
+// errMessage is error.message of a Data API error body (CONTRACT.md §3.4).
 func (d dataResp) errMessage() string {
 	var e struct {
 		Error struct {

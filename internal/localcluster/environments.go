@@ -14,14 +14,14 @@ import (
 	"github.com/google/uuid"
 )
 
-// languageJSON is one entry of GET .../edge/languages (§9).
+// languageJSON is one entry of GET .../edge/languages (CONTRACT.md §9).
 type languageJSON struct {
 	Name          string `json:"name"`
 	DisplayName   string `json:"display_name"`
 	Configuration string `json:"configuration"`
 }
 
-// environmentJSON is one entry of .../languages/{language}/environments (§9).
+// environmentJSON is one entry of .../languages/{language}/environments (CONTRACT.md §9).
 type environmentJSON struct {
 	ID                         string       `json:"id"`
 	EnvironmentSpecificationID string       `json:"environment_specification_id"`
@@ -150,7 +150,7 @@ func (c *Cluster) listEnvironments(w http.ResponseWriter, r *http.Request) error
 }
 
 // getTemplate serves an environment specification's template as a gzip
-// tarball with the platform's __USER__/__ALGO__ placeholders. No key needed (§8.3).
+// tarball with the platform's __USER__/__ALGO__ placeholders. No key needed (CONTRACT.md §8.3).
 func (c *Cluster) getTemplate(w http.ResponseWriter, r *http.Request) error {
 	spec := r.PathValue("spec")
 	var env environment
@@ -196,7 +196,7 @@ func writeTarGz(w io.Writer, names []string, files map[string][]byte, modTime ti
 	return errors.Join(twErr, gz.Close())
 }
 
-// internalScm is the built-in SCM every cluster lists (§11).
+// internalScm is the built-in SCM every cluster lists (CONTRACT.md §11).
 func internalScm() map[string]any {
 	return map[string]any{"id": "internal", "name": "", "provider": "internal", "default": true, "enabled": true}
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/google/uuid"
 )
 
-// Error codes of §3.2 that this cluster answers with.
+// Error codes of CONTRACT.md §3.2 that this cluster answers with.
 const (
 	codeAlgorithmNotFound         = 1001
 	codeAlgorithmNameTaken        = 1002
@@ -46,7 +46,7 @@ const (
 	codeInputValidation           = 6001
 )
 
-// apiError is an error that maps to one HTTP status and one §3.2 code.
+// apiError is an error that maps to one HTTP status and one CONTRACT.md §3.2 code.
 type apiError struct {
 	status  int
 	code    int
@@ -71,7 +71,7 @@ var (
 	errInvalidLimit  = errf(http.StatusBadRequest, codeInvalidLimit, "Limit must be between 1 and the system-configured page size limit.")
 )
 
-// errorBody is the §3.1 envelope, with the `error` wrapper every client parses.
+// errorBody is the CONTRACT.md §3.1 envelope, with the `error` wrapper every client parses.
 type errorBody struct {
 	Error errorDetail `json:"error"`
 }

@@ -271,7 +271,7 @@ func (f *faultInjector) wrap(next http.Handler) http.Handler {
 	})
 }
 
-// writeFault answers the way the cluster answers errors: the §3.1 envelope on
+// writeFault answers the way the cluster answers errors: the CONTRACT.md §3.1 envelope on
 // /v1, plain text on /git, which Git clients print as is.
 func writeFault(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	if strings.HasPrefix(r.URL.Path, "/git/") {

@@ -110,7 +110,7 @@ func (tc *testCluster) must(want int, method, path, key string, body any, out an
 	}
 }
 
-// apiErr decodes the §3.1 envelope.
+// apiErr decodes the CONTRACT.md §3.1 envelope.
 type apiErr struct {
 	Error struct {
 		ID      string `json:"id"`

@@ -69,7 +69,7 @@ func (c *Cluster) createUserKey(w http.ResponseWriter, r *http.Request) error {
 }
 
 // createMemberKey issues a key owned by the organization to one of its members
-// (§2.3); the key acts for the organization.
+// (CONTRACT.md §2.3); the key acts for the organization.
 func (c *Cluster) createMemberKey(w http.ResponseWriter, r *http.Request) error {
 	if err := c.requireAdmin(r); err != nil {
 		return err

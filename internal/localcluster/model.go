@@ -31,7 +31,7 @@ var (
 
 func validName(s string) bool { return len(s) <= 30 && namePattern.MatchString(s) }
 
-// timeFormat is ISO-8601 UTC with milliseconds and Z, as builds carry (§6.1).
+// timeFormat is ISO-8601 UTC with milliseconds and Z, as builds carry (CONTRACT.md §6.1).
 const timeFormat = "2006-01-02T15:04:05.000Z"
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }

@@ -12,7 +12,7 @@ import (
 )
 
 // orgJSON is the spec's Organization. The external group fields echo whatever
-// was sent, string or array (§10.2 CONFLICT).
+// was sent, string or array (CONTRACT.md §10.2 CONFLICT).
 type orgJSON struct {
 	ID                    string          `json:"id"`
 	OrgName               string          `json:"org_name"`
@@ -256,7 +256,7 @@ func (c *Cluster) listOrgs(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// updateOrg answers 204 with no body, as the platform did (§10.2).
+// updateOrg answers 204 with no body, as the platform did (CONTRACT.md §10.2).
 func (c *Cluster) updateOrg(w http.ResponseWriter, r *http.Request) error {
 	if err := c.requireAdmin(r); err != nil {
 		return err
@@ -286,7 +286,7 @@ func (c *Cluster) updateOrg(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// deleteOrg answers 204 even when the organization does not exist (§10.2).
+// deleteOrg answers 204 even when the organization does not exist (CONTRACT.md §10.2).
 // Its members, keys and algorithms (with their repositories) go with it.
 func (c *Cluster) deleteOrg(w http.ResponseWriter, r *http.Request) error {
 	if err := c.requireAdmin(r); err != nil {
@@ -356,7 +356,7 @@ func (c *Cluster) listMembers(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// putMember adds a user: 201 when added, 200 when already a member (§10.3).
+// putMember adds a user: 201 when added, 200 when already a member (CONTRACT.md §10.3).
 // The spec has no body; an optional {"role": "owner"|"member"} sets the role,
 // and the first member of an organization without owners becomes its owner.
 func (c *Cluster) putMember(w http.ResponseWriter, r *http.Request) error {
@@ -429,7 +429,7 @@ func countOwners(tx *store.Tx, org string) (int, error) {
 	return n, err
 }
 
-// deleteMember answers 204 also when the user is no member (§10.3), and
+// deleteMember answers 204 also when the user is no member (CONTRACT.md §10.3), and
 // refuses to remove the last owner (3102).
 func (c *Cluster) deleteMember(w http.ResponseWriter, r *http.Request) error {
 	if err := c.requireAdmin(r); err != nil {

@@ -49,7 +49,7 @@ func baseURL(r *http.Request) string {
 
 func padSeq(n uint64) string { return fmt.Sprintf("%020d", n) }
 
-// pageRequest is a parsed limit + marker (§4).
+// pageRequest is a parsed limit + marker (CONTRACT.md §4).
 type pageRequest struct {
 	limit int
 	after string // sort key of the last item of the previous page; "" = first page
@@ -85,7 +85,7 @@ func (c *Cluster) parsePage(r *http.Request) (pageRequest, error) {
 	return p, nil
 }
 
-// pagedList is the §4 envelope; marker and next_link are null on the last page.
+// pagedList is the CONTRACT.md §4 envelope; marker and next_link are null on the last page.
 type pagedList struct {
 	Marker   *string `json:"marker"`
 	NextLink *string `json:"next_link"`

@@ -12,7 +12,7 @@ import (
 	"github.com/google/uuid"
 )
 
-// Secret-store codes of §3.2 (the spec's names).
+// Secret-store codes of CONTRACT.md §3.2 (the spec's names).
 const (
 	codeMalformedSecretRequest      = 8000 // MalformedAlgorithmSecretRequestJson
 	codeSecretConstraintViolation   = 8001 // SecretMetadataConstraintViolation

@@ -24,7 +24,7 @@ func (tc *testCluster) defaultProvider(key string) providerInfoJSON {
 	return providerInfoJSON{}
 }
 
-// TestSecretRoutes pins §13's secret routes: shapes, the value never coming
+// TestSecretRoutes pins CONTRACT.md §13's secret routes: shapes, the value never coming
 // back, rotation visible as a new default_secret_value_id, and the codes.
 func TestSecretRoutes(t *testing.T) {
 	var logBuf lockedBuffer

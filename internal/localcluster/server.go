@@ -1,7 +1,7 @@
 // Package localcluster is a local Algorithmia cluster: the management HTTP API
-// of API.md (users, organizations, members, keys, algorithms, builds, versions,
+// of CONTRACT.md (users, organizations, members, keys, algorithms, builds, versions,
 // languages, environments, algorithm secrets) over an embedded store, the Data API of hosted
-// data collections (§12), plus the Git smart HTTP endpoints of package
+// data collections (CONTRACT.md §12), plus the Git smart HTTP endpoints of package
 // gitserver, all behind one http.Handler.
 //
 // It owns the cluster's state under Options.DataDir and the rules of the
@@ -33,8 +33,8 @@ type Options struct {
 	BuildDuration time.Duration // how long a build stays "in-progress" before finishing; 0 -> 1s
 	Logger        *slog.Logger  // request log (method, path, status, duration; never a key); nil -> discard
 	Faults        FaultConfig   // fault injection (faults.go); the zero value injects nothing; Cluster.SetFaults changes it later
-	PageSize      int           // default `limit` of paged routes (§4); 0 -> 50, at most 1000
-	DataPageSize  int           // entries per Data API listing page (§12.2); 0 -> 1000
+	PageSize      int           // default `limit` of paged routes (CONTRACT.md §4); 0 -> 50, at most 1000
+	DataPageSize  int           // entries per Data API listing page (CONTRACT.md §12.2); 0 -> 1000
 }
 
 // Cluster is one running local cluster.

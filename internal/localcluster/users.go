@@ -59,7 +59,7 @@ func (c *Cluster) userRoutes(h func(string, func(http.ResponseWriter, *http.Requ
 	h("GET /v1/users/{user}/errors", c.listAccountErrors)
 }
 
-// validateUserFields checks the length and pattern limits of §10.1.
+// validateUserFields checks the length and pattern limits of CONTRACT.md §10.1.
 func validateUserFields(b userBody) error {
 	if b.Username != nil && !validName(*b.Username) {
 		return errf(http.StatusBadRequest, codeInputValidation, "username must match ^[a-zA-Z][a-zA-Z0-9_]*$ and be at most 30 characters")
@@ -298,7 +298,7 @@ type utilityAlgorithm struct {
 	Username string `json:"username"`
 }
 
-// listUserAlgorithms serves GET /v1/users/{username}/algorithms (§5.6): a bare
+// listUserAlgorithms serves GET /v1/users/{username}/algorithms (CONTRACT.md §5.6): a bare
 // array, for the account itself, its organizations' members, or an admin.
 func (c *Cluster) listUserAlgorithms(w http.ResponseWriter, r *http.Request) error {
 	cl, err := c.authenticate(r)
@@ -328,7 +328,7 @@ func (c *Cluster) listUserAlgorithms(w http.ResponseWriter, r *http.Request) err
 	return nil
 }
 
-// listAccountErrors serves the per-account error lists of §5.7; this cluster
+// listAccountErrors serves the per-account error lists of CONTRACT.md §5.7; this cluster
 // runs no algorithm, so there is never an error to report.
 func (c *Cluster) listAccountErrors(w http.ResponseWriter, r *http.Request) error {
 	if _, err := c.authenticate(r); err != nil {

@@ -12,7 +12,7 @@ import (
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster/store"
 )
 
-// publishBody is the spec's VersionRequest plus the legacy spellings of §7.1:
+// publishBody is the spec's VersionRequest plus the legacy spellings of CONTRACT.md §7.1:
 // version_info.type and version_info.git_hash.
 type publishBody struct {
 	Details  *detailsBody `json:"details"`
@@ -65,7 +65,7 @@ func (v semver) less(o semver) bool {
 }
 
 // bump applies a version type to the highest published version: major ->
-// (x+1).0.0, minor -> x.(y+1).0, revision/patch -> x.y.(z+1), from 0.0.0 (§7.2).
+// (x+1).0.0, minor -> x.(y+1).0, revision/patch -> x.y.(z+1), from 0.0.0 (CONTRACT.md §7.2).
 func (v semver) bump(kind string) semver {
 	switch kind {
 	case "major":
@@ -77,7 +77,7 @@ func (v semver) bump(kind string) semver {
 	}
 }
 
-// versionType normalises the version type spellings of §7.1: revision and
+// versionType normalises the version type spellings of CONTRACT.md §7.1: revision and
 // patch are synonyms, legacy "default" and an empty value mean minor.
 func versionType(vt, legacy *string) (string, error) {
 	s := str(vt)
@@ -96,7 +96,7 @@ func versionType(vt, legacy *string) (string, error) {
 }
 
 // publish publishes the latest successful build, or the one of
-// version_info.git_hash (§7.1).
+// version_info.git_hash (CONTRACT.md §7.1).
 func (c *Cluster) publish(w http.ResponseWriter, r *http.Request, ref algoRef) error {
 	if _, err := c.requireStandard(r); err != nil { // before the body: 401 beats 400
 		return err
@@ -154,7 +154,7 @@ func (c *Cluster) publish(w http.ResponseWriter, r *http.Request, ref algoRef) e
 				highest, prev = sv, &versions[i]
 			}
 		}
-		// Settings of the body overwrite the algorithm's (§7.1 "will overwrite
+		// Settings of the body overwrite the algorithm's (CONTRACT.md §7.1 "will overwrite
 		// those specified in the initial create() call").
 		s := a.Settings
 		if bs := b.Settings; bs != nil {
@@ -249,7 +249,7 @@ func (c *Cluster) publish(w http.ResponseWriter, r *http.Request, ref algoRef) e
 	return nil
 }
 
-// renderVersion is the algorithm object of one hash version (§7.4).
+// renderVersion is the algorithm object of one hash version (CONTRACT.md §7.4).
 func renderVersion(tx *store.Tx, r *http.Request, a algorithmRecord, v versionRecord, b buildRecord) algorithmJSON {
 	bj := renderBuild(tx, b)
 	return algorithmJSON{
@@ -276,7 +276,7 @@ func versionBuild(tx *store.Tx, a *algorithmRecord, v versionRecord) buildRecord
 }
 
 // listVersions lists hash versions newest first, filtered by published and
-// callable (§7.3). callable=true means published and public.
+// callable (CONTRACT.md §7.3). callable=true means published and public.
 func (c *Cluster) listVersions(w http.ResponseWriter, r *http.Request, ref algoRef) error {
 	p, err := c.parsePage(r)
 	if err != nil {
@@ -321,7 +321,7 @@ func (c *Cluster) listVersions(w http.ResponseWriter, r *http.Request, ref algoR
 	})
 }
 
-// getVersion looks a version up by git hash (§7.4) or, as a convenience, by
+// getVersion looks a version up by git hash (CONTRACT.md §7.4) or, as a convenience, by
 // semantic version.
 func (c *Cluster) getVersion(w http.ResponseWriter, r *http.Request, ref algoRef, id string) error {
 	return c.withAlgorithm(r, ref, false, func(tx *store.Tx, a *algorithmRecord) error {

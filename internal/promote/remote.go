@@ -22,7 +22,7 @@ import (
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/retry"
 )
 
-// DefaultBranch is the only branch the platform builds (API §8.1).
+// DefaultBranch is the only branch the platform builds (CONTRACT.md §8.1).
 const DefaultBranch = "master"
 
 // Credentials are HTTP Basic credentials: an account name and an API key or password.

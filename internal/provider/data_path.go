@@ -10,7 +10,7 @@ import (
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
 )
 
-// Values of read_acl and the acl.read lists they stand for (API.md §12.2).
+// Values of read_acl and the acl.read lists they stand for (CONTRACT.md §12.2).
 const (
 	readACLPrivate      = "private"
 	readACLMyAlgorithms = "my_algorithms"

@@ -125,7 +125,7 @@ func (c *clusterClient) peerClient(address, apiKey string, caPEM []byte) (*algor
 	return c.newClient(address, apiKey, "", httpClient)
 }
 
-// gitURL is the credential-free clone URL of an algorithm on this cluster (API.md §8.1).
+// gitURL is the credential-free clone URL of an algorithm on this cluster (CONTRACT.md §8.1).
 func (c *clusterClient) gitURL(owner, name string) string {
 	return c.gitAddress + "/git/" + owner + "/" + name + ".git"
 }

@@ -31,7 +31,7 @@ var (
 	_ resource.ResourceWithValidateConfig = (*algorithmResource)(nil)
 )
 
-// Enumerations of the platform (API.md §5.1).
+// Enumerations of the platform (CONTRACT.md §5.1).
 var (
 	legacyLanguages = []string{"java", "javascript", "python2-langpack", "python3-1", "r", "ruby", "rust", "scala"}
 	nameRegexp      = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]*$`)
@@ -465,7 +465,7 @@ func (r *algorithmResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// The language is not part of an update (API.md §5.4); a change to it replaces the resource.
+	// The language is not part of an update (CONTRACT.md §5.4); a change to it replaces the resource.
 	updated, err := r.cluster.api.UpdateAlgorithm(ctx, owner, name, algorithmia.UpdateAlgorithmRequest{
 		Details: body.Details,
 		Settings: algorithmia.UpdateSettings{
@@ -639,8 +639,8 @@ func algorithmRequestFromModel(ctx context.Context, m algorithmModel) (algorithm
 // shared by Create, Read, Update and Import. prior is the plan or state being mapped onto:
 // it supplies what the cluster does not report, deletion_protection (Terraform's alone) and
 // sample_input before the first build. The platform keeps the sample input on the algorithm
-// but shows it only in version_info, which a new algorithm lacks until it is built (API.md
-// §5.1; create answers a HashResponse without it, §5.2), so until then the value sent is kept.
+// but shows it only in version_info, which a new algorithm lacks until it is built (CONTRACT.md
+// §5.1; create answers a HashResponse without it, CONTRACT.md §5.2), so until then the value sent is kept.
 func algorithmModelFromAPI(ctx context.Context, cc *clusterClient, owner string, a *algorithmia.Algorithm, prior algorithmModel) (algorithmModel, diag.Diagnostics) {
 	deletionProtection := prior.DeletionProtection
 	var diags diag.Diagnostics

@@ -452,7 +452,7 @@ func withSampleInput(cfg, sample string) string {
 }
 
 // checkClusterSampleInput asserts the sample input the cluster reports once the algorithm has
-// a build; before the first build the platform reports no version_info at all (API.md §5.1).
+// a build; before the first build the platform reports no version_info at all (CONTRACT.md §5.1).
 func checkClusterSampleInput(u *acctest.User, name, want string, built bool) resource.TestCheckFunc {
 	return checkAlgorithmOnCluster(u, u.Name, name, func(a *algorithmia.Algorithm) error {
 		switch {

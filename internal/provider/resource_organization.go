@@ -28,7 +28,7 @@ var (
 	_ resource.ResourceWithModifyPlan  = (*organizationResource)(nil)
 )
 
-// Limits of the organization object (API.md §10.2).
+// Limits of the organization object (CONTRACT.md §10.2).
 const maxOrgTextLength = 100
 
 // NewOrganizationResource is the factory of algorithmia_organization.

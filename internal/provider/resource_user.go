@@ -28,7 +28,7 @@ var (
 	_ resource.ResourceWithModifyPlan  = (*userResource)(nil)
 )
 
-// Limits of the user object (API.md §10.1).
+// Limits of the user object (CONTRACT.md §10.1).
 var (
 	emailRegexp = regexp.MustCompile(`^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+[.][a-zA-Z]{2,6}$`)
 )
@@ -95,12 +95,12 @@ func (v patternValidator) ValidateString(_ context.Context, req validator.String
 		fmt.Sprintf("%q is not valid: the platform requires %s, at most %d characters (got %d).", s, v.rule, v.maxLen, len(s)))
 }
 
-// usernameValidator is the platform's rule for user and organization names (§10.1), as one check.
+// usernameValidator is the platform's rule for user and organization names (CONTRACT.md §10.1), as one check.
 func usernameValidator() validator.String {
 	return patternValidator{maxLen: maxNameLength, re: nameRegexp, rule: "a letter followed by letters, digits or underscores"}
 }
 
-// emailValidator is the platform's rule for e-mail addresses (§10.1), as one check.
+// emailValidator is the platform's rule for e-mail addresses (CONTRACT.md §10.1), as one check.
 func emailValidator() validator.String {
 	return patternValidator{maxLen: maxEmailLength, re: emailRegexp, rule: "an e-mail address such as jane@example.com"}
 }

@@ -29,9 +29,9 @@
 //     they can never succeed, whoever asks.
 //   - A password that the Authorizer rejects and that contains "%" is tried
 //     once more percent-decoded, for clients that forward a clone URL's
-//     %2F-encoded key verbatim (§8.1).
+//     %2F-encoded key verbatim (CONTRACT.md §8.1).
 //   - Pushes to branches other than master are accepted but do not call the
-//     PushHook, because only master is built (§6.3). Deleting any branch and
+//     PushHook, because only master is built (CONTRACT.md §6.3). Deleting any branch and
 //     rewriting any history are refused (receive.denyDeletes,
 //     receive.denyNonFastForwards).
 //   - A request body of unknown length (chunked, as the git CLI sends any
@@ -214,7 +214,7 @@ func (r *Repos) Exists(owner, name string) bool {
 }
 
 // repoConfig makes http-backend enforce the platform's rules: history is
-// never rewritten and branches are never deleted (§8.1). gc runs in the
+// never rewritten and branches are never deleted (CONTRACT.md §8.1). gc runs in the
 // foreground so it finishes while the push still holds the repository lock.
 const repoConfig = `[core]
 	repositoryformatversion = 0

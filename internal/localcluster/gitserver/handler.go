@@ -94,7 +94,7 @@ func (r *Repos) serve(w http.ResponseWriter, req *http.Request, auth Authorizer,
 	err := auth(user, pass, q.owner, q.name, write)
 	if errors.Is(err, ErrUnauthenticated) && strings.Contains(pass, "%") {
 		// The platform told users to write "/" in keys as %2F in clone URLs
-		// (§8.1). git and go-git decode it before sending, but a client that
+		// (CONTRACT.md §8.1). git and go-git decode it before sending, but a client that
 		// forwards the URL's userinfo verbatim would not; accept both.
 		if dec, derr := url.PathUnescape(pass); derr == nil && dec != pass {
 			err = auth(user, dec, q.owner, q.name, write)

@@ -11,7 +11,7 @@ import (
 )
 
 // Credentials the test authorizer accepts. The key contains "/" on purpose:
-// clone URLs carry it as %2F (§8.1).
+// clone URLs carry it as %2F (CONTRACT.md §8.1).
 const (
 	testUser  = "alice"
 	testKey   = "simA/b+c"

@@ -1,6 +1,6 @@
 // Package runtimes is the local cluster's knowledge of languages: the
-// catalogue served by the environments endpoints (§9 of API.md), the template
-// files committed into a new algorithm's repository (§8.3), and the checks a
+// catalogue served by the environments endpoints (CONTRACT.md §9), the template
+// files committed into a new algorithm's repository (CONTRACT.md §8.3), and the checks a
 // build performs on a tree (issue 2 §6).
 //
 // It is pure data and pure functions: it never touches HTTP, the store or
@@ -9,7 +9,7 @@
 // looks for the mistakes that would make a real build fail early.
 //
 // Choices the public record left open:
-//   - Only the Python template is documented (§8.3). The other languages get
+//   - Only the Python template is documented (CONTRACT.md §8.3). The other languages get
 //     a minimal layout of the same spirit (algorithmia.conf, README.md, an
 //     entry file with apply() and the language's usual dependency file);
 //     Check accepts each of them, so a new algorithm always builds.
@@ -19,7 +19,7 @@
 //   - A missing requirements.txt passes: pip has nothing to install.
 //   - Environment descriptions and the package sets of the less common
 //     environments are plausible inventions; display names and the package
-//     sets named in API.md are the platform's.
+//     sets named in CONTRACT.md are the platform's.
 //   - An unknown language name is treated as Python 3, because the cluster
 //     validates language names before calling here.
 package runtimes
@@ -29,14 +29,14 @@ import (
 	"sort"
 )
 
-// Language is one entry of GET /v1/algorithm-environments/edge/languages (§9).
+// Language is one entry of GET /v1/algorithm-environments/edge/languages (CONTRACT.md §9).
 type Language struct {
 	Name          string // e.g. "python3"
 	DisplayName   string // e.g. "Python 3.x (Environments)"
 	Configuration string // a JSON document serialised as a string, as the platform sends it
 }
 
-// Environment is one entry of .../languages/{language}/environments (§9)
+// Environment is one entry of .../languages/{language}/environments (CONTRACT.md §9)
 // without the per-cluster ids, which the cluster generates and persists.
 type Environment struct {
 	Language    string // Language.Name this environment belongs to
@@ -85,7 +85,7 @@ var languageDefs = []languageDef{
 		[]artifact{{"/opt/algorithm/target/universal/stage", "/opt/algorithm/stage/"}}},
 }
 
-// Languages returns the language catalogue of §9, a fresh slice per call so
+// Languages returns the language catalogue of CONTRACT.md §9, a fresh slice per call so
 // callers may modify it.
 func Languages() []Language {
 	out := make([]Language, 0, len(languageDefs))
@@ -102,7 +102,7 @@ func Languages() []Language {
 }
 
 // environments is the catalogue. Display names and package sets follow the
-// names the public record shows (§5.1, §9); descriptions are plausible prose.
+// names the public record shows (CONTRACT.md §5.1, §9); descriptions are plausible prose.
 var environments = []Environment{
 	{"python3", "Python 3.7", "Python 3.7 installation", "python37", "CPU", "python37"},
 	{"python3", "Python 3.8", "Python 3.8 installation", "python38", "CPU", "python38"},
@@ -132,7 +132,7 @@ func Environments() []Environment {
 	return out
 }
 
-// legacyFamily maps the legacy settings.language values of §5.1 to the
+// legacyFamily maps the legacy settings.language values of CONTRACT.md §5.1 to the
 // family that decides template files and build checks.
 var legacyFamily = map[string]string{
 	"java":             "java",
@@ -145,7 +145,7 @@ var legacyFamily = map[string]string{
 	"scala":            "scala",
 }
 
-// environmentFamily maps environment-model language names (§9) to families.
+// environmentFamily maps environment-model language names (CONTRACT.md §9) to families.
 var environmentFamily = map[string]string{
 	"python3":             "python3",
 	"python2":             "python2",
@@ -157,13 +157,13 @@ var environmentFamily = map[string]string{
 }
 
 // IsLegacyLanguage reports whether name is one of the legacy settings.language
-// values of §5.1; the cluster answers 4001 for anything else in that field.
+// values of CONTRACT.md §5.1; the cluster answers 4001 for anything else in that field.
 func IsLegacyLanguage(name string) bool {
 	_, ok := legacyFamily[name]
 	return ok
 }
 
-// LegacyLanguages returns the legacy settings.language values of §5.1, sorted.
+// LegacyLanguages returns the legacy settings.language values of CONTRACT.md §5.1, sorted.
 func LegacyLanguages() []string {
 	out := make([]string, 0, len(legacyFamily))
 	for k := range legacyFamily {

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// TemplateFiles returns the files of the template commit (§8.3) for a new
+// TemplateFiles returns the files of the template commit (CONTRACT.md §8.3) for a new
 // algorithm owned by owner. language is a legacy settings.language value or
 // an environment-model language name (e.g. "python3"). Python follows the
 // layout the platform was seen to create; other languages get a minimal
@@ -73,7 +73,7 @@ func TemplateFiles(owner, name, language string) map[string][]byte {
 
 // confFile writes algorithmia.conf with the correctly spelt "language" key;
 // Check also accepts the "langauge" misspelling that newer platform
-// templates carried (§8.3).
+// templates carried (CONTRACT.md §8.3).
 func confFile(owner, name, language string) string {
 	b, err := json.MarshalIndent(struct {
 		Username string `json:"username"`
