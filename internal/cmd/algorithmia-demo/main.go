@@ -1,10 +1,13 @@
 // Command algorithmia-demo runs the product's main job end to end on this machine: it
-// starts two local Algorithmia clusters ("dev" and "prod"), seeds dev through its API the
-// way a team would use it, and promotes dev to prod with the Terraform CLI and the
-// configuration in examples/promote-dev-to-prod. `make demo` builds the binaries and runs it.
+// starts three local Algorithmia clusters ("dev", "prod-us" and "prod-eu"), seeds dev
+// through its API the way a team would use it, bootstraps each production region with
+// examples/promote-dev-to-prod/bootstrap, and promotes dev into both regions in one apply
+// with examples/promote-ha (examples/modules/promote once per region). It ends with a
+// per-region table of the versions, commits and trees each cluster serves. `make demo`
+// builds the binaries and runs it.
 //
 // It never touches the user's own Terraform configuration: it writes its own CLI config
-// (dev_overrides) and works in a copy of the example under the work directory.
+// (dev_overrides) and works in copies of the examples under the work directory.
 package main
 
 import (
@@ -28,13 +31,13 @@ import (
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gitpush"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/promote"
 )
 
 const (
 	organization   = "acme"
 	serviceAccount = "acme_ci"
-	dataCollection = "models"
-	steps          = 6
+	steps          = 7
 )
 
 // seedAlgorithm is one dev algorithm: its runtime (by name, as on every cluster) and source.
@@ -50,8 +53,8 @@ var seedAlgorithms = []seedAlgorithm{
 }
 
 type options struct {
-	bin, work, terraform, example string
-	buildDuration                 time.Duration
+	bin, work, terraform, examples string
+	buildDuration                  time.Duration
 }
 
 func main() {
@@ -59,7 +62,7 @@ func main() {
 	flag.StringVar(&o.bin, "bin", ".demo/bin", "directory holding terraform-provider-algorithmia and algorithmia-local")
 	flag.StringVar(&o.work, "work", ".demo", "work directory: cluster data, Terraform state, CLI config")
 	flag.StringVar(&o.terraform, "terraform", "terraform", "Terraform (or OpenTofu) CLI to run")
-	flag.StringVar(&o.example, "example", "examples/promote-dev-to-prod", "the promotion configuration to apply")
+	flag.StringVar(&o.examples, "examples", "examples", "the examples directory (promote-ha, modules/promote, promote-dev-to-prod/bootstrap)")
 	flag.DurationVar(&o.buildDuration, "build-duration", 500*time.Millisecond, "how long builds take on the local clusters")
 	flag.Parse()
 	if err := run(o); err != nil {
@@ -68,24 +71,35 @@ func main() {
 	}
 }
 
+// region is one production cluster: its name in the demo, the workspace of its bootstrap
+// state, the prefix of its promote-ha variables and output key, and the service account's
+// key there.
+type region struct {
+	name, workspace, varPrefix, output string
+	cluster                            *cluster
+	ciKey                              string
+}
+
 // demo holds what the steps share.
 type demo struct {
-	o          options
-	started    time.Time
-	dev, prod  *cluster
-	devCI      *algorithmia.Client
-	devCIKey   string
-	prodCIKey  string
-	tfEnv      []string
-	writeOnly  bool
-	versions   map[string]string // algorithm -> pinned dev version
-	workConfig string            // copy of the example
-	devData    map[string]string // "collection/file" -> sha256 of what dev holds
+	o         options
+	started   time.Time
+	dev       *cluster
+	regions   []*region
+	devCI     *algorithmia.Client
+	devCIKey  string
+	tfEnv     []string
+	versions  map[string]string // algorithm -> pinned dev version
+	bootstrap string            // copy of promote-dev-to-prod/bootstrap
+	ha        string            // copy of promote-ha
 }
 
 func run(o options) error {
-	d := &demo{o: o, started: time.Now(), versions: map[string]string{}, devData: map[string]string{}}
-	for _, p := range []*string{&d.o.bin, &d.o.work, &d.o.example} {
+	d := &demo{o: o, started: time.Now(), versions: map[string]string{}, regions: []*region{
+		{name: "prod-us", workspace: "us", varPrefix: "prod_us", output: "us"},
+		{name: "prod-eu", workspace: "eu", varPrefix: "prod_eu", output: "eu"},
+	}}
+	for _, p := range []*string{&d.o.bin, &d.o.work, &d.o.examples} {
 		abs, err := filepath.Abs(*p)
 		if err != nil {
 			return err
@@ -94,30 +108,21 @@ func run(o options) error {
 	}
 	defer d.stopClusters()
 
-	if err := d.step(1, "Check the binaries and the Terraform CLI", d.checkTools); err != nil {
-		return err
-	}
-	if err := d.step(2, "Start clusters dev and prod, seed dev through its API", d.startAndSeed); err != nil {
-		return err
-	}
-	if err := d.step(3, "terraform apply: bootstrap prod accounts, then promote dev to prod", d.applyAll); err != nil {
-		return err
-	}
-	if err := d.step(4, "terraform plan again: nothing to do", d.planIsEmpty); err != nil {
-		return err
-	}
-	if err := d.step(5, "Publish hello 1.1.0 on dev, pin it, plan and apply the update; summary", d.promoteNewVersion); err != nil {
-		return err
-	}
-	if err := d.step(6, "Stop the clusters", func() error {
-		d.stopClusters()
-		fmt.Printf("    Cluster data is kept for you to inspect:\n      dev:  %s\n      prod: %s\n", d.dev.dataDir, d.prod.dataDir)
-		fmt.Printf("    Terraform state and logs: %s\n", filepath.Join(d.o.work, "run"))
-		fmt.Printf("    Start a cluster again with (admin keys are in %s):\n      %s --data-dir %s --admin-key \"$(cat %s)\" --listen 127.0.0.1:8080\n",
-			filepath.Join(d.o.work, "clusters"), filepath.Join(d.o.bin, "algorithmia-local"), d.dev.dataDir, d.dev.keyFile())
-		return nil
-	}); err != nil {
-		return err
+	for i, s := range []struct {
+		title string
+		f     func() error
+	}{
+		{"Check the binaries and the Terraform CLI", d.checkTools},
+		{"Start clusters dev, prod-us and prod-eu; seed dev through its API", d.startAndSeed},
+		{"terraform apply in promote-dev-to-prod/bootstrap, once per region (a workspace each)", d.bootstrapRegions},
+		{"terraform apply in promote-ha: promote dev into prod-us and prod-eu in one apply", d.promoteAll},
+		{"terraform plan again: nothing to do", d.planIsEmpty},
+		{"Publish hello 1.1.0 on dev, pin it, plan and apply: one apply lands it in both regions", d.promoteNewVersion},
+		{"Stop the clusters", d.finish},
+	} {
+		if err := d.step(i+1, s.title, s.f); err != nil {
+			return err
+		}
 	}
 	fmt.Printf("\nDemo finished in %s.\n", time.Since(d.started).Round(100*time.Millisecond))
 	return nil
@@ -184,9 +189,13 @@ func (d *demo) checkTools() error {
 		return err
 	}
 	product, _, _ := strings.Cut(string(text), " v")
-	// Ephemeral values and write-only arguments: Terraform 1.10 and 1.11, OpenTofu 1.11.
-	d.writeOnly = versionAtLeast(v.Version, 1, 11)
-	fmt.Printf("    %s CLI %s (%s); ephemeral values and write-only arguments: %v\n", product, v.Version, d.o.terraform, d.writeOnly)
+	// promote-ha passes keys as ephemeral variables to write-only arguments: Terraform 1.11,
+	// OpenTofu 1.11.
+	if !versionAtLeast(v.Version, 1, 11) {
+		return fmt.Errorf("%s %s is too old: examples/promote-ha needs write-only arguments (Terraform or OpenTofu 1.11 or later); "+
+			"run `make demo TF=/path/to/terraform-1.11`, or `make tofu-cli` and then `make demo TF=.tools/bin/tofu`", product, v.Version)
+	}
+	fmt.Printf("    %s CLI %s (%s)\n", product, v.Version, d.o.terraform)
 	return nil
 }
 
@@ -195,10 +204,16 @@ func (d *demo) startAndSeed() error {
 	if d.dev, err = startCluster(d.o, "dev"); err != nil {
 		return err
 	}
-	if d.prod, err = startCluster(d.o, "prod"); err != nil {
-		return err
+	for _, r := range d.regions {
+		if r.cluster, err = startCluster(d.o, r.name); err != nil {
+			return err
+		}
+		r.ciKey = "sim" + randomHex(16)
 	}
-	fmt.Printf("    dev:  %s\n    prod: %s\n", d.dev.url, d.prod.url)
+	fmt.Printf("    dev:     %s\n", d.dev.url)
+	for _, r := range d.regions {
+		fmt.Printf("    %-8s %s\n", r.name+":", r.cluster.url)
+	}
 	ctx := context.Background()
 	admin, err := algorithmia.New(algorithmia.Config{BaseURL: d.dev.url, AdminAPIKey: d.dev.adminKey})
 	if err != nil {
@@ -234,7 +249,7 @@ func (d *demo) startAndSeed() error {
 			return err
 		}
 	}
-	d.devCIKey, d.prodCIKey = "sim"+randomHex(16), "sim"+randomHex(16)
+	d.devCIKey = "sim" + randomHex(16)
 	if _, err := admin.CreateUserAPIKey(ctx, serviceAccount, algorithmia.CreateAPIKeyRequest{
 		KeyLabel: "promotion pipeline", KeyType: algorithmia.KeyTypeAlgorithm, APIKey: d.devCIKey,
 		Permissions: &algorithmia.AuthPermissions{AllowAlgoManagement: true, AllowData: true, AllowDataWrite: true, AlgoACL: []string{}},
@@ -253,51 +268,7 @@ func (d *demo) startAndSeed() error {
 		d.versions[a.name] = "1.0.0"
 		fmt.Printf("    %s/%s (%s, %s): published 1.0.0 at %s\n", organization, a.name, a.language, a.environment, sha[:12])
 	}
-	return d.seedData(ctx)
-}
-
-// seedData makes the hosted data collection the algorithms load their model from.
-func (d *demo) seedData(ctx context.Context) error {
-	if err := d.devCI.CreateCollection(ctx, organization, dataCollection, nil); err != nil {
-		return fmt.Errorf("create data://%s/%s: %w", organization, dataCollection, err)
-	}
-	labels := `{"labels": ["negative", "neutral", "positive"]}` + "\n"
-	files := map[string]struct {
-		size int64
-		open func() io.Reader
-	}{
-		"sentiment-model.bin": {4 << 20, func() io.Reader { return newDeterministicReader(42) }},
-		"labels.json":         {int64(len(labels)), func() io.Reader { return strings.NewReader(labels) }},
-	}
-	for name, f := range files {
-		p := algorithmia.DataPath{Owner: organization, Collection: dataCollection, File: name}
-		res, err := d.devCI.PutObject(ctx, p, func(context.Context) (io.ReadCloser, int64, error) {
-			return io.NopCloser(io.LimitReader(f.open(), f.size)), f.size, nil
-		})
-		if err != nil {
-			return fmt.Errorf("upload data://%s/%s/%s: %w", organization, dataCollection, name, err)
-		}
-		d.devData[dataCollection+"/"+name] = res.SHA256
-		fmt.Printf("    data://%s/%s/%s: %d bytes, sha256 %s\n", organization, dataCollection, name, res.Size, res.SHA256[:12])
-	}
 	return nil
-}
-
-// deterministicReader yields the same pseudo-random bytes on every run (xorshift64).
-type deterministicReader struct{ state uint64 }
-
-func newDeterministicReader(seed uint64) *deterministicReader {
-	return &deterministicReader{state: seed | 1}
-}
-
-func (r *deterministicReader) Read(p []byte) (int, error) {
-	for i := range p {
-		r.state ^= r.state << 13
-		r.state ^= r.state >> 7
-		r.state ^= r.state << 17
-		p[i] = byte(r.state)
-	}
-	return len(p), nil
 }
 
 // seedAlgorithm creates an algorithm on dev, pushes its source and publishes 1.0.0.
@@ -352,59 +323,113 @@ func (d *demo) pushAndPublish(ctx context.Context, a seedAlgorithm, greeting, me
 	return sha, nil
 }
 
-func (d *demo) applyAll() error {
-	d.workConfig = filepath.Join(d.o.work, "run", "promote-dev-to-prod")
-	if err := copyDir(d.o.example, d.workConfig); err != nil {
+// bootstrapRegions runs promote-dev-to-prod/bootstrap once per region, in a workspace of
+// its own (one state per region), as examples/promote-ha/README.md says.
+func (d *demo) bootstrapRegions() error {
+	d.bootstrap = filepath.Join(d.o.work, "run", "bootstrap")
+	if err := copyDir(filepath.Join(d.o.examples, "promote-dev-to-prod", "bootstrap"), d.bootstrap); err != nil {
 		return err
 	}
-	if !d.writeOnly {
-		// Older CLIs have no write-only arguments (nor, before 1.10, ephemeral variables):
-		// switch to sensitive variables and arguments, as the example's
-		// before-terraform-1.11 explains.
-		legacy := filepath.Join(d.o.example, "before-terraform-1.11")
-		for src, dst := range map[string]string{
-			"keys.tf":               filepath.Join(d.workConfig, "keys.tf"),
-			"promote_override.tf":   filepath.Join(d.workConfig, "promote_override.tf"),
-			"bootstrap_keys.tf":     filepath.Join(d.workConfig, "bootstrap", "keys.tf"),
-			"bootstrap_override.tf": filepath.Join(d.workConfig, "bootstrap", "bootstrap_override.tf"),
-		} {
-			b, err := os.ReadFile(filepath.Join(legacy, src))
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(dst, b, 0o644); err != nil {
-				return err
-			}
+	for _, r := range d.regions {
+		fmt.Printf("    workspace %s: mirror dev users and the organization to %s, give %s a key there\n", r.workspace, r.name, serviceAccount)
+		if err := d.terraform(d.bootstrap, nil, "workspace", "select", "-or-create=true", r.workspace); err != nil {
+			return err
 		}
-		fmt.Println("    Terraform older than 1.11: keys are passed as sensitive (stored) arguments")
+		if err := d.terraform(d.bootstrap, d.bootstrapVars(r), "apply", "-auto-approve", "-input=false"); err != nil {
+			return err
+		}
 	}
-	fmt.Println("    bootstrap/: mirror dev users and the organization to prod, give the service account a key")
-	if err := d.terraform(filepath.Join(d.workConfig, "bootstrap"), d.bootstrapVars(), "apply", "-auto-approve", "-input=false"); err != nil {
+	return nil
+}
+
+// promoteAll copies promote-ha and, beside it, the module it calls (../modules/promote),
+// pins the seeded versions and applies: both regions in one run.
+func (d *demo) promoteAll() error {
+	d.ha = filepath.Join(d.o.work, "run", "promote-ha")
+	if err := copyDir(filepath.Join(d.o.examples, "promote-ha"), d.ha); err != nil {
 		return err
 	}
-	fmt.Println("    promote-dev-to-prod/: create the algorithms on prod, push each pinned dev version, build, publish")
+	if err := copyDir(filepath.Join(d.o.examples, "modules", "promote"), filepath.Join(d.o.work, "run", "modules", "promote")); err != nil {
+		return err
+	}
 	if err := d.writeAlgorithmsVar(); err != nil {
 		return err
 	}
-	return d.terraform(d.workConfig, d.mainVars(), "apply", "-auto-approve", "-input=false")
+	// Under dev_overrides there is no init: `get` installs the local module.
+	if err := d.terraform(d.ha, nil, "get"); err != nil {
+		return err
+	}
+	fmt.Println("    module.us and module.eu: create the algorithms, push each pinned dev commit, build, publish; check blocks compare the trees")
+	return d.applyWithPassingChecks(d.ha, d.haVars(), "-auto-approve")
 }
 
 func (d *demo) planIsEmpty() error {
-	for _, dir := range []string{filepath.Join(d.workConfig, "bootstrap"), d.workConfig} {
-		vars := d.mainVars()
-		if strings.HasSuffix(dir, "bootstrap") {
-			vars = d.bootstrapVars()
+	for _, r := range d.regions {
+		if err := d.terraform(d.bootstrap, nil, "workspace", "select", r.workspace); err != nil {
+			return err
 		}
-		code, err := d.terraformCode(dir, vars, "plan", "-detailed-exitcode", "-input=false")
+		code, err := d.terraformCode(d.bootstrap, d.bootstrapVars(r), "plan", "-detailed-exitcode", "-input=false")
 		if err != nil {
 			return err
 		}
 		if code != 0 {
-			return fmt.Errorf("terraform plan in %s found changes (exit code %d); expected none", filepath.Base(dir), code)
+			return fmt.Errorf("terraform plan in bootstrap (workspace %s) found changes (exit code %d); expected none", r.workspace, code)
 		}
-		fmt.Printf("    %s: No changes.\n", filepath.Base(dir))
+		fmt.Printf("    bootstrap, workspace %s: No changes.\n", r.workspace)
 	}
+	// The check blocks' data sources are read again on every run, so -detailed-exitcode
+	// would say 2: look at the resource and output changes of the saved plan instead.
+	changes, err := d.plannedChanges(d.ha, d.haVars(), "again.tfplan")
+	if err != nil {
+		return err
+	}
+	if len(changes) > 0 {
+		return fmt.Errorf("terraform plan in promote-ha changes %s; expected nothing", strings.Join(changes, ", "))
+	}
+	fmt.Println("    promote-ha: no resource or output changes (only the check blocks' data sources are read again).")
 	return nil
+}
+
+// plannedChanges saves a plan of dir and returns the managed resources and outputs it
+// changes, from `show -json`.
+func (d *demo) plannedChanges(dir string, vars map[string]string, planFile string) ([]string, error) {
+	if err := d.terraform(dir, vars, "plan", "-input=false", "-out="+planFile); err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(d.o.terraform, "show", "-json", planFile)
+	cmd.Dir, cmd.Env = dir, d.tfEnv
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("terraform show -json %s: %w", planFile, err)
+	}
+	var plan struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Mode    string `json:"mode"`
+			Change  struct {
+				Actions []string `json:"actions"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+		OutputChanges map[string]struct {
+			Actions []string `json:"actions"`
+		} `json:"output_changes"`
+	}
+	if err := json.Unmarshal(out, &plan); err != nil {
+		return nil, fmt.Errorf("terraform show -json %s: %w", planFile, err)
+	}
+	var changes []string
+	for _, rc := range plan.ResourceChanges {
+		if rc.Mode == "managed" && strings.Join(rc.Change.Actions, ",") != "no-op" {
+			changes = append(changes, rc.Address)
+		}
+	}
+	for name, oc := range plan.OutputChanges {
+		if strings.Join(oc.Actions, ",") != "no-op" {
+			changes = append(changes, "output."+name)
+		}
+	}
+	sort.Strings(changes)
+	return changes, nil
 }
 
 func (d *demo) promoteNewVersion() error {
@@ -418,98 +443,179 @@ func (d *demo) promoteNewVersion() error {
 	if err := d.writeAlgorithmsVar(); err != nil {
 		return err
 	}
-	code, err := d.terraformCode(d.workConfig, d.mainVars(), "plan", "-detailed-exitcode", "-input=false", "-out=update.tfplan")
+	changes, err := d.plannedChanges(d.ha, d.haVars(), "update.tfplan")
 	if err != nil {
 		return err
 	}
-	if code != 2 {
-		return fmt.Errorf("terraform plan exit code %d; expected 2 (changes)", code)
+	want := []string{`module.eu.algorithmia_algorithm_source.this["hello"]`, `module.us.algorithmia_algorithm_source.this["hello"]`, "output.regions"}
+	if strings.Join(changes, " ") != strings.Join(want, " ") {
+		return fmt.Errorf("the plan changes %v; expected exactly %v", changes, want)
 	}
+	fmt.Println("    (before the apply, the check blocks warn that no region serves dev's new tree yet)")
 	// A saved plan holds no ephemeral variables: the keys are given again, as in a pipeline.
-	if err := d.terraform(d.workConfig, d.savedPlanVars(), "apply", "-input=false", "update.tfplan"); err != nil {
+	if err := d.applyWithPassingChecks(d.ha, d.keyVars(), "update.tfplan"); err != nil {
 		return err
 	}
-	return d.summary()
+	return d.regionTable()
 }
 
-func (d *demo) summary() error {
-	cmd := exec.Command(d.o.terraform, "output", "-json", "promotions")
-	cmd.Dir, cmd.Env = d.workConfig, d.tfEnv
+// regionTable prints, for each algorithm, the pinned dev version and what every region
+// serves for it, from the promote-ha output; it checks each region's row against the
+// cluster itself (latest published version from the API, head of master and its tree from
+// Git) and fails unless every region serves dev's tree.
+func (d *demo) regionTable() error {
+	cmd := exec.Command(d.o.terraform, "output", "-json", "regions")
+	cmd.Dir, cmd.Env = d.ha, d.tfEnv
 	out, err := cmd.Output()
 	if err != nil {
-		return fmt.Errorf("terraform output: %w", err)
+		return fmt.Errorf("terraform output regions: %w", err)
 	}
-	var promotions map[string]struct {
-		DevVersion  string `json:"dev_version"`
-		DevCommit   string `json:"dev_commit"`
-		ProdCommit  string `json:"prod_commit"`
-		ProdVersion string `json:"prod_version"`
+	type promoted struct {
+		SourceCommit     string `json:"source_commit"`
+		SourceTree       string `json:"source_tree"`
+		Commit           string `json:"commit"`
+		Tree             string `json:"tree"`
+		PublishedVersion string `json:"published_version"`
 	}
-	if err := json.Unmarshal(out, &promotions); err != nil {
-		return err
+	var regions map[string]map[string]promoted
+	if err := json.Unmarshal(out, &regions); err != nil {
+		return fmt.Errorf("terraform output regions: %w", err)
 	}
-	names := make([]string, 0, len(promotions))
-	for n := range promotions {
-		names = append(names, n)
+	ctx := context.Background()
+	row := func(algorithm, cluster, version, commit, tree, note string) {
+		fmt.Println(strings.TrimRight(fmt.Sprintf("    %-10s %-8s %-8s %-12s %-12s %s", algorithm, cluster, version, commit, tree, note), " "))
 	}
-	sort.Strings(names)
-	fmt.Printf("\n    %-10s %-8s %-12s    %-12s %-8s\n", "algorithm", "dev", "dev commit", "prod commit", "prod")
-	for _, n := range names {
-		p := promotions[n]
-		fmt.Printf("    %-10s %-8s %-12s -> %-12s %-8s\n", n, p.DevVersion, p.DevCommit[:12], p.ProdCommit[:12], p.ProdVersion)
-	}
-
-	cmd = exec.Command(d.o.terraform, "output", "-json", "data_objects")
-	cmd.Dir, cmd.Env = d.workConfig, d.tfEnv
-	if out, err = cmd.Output(); err != nil {
-		return fmt.Errorf("terraform output data_objects: %w", err)
-	}
-	var objects map[string]struct {
-		Size   int64  `json:"size"`
-		SHA256 string `json:"sha256"`
-	}
-	if err := json.Unmarshal(out, &objects); err != nil {
-		return err
-	}
-	fmt.Printf("\n    %-32s %10s  %-12s %s\n", "data object (dev -> prod)", "bytes", "sha256", "match")
-	keys := make([]string, 0, len(d.devData))
-	for k := range d.devData {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		o, ok := objects[k]
-		if !ok || o.SHA256 != d.devData[k] {
-			return fmt.Errorf("data://%s/%s on prod has sha256 %q, dev has %q", organization, k, o.SHA256, d.devData[k])
+	fmt.Println()
+	row("algorithm", "cluster", "version", "commit", "tree", "")
+	var mismatch []string
+	for _, a := range seedAlgorithms {
+		first := regions[d.regions[0].output][a.name]
+		if err := d.confirmDevTree(ctx, a.name, first.SourceCommit, first.SourceTree); err != nil {
+			return err
 		}
-		fmt.Printf("    %-32s %10d  %-12s yes\n", k, o.Size, o.SHA256[:12])
+		row(a.name, "dev", d.versions[a.name], short(first.SourceCommit), short(first.SourceTree), "")
+		equal := true
+		for _, r := range d.regions {
+			p, ok := regions[r.output][a.name]
+			if !ok {
+				return fmt.Errorf("output regions has no %s in %s", a.name, r.output)
+			}
+			if err := r.confirm(ctx, a.name, p.PublishedVersion, p.Commit, p.Tree); err != nil {
+				return err
+			}
+			if p.SourceCommit != first.SourceCommit || p.Tree != first.SourceTree {
+				equal = false
+			}
+			last := ""
+			if r == d.regions[len(d.regions)-1] {
+				last = map[bool]string{true: "trees equal: yes", false: "trees equal: NO"}[equal]
+			}
+			row("", r.name, p.PublishedVersion, short(p.Commit), short(p.Tree), last)
+		}
+		if !equal {
+			mismatch = append(mismatch, a.name)
+		}
+	}
+	fmt.Println("\n    A region's commit is not dev's: the promotion commits dev's tree on the region's own history,")
+	fmt.Println("    and every cluster numbers its versions itself.")
+	if len(mismatch) > 0 {
+		return fmt.Errorf("the regions do not all serve dev's tree for %s", strings.Join(mismatch, ", "))
 	}
 	return nil
 }
 
-func (d *demo) bootstrapVars() map[string]string {
+// confirm checks that the region itself serves what the Terraform output says: version
+// as its latest published version, commit at the head of master, with tree.
+func (r *region) confirm(ctx context.Context, algorithm, version, commit, tree string) error {
+	client, err := algorithmia.New(algorithmia.Config{BaseURL: r.cluster.url, APIKey: r.ciKey})
+	if err != nil {
+		return err
+	}
+	latest, err := client.LatestPublishedVersion(ctx, organization, algorithm)
+	if err != nil {
+		return fmt.Errorf("latest version of %s on %s: %w", algorithm, r.name, err)
+	}
+	if latest == nil || latest.VersionInfo.SemanticVersion != version || latest.VersionInfo.GitHash != commit {
+		return fmt.Errorf("%s on %s: the output says version %s at %s, the cluster's latest published version is %+v", algorithm, r.name, version, commit, latest)
+	}
+	head, headTree, err := promote.HeadTree(ctx, promote.Remote{
+		URL:  r.cluster.url + "/git/" + organization + "/" + algorithm + ".git",
+		Auth: &promote.Credentials{Username: serviceAccount, Password: r.ciKey},
+	}, promote.DefaultBranch)
+	if err != nil {
+		return fmt.Errorf("head of %s on %s: %w", algorithm, r.name, err)
+	}
+	if head != commit || headTree != tree {
+		return fmt.Errorf("%s on %s: the output says commit %s with tree %s, Git has %s with tree %s", algorithm, r.name, commit, tree, head, headTree)
+	}
+	return nil
+}
+
+// confirmDevTree checks that dev's commit has the tree the promotion read for it.
+func (d *demo) confirmDevTree(ctx context.Context, algorithm, commit, tree string) error {
+	got, ok, err := promote.CommitTree(ctx, promote.Remote{
+		URL:  d.dev.url + "/git/" + organization + "/" + algorithm + ".git",
+		Auth: &promote.Credentials{Username: serviceAccount, Password: d.devCIKey},
+	}, commit)
+	if err != nil {
+		return fmt.Errorf("tree of %s %s on dev: %w", algorithm, commit, err)
+	}
+	if !ok || got != tree {
+		return fmt.Errorf("%s on dev: the output says commit %s has tree %s, Git has %q (found: %v)", algorithm, commit, tree, got, ok)
+	}
+	return nil
+}
+
+func short(sha string) string {
+	if len(sha) < 12 {
+		return sha
+	}
+	return sha[:12]
+}
+
+func (d *demo) finish() error {
+	d.stopClusters()
+	fmt.Println("    Cluster data is kept for you to inspect:")
+	fmt.Printf("      %-8s %s\n", "dev:", d.dev.dataDir)
+	for _, r := range d.regions {
+		fmt.Printf("      %-8s %s\n", r.name+":", r.cluster.dataDir)
+	}
+	fmt.Printf("    Terraform state and logs: %s\n", filepath.Join(d.o.work, "run"))
+	fmt.Printf("    Start a cluster again with (admin keys are in %s):\n      %s --data-dir %s --admin-key \"$(cat %s)\" --listen 127.0.0.1:8080\n",
+		filepath.Join(d.o.work, "clusters"), filepath.Join(d.o.bin, "algorithmia-local"), d.dev.dataDir, d.dev.keyFile())
+	return nil
+}
+
+func (d *demo) bootstrapVars(r *region) map[string]string {
 	return map[string]string{
 		"dev_api_address": d.dev.url, "dev_admin_api_key": d.dev.adminKey,
-		"prod_api_address": d.prod.url, "prod_admin_api_key": d.prod.adminKey,
-		"organization": organization, "service_account": serviceAccount, "prod_service_api_key": d.prodCIKey,
+		"prod_api_address": r.cluster.url, "prod_admin_api_key": r.cluster.adminKey,
+		"organization": organization, "service_account": serviceAccount, "prod_service_api_key": r.ciKey,
 	}
 }
 
-func (d *demo) mainVars() map[string]string {
-	return map[string]string{
-		"dev_api_address": d.dev.url, "dev_username": serviceAccount, "dev_api_key": d.devCIKey,
-		"prod_api_address": d.prod.url, "prod_username": serviceAccount, "prod_api_key": d.prodCIKey,
+func (d *demo) haVars() map[string]string {
+	vars := map[string]string{
+		"dev_api_address": d.dev.url, "dev_username": serviceAccount, "prod_username": serviceAccount,
 		"organization": organization, "deletion_protection": "false",
 	}
+	for _, r := range d.regions {
+		vars[r.varPrefix+"_api_address"] = r.cluster.url
+	}
+	for k, v := range d.keyVars() {
+		vars[k] = v
+	}
+	return vars
 }
 
-// savedPlanVars are the variables to give again when applying a saved plan: the keys, which
-// are ephemeral from Terraform 1.11 on and so not in the plan (older CLIs keep them there).
-func (d *demo) savedPlanVars() map[string]string {
-	if !d.writeOnly {
-		return nil
+// keyVars are promote-ha's keys. They are ephemeral, so a saved plan does not hold them:
+// applying one needs them again.
+func (d *demo) keyVars() map[string]string {
+	vars := map[string]string{"dev_api_key": d.devCIKey}
+	for _, r := range d.regions {
+		vars[r.varPrefix+"_api_key"] = r.ciKey
 	}
-	return map[string]string{"dev_api_key": d.devCIKey, "prod_api_key": d.prodCIKey}
+	return vars
 }
 
 // writeAlgorithmsVar writes the pinned versions as a tfvars file, the way a pipeline would.
@@ -518,26 +624,55 @@ func (d *demo) writeAlgorithmsVar() error {
 	for _, a := range seedAlgorithms {
 		algos[a.name] = map[string]string{"version": d.versions[a.name], "language": a.language, "environment": a.environment}
 	}
-	b, err := json.MarshalIndent(map[string]any{"algorithms": algos, "data_collections": []string{dataCollection}}, "", "  ")
+	b, err := json.MarshalIndent(map[string]any{"algorithms": algos}, "", "  ")
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(d.workConfig, "pinned.auto.tfvars.json"), b, 0o644)
+	return os.WriteFile(filepath.Join(d.ha, "pinned.auto.tfvars.json"), b, 0o644)
 }
 
 // terraform runs the CLI in dir, showing a trimmed log, and fails on a non-zero exit.
 func (d *demo) terraform(dir string, vars map[string]string, args ...string) error {
-	code, err := d.terraformCode(dir, vars, args...)
-	if err == nil && code != 0 {
-		err = fmt.Errorf("terraform %s exited with %d", args[0], code)
-	}
+	_, err := d.terraformOutput(dir, vars, args...)
 	return err
 }
 
-// interesting picks the lines of Terraform's output worth showing during the demo.
-var interesting = regexp.MustCompile(`(: Creation complete|: Modifications complete|Apply complete!|No changes\.|Plan: |will be (created|updated)|must be replaced|Error|Warning:)`)
+// terraformOutput is terraform, returning the CLI's output.
+func (d *demo) terraformOutput(dir string, vars map[string]string, args ...string) (string, error) {
+	out, code, err := d.run(dir, vars, args...)
+	if err == nil && code != 0 {
+		err = fmt.Errorf("terraform %s exited with %d", args[0], code)
+	}
+	return out, err
+}
+
+// applyWithPassingChecks runs an apply in dir and fails if a check block warned.
+func (d *demo) applyWithPassingChecks(dir string, vars map[string]string, args ...string) error {
+	out, err := d.terraformOutput(dir, vars, append([]string{"apply", "-input=false"}, args...)...)
+	if err != nil {
+		return err
+	}
+	if strings.Contains(out, checkFailed) {
+		return fmt.Errorf("a check block still fails after the apply in %s; see %s", dir, filepath.Join(d.o.work, "run", "terraform.log"))
+	}
+	return nil
+}
+
+// checkFailed is how Terraform and OpenTofu report a failed check block assertion.
+const checkFailed = "Check block assertion failed"
 
 func (d *demo) terraformCode(dir string, vars map[string]string, args ...string) (int, error) {
+	_, code, err := d.run(dir, vars, args...)
+	return code, err
+}
+
+// interesting picks the lines of Terraform's output worth showing during the demo,
+// including the messages of promote-ha's check blocks.
+var interesting = regexp.MustCompile(`(: Creation complete|: Modifications complete|Apply complete!|No changes\.|Plan: |will be updated|must be replaced|Error|Warning:|does not serve dev's tree)`)
+
+// run runs the CLI in dir with vars as TF_VAR_ variables, appends its output to the log,
+// shows the interesting lines and returns the output and the exit code.
+func (d *demo) run(dir string, vars map[string]string, args ...string) (string, int, error) {
 	cmd := exec.Command(d.o.terraform, append(args, "-no-color")...)
 	cmd.Dir = dir
 	cmd.Env = append([]string{}, d.tfEnv...)
@@ -563,12 +698,12 @@ func (d *demo) terraformCode(dir string, vars map[string]string, args ...string)
 		}
 	}
 	if err != nil {
-		return code, err
+		return out.String(), code, err
 	}
 	if expectedChanges := code == 2 && contains(args, "-detailed-exitcode"); code != 0 && !expectedChanges {
 		fmt.Printf("    terraform %s failed; its full output is in %s:\n%s\n", args[0], logFile, indent(out.String()))
 	}
-	return code, nil
+	return out.String(), code, nil
 }
 
 // cluster is one algorithmia-local process.
@@ -657,7 +792,9 @@ func (c *cluster) stop() {
 
 func (d *demo) stopClusters() {
 	d.dev.stop()
-	d.prod.stop()
+	for _, r := range d.regions {
+		r.cluster.stop()
+	}
 }
 
 func copyDir(src, dst string) error {
