@@ -15,6 +15,25 @@ import (
 
 // Process supervision: one algorithmia-local process per cluster.
 
+// startClusters starts dev and every region.
+func (d *demo) startClusters() error {
+	var err error
+	if d.dev, err = startCluster(d.o, "dev"); err != nil {
+		return err
+	}
+	for _, r := range d.regions {
+		if r.cluster, err = startCluster(d.o, r.name); err != nil {
+			return err
+		}
+		r.ciKey = "sim" + randomHex(16)
+	}
+	fmt.Printf("    dev:     %s\n", d.dev.url)
+	for _, r := range d.regions {
+		fmt.Printf("    %-8s %s\n", r.name+":", r.cluster.url)
+	}
+	return nil
+}
+
 // cluster is one algorithmia-local process.
 type cluster struct {
 	name, url, adminKey, dataDir string

@@ -18,13 +18,16 @@ import (
 	"time"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/seed"
 )
 
-const (
-	organization   = "acme"
-	serviceAccount = "acme_ci"
-	steps          = 7
+// The demo seeds and promotes the team the tests use.
+var (
+	organization   = seed.Acme.Organization.OrgName
+	serviceAccount = seed.Acme.ServiceAccount
 )
+
+const steps = 7
 
 type options struct {
 	bin, work, terraform, examples string
