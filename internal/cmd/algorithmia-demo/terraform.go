@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/cliconfig"
 )
 
 // Driving the Terraform CLI: the CLI config, the examples' working copies, their variables and runs.
@@ -30,16 +31,9 @@ func (d *demo) checkTools() error {
 	if err := os.RemoveAll(filepath.Join(d.o.work, "run")); err != nil {
 		return err
 	}
-	cliConfig := filepath.Join(d.o.work, "run", "terraformrc")
-	if err := os.MkdirAll(filepath.Dir(cliConfig), 0o755); err != nil {
-		return err
-	}
 	// dev_overrides: the CLI uses the provider we just built, without init or a registry.
-	// Terraform resolves "algorithmia-iac/algorithmia" under registry.terraform.io, OpenTofu
-	// under registry.opentofu.org: name both.
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
-		"registry.terraform.io/algorithmia-iac/algorithmia", d.o.bin, "registry.opentofu.org/algorithmia-iac/algorithmia", d.o.bin)
-	if err := os.WriteFile(cliConfig, []byte(rc), 0o644); err != nil {
+	cliConfig := filepath.Join(d.o.work, "run", "terraformrc")
+	if err := cliconfig.Write(cliConfig, d.o.bin); err != nil {
 		return err
 	}
 	d.tfEnv = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
