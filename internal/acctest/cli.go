@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/cliconfig"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/tfcli"
 )
 
 // The CLI harness runs the real Terraform CLI against the built provider binary, for what
@@ -63,7 +63,7 @@ type Workdir struct {
 func NewWorkdir(t testing.TB, mainTF string) *Workdir {
 	t.Helper()
 	dir := t.TempDir()
-	if err := cliconfig.Write(filepath.Join(dir, "cli.tfrc"), ProviderBinaryDir(t)); err != nil {
+	if err := tfcli.WriteDevOverrides(filepath.Join(dir, "cli.tfrc"), ProviderBinaryDir(t)); err != nil {
 		t.Fatal(err)
 	}
 	w := &Workdir{Dir: dir, tf: terraformPath(), env: append(os.Environ(),

@@ -10,11 +10,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
-	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/cliconfig"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/tfcli"
 )
 
 // Driving the Terraform CLI: the CLI config, the examples' working copies, their variables and runs.
@@ -33,43 +32,21 @@ func (d *demo) checkTools() error {
 	}
 	// dev_overrides: the CLI uses the provider we just built, without init or a registry.
 	cliConfig := filepath.Join(d.o.work, "run", "terraformrc")
-	if err := cliconfig.Write(cliConfig, d.o.bin); err != nil {
+	if err := tfcli.WriteDevOverrides(cliConfig, d.o.bin); err != nil {
 		return err
 	}
 	d.tfEnv = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 
-	// Run with our CLI configuration: OpenTofu prints a warning about a missing one on stdout.
-	version := func(args ...string) ([]byte, error) {
-		cmd := exec.Command(d.o.terraform, args...)
-		cmd.Env = d.tfEnv
-		out, err := cmd.Output()
-		if err != nil {
-			return nil, fmt.Errorf("run %s %v: %w", d.o.terraform, args, err)
-		}
-		return out, nil
-	}
-	out, err := version("version", "-json")
+	cli, err := tfcli.Probe(d.o.terraform)
 	if err != nil {
 		return err
 	}
-	var v struct {
-		Version string `json:"terraform_version"`
+	// promote-ha passes keys as ephemeral variables to write-only arguments.
+	if !cli.WriteOnlyArguments() || !cli.EphemeralValues() {
+		return fmt.Errorf("%s is too old: examples/promote-ha needs write-only arguments (Terraform or OpenTofu 1.11 or later); "+
+			"run `make demo TF=/path/to/terraform-1.11`, or `make tofu-cli` and then `make demo TF=.tools/bin/tofu`", cli)
 	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		return fmt.Errorf("%s version -json: %w", d.o.terraform, err)
-	}
-	text, err := version("version")
-	if err != nil {
-		return err
-	}
-	product, _, _ := strings.Cut(string(text), " v")
-	// promote-ha passes keys as ephemeral variables to write-only arguments: Terraform 1.11,
-	// OpenTofu 1.11.
-	if !versionAtLeast(v.Version, 1, 11) {
-		return fmt.Errorf("%s %s is too old: examples/promote-ha needs write-only arguments (Terraform or OpenTofu 1.11 or later); "+
-			"run `make demo TF=/path/to/terraform-1.11`, or `make tofu-cli` and then `make demo TF=.tools/bin/tofu`", product, v.Version)
-	}
-	fmt.Printf("    %s CLI %s (%s)\n", product, v.Version, d.o.terraform)
+	fmt.Printf("    %s CLI (%s)\n", cli, d.o.terraform)
 	return nil
 }
 
@@ -152,33 +129,10 @@ func (d *demo) plannedChanges(dir string, vars map[string]string, planFile strin
 	if err != nil {
 		return nil, fmt.Errorf("terraform show -json %s: %w", planFile, err)
 	}
-	var plan struct {
-		ResourceChanges []struct {
-			Address string `json:"address"`
-			Mode    string `json:"mode"`
-			Change  struct {
-				Actions []string `json:"actions"`
-			} `json:"change"`
-		} `json:"resource_changes"`
-		OutputChanges map[string]struct {
-			Actions []string `json:"actions"`
-		} `json:"output_changes"`
-	}
-	if err := json.Unmarshal(out, &plan); err != nil {
+	changes, err := tfcli.PlanChanges(out)
+	if err != nil {
 		return nil, fmt.Errorf("terraform show -json %s: %w", planFile, err)
 	}
-	var changes []string
-	for _, rc := range plan.ResourceChanges {
-		if rc.Mode == "managed" && strings.Join(rc.Change.Actions, ",") != "no-op" {
-			changes = append(changes, rc.Address)
-		}
-	}
-	for name, oc := range plan.OutputChanges {
-		if strings.Join(oc.Actions, ",") != "no-op" {
-			changes = append(changes, "output."+name)
-		}
-	}
-	sort.Strings(changes)
 	return changes, nil
 }
 
@@ -351,14 +305,6 @@ func copyDir(src, dst string) error {
 		}
 		return os.WriteFile(target, b, 0o644)
 	})
-}
-
-func versionAtLeast(v string, major, minor int) bool {
-	var ma, mi int
-	if _, err := fmt.Sscanf(v, "%d.%d", &ma, &mi); err != nil {
-		return false
-	}
-	return ma > major || (ma == major && mi >= minor)
 }
 
 func contains(list []string, s string) bool {

@@ -9,7 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/cliconfig"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/tfcli"
 )
 
 func main() {
@@ -22,7 +22,7 @@ func main() {
 	}
 	abs, err := filepath.Abs(*dir)
 	if err == nil {
-		err = cliconfig.Write(*out, abs)
+		err = tfcli.WriteDevOverrides(*out, abs)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "algorithmia-devconfig: %v\n", err)

@@ -1,8 +1,10 @@
-// Package cliconfig owns the Terraform and OpenTofu CLI configuration that runs a provider
-// binary built here through dev_overrides: no `terraform init`, no registry. The demo, the
-// acceptance-test harness and `make dev-config` (through cmd/algorithmia-devconfig) all
-// write it with this package. It never reads or changes the user's own CLI configuration.
-package cliconfig
+// Package tfcli holds what the project's tools know about the Terraform and OpenTofu CLIs,
+// apart from the provider: the dev_overrides CLI configuration that runs a provider binary
+// built here (no `terraform init`, no registry), which CLI a path is and what it can do,
+// and what a saved plan changes. The acceptance-test harness, the demo and
+// `make dev-config` (through cmd/algorithmia-devconfig) share it. It never reads or
+// changes the user's own CLI configuration.
+package tfcli
 
 import (
 	"fmt"
@@ -21,9 +23,9 @@ func DevOverrides(dir string) string {
 		"registry.terraform.io/"+Provider, dir, "registry.opentofu.org/"+Provider, dir)
 }
 
-// Write writes DevOverrides(dir) to path, readable by its owner only, creating path's
+// WriteDevOverrides writes DevOverrides(dir) to path, readable by its owner only, creating path's
 // directory.
-func Write(path, dir string) error {
+func WriteDevOverrides(path, dir string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}

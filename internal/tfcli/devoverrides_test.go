@@ -1,4 +1,4 @@
-package cliconfig
+package tfcli
 
 import (
 	"os"
@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-func TestWriteNamesTheProviderUnderBothRegistries(t *testing.T) {
+func TestWriteDevOverridesNamesTheProviderUnderBothRegistries(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "dev.tfrc")
-	if err := Write(path, "/opt/provider dir"); err != nil {
+	if err := WriteDevOverrides(path, "/opt/provider dir"); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(path)
