@@ -21,6 +21,7 @@ import (
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/seed"
 )
 
 // BuildDuration is how long builds of the test clusters stay in progress: short, so the
@@ -323,25 +324,13 @@ func (u *User) WaitForBuilds(t testing.TB, name string) {
 // NewOrganization creates an organization of type basic with the given members.
 func (c *Cluster) NewOrganization(t testing.TB, name string, members ...*User) {
 	t.Helper()
-	ctx := context.Background()
-	types, err := c.Admin.ListOrganizationTypes(ctx)
-	if err != nil {
-		t.Fatalf("organization types on %s: %v", c.Name, err)
+	names := make([]string, len(members))
+	for i, m := range members {
+		names[i] = m.Name
 	}
-	typeID := ""
-	for _, ty := range types {
-		if ty.Name == "basic" {
-			typeID = ty.ID
-		}
-	}
-	if _, err := c.Admin.CreateOrganization(ctx, algorithmia.OrganizationRequest{
-		OrgName: name, OrgLabel: "Test " + name, OrgContactName: "Test", OrgEmail: strings.ToLower(name) + "@example.com", TypeID: typeID,
-	}); err != nil {
-		t.Fatalf("create organization %s on %s: %v", name, c.Name, err)
-	}
-	for _, m := range members {
-		if _, err := c.Admin.AddOrganizationMember(ctx, name, m.Name); err != nil {
-			t.Fatalf("add %s to %s on %s: %v", m.Name, name, c.Name, err)
-		}
+	if err := seed.Organization(context.Background(), c.Admin, algorithmia.OrganizationRequest{
+		OrgName: name, OrgLabel: "Test " + name, OrgContactName: "Test", OrgEmail: strings.ToLower(name) + "@example.com",
+	}, names...); err != nil {
+		t.Fatalf("%s: %v", c.Name, err)
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/tfcli"
 )
 
 // The CLI harness runs the real Terraform CLI against the built provider binary, for what
@@ -50,14 +52,6 @@ func ProviderBinaryDir(t testing.TB) string {
 	return buildDir
 }
 
-// DevOverrides is a CLI configuration that runs the provider binary in dir. It names the
-// provider under both registries: Terraform resolves "algorithmia-iac/algorithmia" to
-// registry.terraform.io, OpenTofu to registry.opentofu.org.
-func DevOverrides(dir string) string {
-	return fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
-		"registry.terraform.io/algorithmia-iac/algorithmia", dir, "registry.opentofu.org/algorithmia-iac/algorithmia", dir)
-}
-
 // Workdir is a Terraform working directory that uses the built provider through dev_overrides.
 type Workdir struct {
 	Dir string
@@ -69,8 +63,7 @@ type Workdir struct {
 func NewWorkdir(t testing.TB, mainTF string) *Workdir {
 	t.Helper()
 	dir := t.TempDir()
-	rc := DevOverrides(ProviderBinaryDir(t))
-	if err := os.WriteFile(filepath.Join(dir, "cli.tfrc"), []byte(rc), 0o600); err != nil {
+	if err := tfcli.WriteDevOverrides(filepath.Join(dir, "cli.tfrc"), ProviderBinaryDir(t)); err != nil {
 		t.Fatal(err)
 	}
 	w := &Workdir{Dir: dir, tf: terraformPath(), env: append(os.Environ(),

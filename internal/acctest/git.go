@@ -25,14 +25,24 @@ type Commit = gitpush.Commit
 // returns the new commit SHA.
 func (u *User) PushCommit(t testing.TB, c *Cluster, owner, name string, cm Commit) string {
 	t.Helper()
-	if cm.Author == "" {
-		cm.Author, cm.Email = "Test "+u.Name, u.Email
-	}
-	sha, err := gitpush.Push(context.Background(), gitpush.Target{URL: c.GitURL(owner, name), Username: u.Name, Password: u.Key, CABundle: []byte(c.CAPEM)}, cm)
+	sha, err := gitpush.Push(context.Background(), u.gitTarget(c, owner, name), u.commit(cm))
 	if err != nil {
 		t.Fatalf("push to %s/%s on %s: %v", owner, name, c.Name, err)
 	}
 	return sha
+}
+
+// gitTarget is owner/name on c, reached as this user.
+func (u *User) gitTarget(c *Cluster, owner, name string) gitpush.Target {
+	return gitpush.Target{URL: c.GitURL(owner, name), Username: u.Name, Password: u.Key, CABundle: []byte(c.CAPEM)}
+}
+
+// commit is cm authored by this user unless it names an author.
+func (u *User) commit(cm Commit) Commit {
+	if cm.Author == "" {
+		cm.Author, cm.Email = "Test "+u.Name, u.Email
+	}
+	return cm
 }
 
 // TreeOf returns the tree hash of a commit of owner/name on this cluster.

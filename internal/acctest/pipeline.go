@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/seed"
 )
 
 // Pipeline is the promotion pipeline of examples/promote-dev-to-prod on two clusters of
@@ -47,27 +48,12 @@ func NewPipeline(t testing.TB, dev, prod *Cluster, algorithms, files int, fileSi
 	t.Helper()
 	ctx := context.Background()
 	p := &Pipeline{
-		Dev: dev, Prod: prod, Org: "acme", ServiceAccount: "acme_ci",
+		Dev: dev, Prod: prod, Org: seed.Acme.Organization.OrgName, ServiceAccount: seed.Acme.ServiceAccount,
 		Algorithms: map[string]string{}, Files: map[string]string{},
 		devKey: "sim" + randomHex(20), prodKey: "sim" + randomHex(20),
 	}
-	people := []algorithmia.CreateUserRequest{
-		{Username: "alice", Email: "alice@acme.io", Fullname: "Alice Example", CompanyName: "Acme", CompanyRole: "Data scientist"},
-		{Username: "bob", Email: "bob@acme.io", Fullname: "Bob Example", CompanyName: "Acme", CompanyRole: "ML engineer"},
-		{Username: p.ServiceAccount, Email: "ci@acme.io", Fullname: "Acme CI", CompanyName: "Acme", CompanyRole: "Service account"},
-	}
-	for _, u := range people {
-		if _, err := dev.Admin.CreateUser(ctx, u); err != nil {
-			t.Fatalf("seed user %s on dev: %v", u.Username, err)
-		}
-	}
-	svc := &User{Name: p.ServiceAccount}
-	dev.NewOrganization(t, p.Org, &User{Name: "alice"}, svc)
-	if _, err := dev.Admin.CreateUserAPIKey(ctx, p.ServiceAccount, algorithmia.CreateAPIKeyRequest{
-		KeyLabel: "promotion pipeline", KeyType: algorithmia.KeyTypeAlgorithm, APIKey: p.devKey,
-		Permissions: &algorithmia.AuthPermissions{AllowAlgoManagement: true, AllowData: true, AllowDataWrite: true, AlgoACL: []string{}},
-	}); err != nil {
-		t.Fatalf("seed the service account's key on dev: %v", err)
+	if err := seed.Acme.Create(ctx, dev.Admin, p.devKey); err != nil {
+		t.Fatalf("seed the team on dev: %v", err)
 	}
 	var err error
 	if p.dev, err = algorithmia.New(algorithmia.Config{BaseURL: dev.URL, APIKey: p.devKey, HTTPClient: dev.server.Client()}); err != nil {

@@ -5,42 +5,29 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
-	"strings"
 	"testing"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/seed"
 )
 
 // EnvironmentID returns the ID on c of the environment of language with that display name,
 // as this user sees it.
 func (u *User) EnvironmentID(t testing.TB, c *Cluster, language, display string) string {
 	t.Helper()
-	envs, err := u.Client.ListEnvironments(context.Background(), language)
+	id, err := seed.EnvironmentID(context.Background(), u.Client, language, display)
 	if err != nil {
-		t.Fatalf("environments of %s on %s: %v", language, c.Name, err)
+		t.Fatalf("%s: %v", c.Name, err)
 	}
-	for _, e := range envs {
-		if e.DisplayName == display {
-			return e.ID
-		}
-	}
-	t.Fatalf("%s has no %q environment for %s", c.Name, display, language)
-	return ""
+	return id
 }
 
 // SeedAlgorithm creates owner/name on c in the environment envID and publishes files as
 // its version 1.0.0 (see PublishFiles). It returns the published commit.
 func (u *User) SeedAlgorithm(t testing.TB, c *Cluster, owner, name, envID string, files map[string][]byte) string {
 	t.Helper()
-	if _, err := u.Client.CreateAlgorithm(context.Background(), owner, algorithmia.CreateAlgorithmRequest{
-		Name:    name,
-		Details: algorithmia.Details{Label: strings.ToUpper(name[:1]) + name[1:], Tagline: "seeded by the test harness"},
-		Settings: algorithmia.CreateSettings{
-			AlgorithmEnvironment: envID, License: "apl", NetworkAccess: "isolated", SourceVisibility: "closed",
-			AlgorithmCallability: "private",
-		},
-	}); err != nil {
-		t.Fatalf("seed algorithm %s/%s on %s: %v", owner, name, c.Name, err)
+	if err := seed.CreateAlgorithm(context.Background(), u.Client, owner, name, envID, "seeded by the test harness"); err != nil {
+		t.Fatalf("seed on %s: %v", c.Name, err)
 	}
 	return u.PublishFiles(t, c, owner, name, algorithmia.VersionTypeMajor, files)
 }
@@ -49,13 +36,10 @@ func (u *User) SeedAlgorithm(t testing.TB, c *Cluster, owner, name, envID string
 // and publishes the commit as a new version of versionType. It returns the commit.
 func (u *User) PublishFiles(t testing.TB, c *Cluster, owner, name, versionType string, files map[string][]byte) string {
 	t.Helper()
-	ctx := context.Background()
-	sha := u.PushCommit(t, c, owner, name, Commit{Files: files, Message: "Implement " + name})
-	if b, err := u.Client.WaitForBuild(ctx, owner, name, sha, algorithmia.WaitOptions{}); err != nil || b.Status != algorithmia.BuildStatusSucceeded {
-		t.Fatalf("build of %s/%s on %s: %+v %v", owner, name, c.Name, b, err)
-	}
-	if _, err := u.Client.PublishCommit(ctx, owner, name, sha, algorithmia.PublishVersionInfo{VersionType: versionType}); err != nil {
-		t.Fatalf("publish %s/%s on %s: %v", owner, name, c.Name, err)
+	sha, err := seed.Publish(context.Background(), u.Client, u.gitTarget(c, owner, name), owner, name,
+		u.commit(Commit{Files: files, Message: "Implement " + name}), algorithmia.PublishVersionInfo{VersionType: versionType})
+	if err != nil {
+		t.Fatalf("%s: %v", c.Name, err)
 	}
 	return sha
 }
