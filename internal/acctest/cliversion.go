@@ -1,6 +1,7 @@
 package acctest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,10 +9,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
 // CLIInfo is which Terraform CLI the tests run (TF_ACC_TERRAFORM_PATH, else terraform on
@@ -107,12 +110,56 @@ func parseCLIVersion(path string, versionJSON, versionText []byte) (CLIInfo, err
 	return CLIInfo{Path: path, OpenTofu: string(m[1]) == "OpenTofu", Version: ver}, nil
 }
 
-func (c CLIInfo) atLeast(terraform, openTofu string) bool {
-	want := terraform
-	if c.OpenTofu {
-		want = openTofu
+// Capability is something a test needs from the CLI, with the first version of Terraform
+// and of OpenTofu that has it ("" when that CLI has none).
+type Capability struct {
+	Name      string
+	Terraform string
+	OpenTofu  string
+}
+
+// The capabilities tests skip by.
+var (
+	// TestCommand is `terraform test` / `tofu test`.
+	TestCommand = Capability{Name: "the test command", Terraform: "1.6", OpenTofu: "1.6"}
+	// EphemeralValues is ephemeral variables and resources.
+	EphemeralValues = Capability{Name: "ephemeral values", Terraform: "1.10", OpenTofu: "1.11"}
+	// WriteOnlyArguments is write-only arguments of resources.
+	WriteOnlyArguments = Capability{Name: "write-only arguments", Terraform: "1.11", OpenTofu: "1.11"}
+	// ProviderForEach is for_each on provider blocks (instances chosen with alias[key]),
+	// which Terraform lacks.
+	ProviderForEach = Capability{Name: "provider for_each", OpenTofu: "1.9"}
+)
+
+// String is e.g. "write-only arguments (Terraform 1.11, OpenTofu 1.11)".
+func (c Capability) String() string {
+	var in []string
+	if c.Terraform != "" {
+		in = append(in, "Terraform "+c.Terraform)
 	}
-	return c.Version.Core().GreaterThanOrEqual(version.Must(version.NewVersion(want)))
+	if c.OpenTofu != "" {
+		in = append(in, "OpenTofu "+c.OpenTofu)
+	}
+	return c.Name + " (" + strings.Join(in, ", ") + ")"
+}
+
+// Has reports whether the CLI has every capability in caps.
+func (c CLIInfo) Has(caps ...Capability) bool {
+	return c.lacking(caps) == nil
+}
+
+// lacking returns the first capability of caps the CLI lacks, or nil.
+func (c CLIInfo) lacking(caps []Capability) *Capability {
+	for i, cp := range caps {
+		since := cp.Terraform
+		if c.OpenTofu {
+			since = cp.OpenTofu
+		}
+		if since == "" || c.Version.Core().LessThan(version.Must(version.NewVersion(since))) {
+			return &caps[i]
+		}
+	}
+	return nil
 }
 
 // String is e.g. "OpenTofu 1.12.6".
@@ -123,16 +170,54 @@ func (c CLIInfo) String() string {
 	return "Terraform " + c.Version.String()
 }
 
-// TestCommand reports whether the CLI has the test command (Terraform and OpenTofu 1.6).
-func (c CLIInfo) TestCommand() bool { return c.atLeast("1.6.0", "1.6.0") }
+// TestCommand reports whether the CLI has the test command.
+func (c CLIInfo) TestCommand() bool { return c.Has(TestCommand) }
 
-// EphemeralValues reports whether the CLI has ephemeral variables and resources
-// (Terraform 1.10, OpenTofu 1.11).
-func (c CLIInfo) EphemeralValues() bool { return c.atLeast("1.10.0", "1.11.0") }
+// EphemeralValues reports whether the CLI has ephemeral variables and resources.
+func (c CLIInfo) EphemeralValues() bool { return c.Has(EphemeralValues) }
 
-// WriteOnlyArguments reports whether the CLI has write-only arguments (Terraform 1.11,
-// OpenTofu 1.11).
-func (c CLIInfo) WriteOnlyArguments() bool { return c.atLeast("1.11.0", "1.11.0") }
+// WriteOnlyArguments reports whether the CLI has write-only arguments.
+func (c CLIInfo) WriteOnlyArguments() bool { return c.Has(WriteOnlyArguments) }
+
+// ProviderForEach reports whether the CLI has for_each on provider blocks.
+func (c CLIInfo) ProviderForEach() bool { return c.Has(ProviderForEach) }
+
+// skipMessage names the capability the CLI lacks and the CLI, or is "" when it has them all.
+func (c CLIInfo) skipMessage(caps []Capability) string {
+	if missing := c.lacking(caps); missing != nil {
+		return fmt.Sprintf("needs %s, which %s lacks", missing, c)
+	}
+	return ""
+}
+
+// SkipUnless skips t unless the CLI the tests run has every capability in caps, with a
+// message naming the one it lacks. For tests that run the CLI themselves (Workdir); call it
+// after the TF_ACC check, since it runs the CLI.
+func SkipUnless(t testing.TB, caps ...Capability) {
+	t.Helper()
+	if msg := CLI(t).skipMessage(caps); msg != "" {
+		t.Skip(msg)
+	}
+}
+
+// Needs is SkipUnless for resource.TestCase.TerraformVersionChecks: the CLI is asked only
+// when the test case runs (TF_ACC set).
+func Needs(caps ...Capability) tfversion.TerraformVersionCheck {
+	return needs(caps)
+}
+
+type needs []Capability
+
+// CheckTerraformVersion implements tfversion.TerraformVersionCheck. It reads the CLI itself
+// rather than the request's version number, which does not say Terraform or OpenTofu.
+func (n needs) CheckTerraformVersion(_ context.Context, _ tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	info, err := cli()
+	if err != nil {
+		resp.Error = fmt.Errorf("terraform CLI: %w", err)
+		return
+	}
+	resp.Skip = info.skipMessage(n)
+}
 
 // SetProviderHost points terraform-plugin-testing at the registry host the CLI resolves
 // provider source addresses to (registry.opentofu.org for OpenTofu), unless

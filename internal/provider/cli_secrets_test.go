@@ -123,9 +123,8 @@ func secretRun(t *testing.T, w *acctest.Workdir, name string) map[string]string 
 // as TF_VAR_ variables, and searches everything Terraform printed or wrote for the keys.
 func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 	skipWithoutAcc(t)
-	if legacyTerraform(t) {
-		t.Skip("keeping keys out of saved plans needs ephemeral variables and write-only arguments (Terraform 1.11)")
-	}
+	// Keeping keys out of saved plans takes ephemeral variables and write-only arguments.
+	acctest.SkipUnless(t, acctest.EphemeralValues, acctest.WriteOnlyArguments)
 	// Own clusters: bootstrap mirrors every user of dev, and the shared ones hold many.
 	dev, err := acctest.StartCluster("dev")
 	if err != nil {
@@ -351,9 +350,7 @@ func TestCLI_beforeTerraform111FilesValidate(t *testing.T) {
 		})
 	}
 	t.Run("user-migration", func(t *testing.T) {
-		if cli := acctest.CLI(t); !cli.EphemeralValues() {
-			t.Skipf("the example needs ephemeral variables, which %s lacks", cli)
-		}
+		acctest.SkipUnless(t, acctest.EphemeralValues)
 		acctest.CopyWorkdir(t, "../../examples/user-migration").MustRun(t, "validate")
 	})
 }
