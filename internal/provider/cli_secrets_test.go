@@ -318,7 +318,7 @@ func useBeforeTerraform111(t *testing.T, dir, config string) {
 // beforeTerraform111Files maps each file of before-terraform-1.11 to its name in the
 // configuration it changes.
 var beforeTerraform111Files = map[string]map[string]string{
-	"promote":   {"promote_override.tf": "promote_override.tf", "keys.tf": "keys.tf"},
+	"promote":   {"promote_override.tf": "promote_override.tf", "keys.tf": "keys.tf", "secrets.tf": "secrets.tf"},
 	"bootstrap": {"bootstrap_override.tf": "bootstrap_override.tf", "bootstrap_keys.tf": "keys.tf"},
 }
 

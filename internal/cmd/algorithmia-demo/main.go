@@ -365,6 +365,7 @@ func (d *demo) applyAll() error {
 		for src, dst := range map[string]string{
 			"keys.tf":               filepath.Join(d.workConfig, "keys.tf"),
 			"promote_override.tf":   filepath.Join(d.workConfig, "promote_override.tf"),
+			"secrets.tf":            filepath.Join(d.workConfig, "secrets.tf"),
 			"bootstrap_keys.tf":     filepath.Join(d.workConfig, "bootstrap", "keys.tf"),
 			"bootstrap_override.tf": filepath.Join(d.workConfig, "bootstrap", "bootstrap_override.tf"),
 		} {
