@@ -206,6 +206,18 @@ func Needs(caps ...Capability) tfversion.TerraformVersionCheck {
 	return needs(caps)
 }
 
+// Lacks is a resource.TestStep SkipFunc: the step is skipped when the CLI lacks any of
+// caps, for a test case whose other steps every CLI runs.
+func Lacks(caps ...Capability) func() (bool, error) {
+	return func() (bool, error) {
+		info, err := cli()
+		if err != nil {
+			return false, err
+		}
+		return !info.Has(caps...), nil
+	}
+}
+
 type needs []Capability
 
 // CheckTerraformVersion implements tfversion.TerraformVersionCheck. It reads the CLI itself

@@ -448,6 +448,7 @@ resource "algorithmia_algorithm_source" "dst" {
 
 func TestCLI_lostStateConvergesWithAdoptExisting(t *testing.T) {
 	skipWithoutAcc(t)
+	acctest.SkipUnless(t, acctest.WriteOnlyArguments)
 	dev, _ := acctest.Shared(t)
 	ctx := context.Background()
 	u := dev.NewUser(t, "owner")
