@@ -72,6 +72,27 @@ module "region" {
   deletion_protection = var.deletion_protection
 }
 
+# A resource or data source outside a module picks its region's instance the same way. This
+# one reads every region's head of master live from Git after the promotion (depends_on), so
+# the output below shows what each region serves, not what the plan expected.
+data "algorithmia_algorithms" "region" {
+  for_each   = var.regions
+  provider   = algorithmia.prod[each.key]
+  owner      = var.organization
+  name_regex = "^(${join("|", keys(var.algorithms))})$"
+  read_heads = true
+  depends_on = [module.region]
+}
+
+output "region_heads" {
+  description = "Per region and algorithm: the head of master and its tree, read from the region's Git."
+  value = {
+    for region, d in data.algorithmia_algorithms.region : region => {
+      for a in d.algorithms : a.name => { commit = a.head_commit, tree = a.head_tree }
+    }
+  }
+}
+
 output "regions" {
   description = "Per region and algorithm: the dev commit and tree, the region's commit and tree, and its published version."
   value       = { for region, m in module.region : region => m.promoted }

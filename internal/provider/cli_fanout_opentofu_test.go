@@ -140,9 +140,10 @@ func TestCLI_fanOutOpenTofuPromotesToEveryRegion(t *testing.T) {
 	}
 }
 
-// checkRegionsOutput compares the example's "regions" output with the clusters: exactly the
-// given regions, and for each algorithm the region's head commit, its tree (dev's tree of
-// source_commit) and the version published for it.
+// checkRegionsOutput compares the example's outputs with the clusters: exactly the given
+// regions, and for each algorithm the region's head commit, its tree (dev's tree of
+// source_commit) and the version published for it ("regions", from the module instances),
+// and the same head and tree as the region's own data source read them ("region_heads").
 func checkRegionsOutput(t *testing.T, w *acctest.Workdir, pipelines map[string]*acctest.Pipeline, regions ...string) {
 	t.Helper()
 	var got map[string]map[string]struct {
@@ -154,6 +155,13 @@ func checkRegionsOutput(t *testing.T, w *acctest.Workdir, pipelines map[string]*
 	}
 	if err := json.Unmarshal([]byte(w.MustRun(t, "output", "-json", "regions")), &got); err != nil {
 		t.Fatal(err)
+	}
+	var heads map[string]map[string]struct{ Commit, Tree string }
+	if err := json.Unmarshal([]byte(w.MustRun(t, "output", "-json", "region_heads")), &heads); err != nil {
+		t.Fatal(err)
+	}
+	if len(heads) != len(regions) {
+		t.Errorf("output region_heads has %d regions, want %v", len(heads), regions)
 	}
 	if len(got) != len(regions) {
 		t.Errorf("output regions has %d regions, want %v", len(got), regions)
@@ -180,6 +188,9 @@ func checkRegionsOutput(t *testing.T, w *acctest.Workdir, pipelines map[string]*
 			want := fmt.Sprintf("commit %s, tree %s, source tree %s, version %s", head, devTree, devTree, version)
 			if have := fmt.Sprintf("commit %s, tree %s, source tree %s, version %s", o.Commit, o.Tree, o.SourceTree, o.PublishedVersion); have != want || version == "" {
 				t.Errorf("output regions[%q][%q]: %s; %s has %s", r, name, have, p.Prod.Name, want)
+			}
+			if h := heads[r][name]; h.Commit != head || h.Tree != devTree {
+				t.Errorf("output region_heads[%q][%q] = %+v; %s serves commit %s, tree %s", r, name, h, p.Prod.Name, head, devTree)
 			}
 		}
 	}
