@@ -1,9 +1,13 @@
 package acctest
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"sync"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/tfcli"
 )
@@ -39,6 +43,58 @@ func terraformPath() string {
 		return tf
 	}
 	return "terraform"
+}
+
+// Capability is something a test needs from the CLI (see tfcli.Capability).
+type Capability = tfcli.Capability
+
+// The capabilities tests skip by.
+var (
+	TestCommand        = tfcli.TestCommand
+	EphemeralValues    = tfcli.EphemeralValues
+	WriteOnlyArguments = tfcli.WriteOnlyArguments
+	ProviderForEach    = tfcli.ProviderForEach
+)
+
+// SkipUnless skips t unless the CLI the tests run has every capability in caps, with a
+// message naming the one it lacks. For tests that run the CLI themselves (Workdir); call it
+// after the TF_ACC check, since it runs the CLI.
+func SkipUnless(t testing.TB, caps ...Capability) {
+	t.Helper()
+	if msg := CLI(t).SkipMessage(caps...); msg != "" {
+		t.Skip(msg)
+	}
+}
+
+// Needs is SkipUnless for resource.TestCase.TerraformVersionChecks: the CLI is asked only
+// when the test case runs (TF_ACC set).
+func Needs(caps ...Capability) tfversion.TerraformVersionCheck {
+	return needs(caps)
+}
+
+// Lacks is a resource.TestStep SkipFunc: the step is skipped when the CLI lacks any of
+// caps, for a test case whose other steps every CLI runs.
+func Lacks(caps ...Capability) func() (bool, error) {
+	return func() (bool, error) {
+		info, err := cli()
+		if err != nil {
+			return false, err
+		}
+		return !info.Has(caps...), nil
+	}
+}
+
+type needs []Capability
+
+// CheckTerraformVersion implements tfversion.TerraformVersionCheck. It reads the CLI itself
+// rather than the request's version number, which does not say Terraform or OpenTofu.
+func (n needs) CheckTerraformVersion(_ context.Context, _ tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	info, err := cli()
+	if err != nil {
+		resp.Error = fmt.Errorf("terraform CLI: %w", err)
+		return
+	}
+	resp.Skip = info.SkipMessage(n...)
 }
 
 // SetProviderHost points terraform-plugin-testing at the registry host the CLI resolves

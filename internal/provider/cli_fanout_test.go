@@ -28,7 +28,7 @@ func TestCLI_fanOutPromotesToEveryRegion(t *testing.T) {
 	applyOnce(t, pUS, pUS.Bootstrap, "bootstrap of prod-us")
 	applyOnce(t, pEU, pEU.Bootstrap, "bootstrap of prod-eu")
 
-	ha := haWorkdir(t)
+	ha := workdirWithPromoteModule(t, "promote-ha")
 	algos := map[string]map[string]string{}
 	for name := range pUS.Algorithms {
 		algos[name] = map[string]string{"version": "1.0.0", "language": "python3", "environment": "Python 3.8"}
@@ -127,11 +127,11 @@ func TestCLI_fanOutPromotesToEveryRegion(t *testing.T) {
 	planChangesNothing(t, ha)
 }
 
-// haWorkdir copies examples/promote-ha and, beside it, the module it calls
+// workdirWithPromoteModule copies examples/<example> and, beside it, the module it calls
 // (../modules/promote), so the relative module source resolves as in the repository.
-func haWorkdir(t *testing.T) *acctest.Workdir {
+func workdirWithPromoteModule(t *testing.T, example string) *acctest.Workdir {
 	t.Helper()
-	w := acctest.CopyWorkdir(t, filepath.Join(acctest.ExamplesDir(), "promote-ha"))
+	w := acctest.CopyWorkdir(t, filepath.Join(acctest.ExamplesDir(), example))
 	src := filepath.Join(acctest.ExamplesDir(), "modules", "promote")
 	dst := filepath.Join(w.Dir, "..", "modules", "promote")
 	if err := os.MkdirAll(dst, 0o755); err != nil {

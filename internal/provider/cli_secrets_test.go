@@ -123,9 +123,8 @@ func secretRun(t *testing.T, w *acctest.Workdir, name string) map[string]string 
 // as TF_VAR_ variables, and searches everything Terraform printed or wrote for the keys.
 func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 	skipWithoutAcc(t)
-	if legacyTerraform(t) {
-		t.Skip("keeping keys out of saved plans needs ephemeral variables and write-only arguments (Terraform 1.11)")
-	}
+	// Keeping keys out of saved plans takes ephemeral variables and write-only arguments.
+	acctest.SkipUnless(t, acctest.EphemeralValues, acctest.WriteOnlyArguments)
 	// Own clusters: bootstrap mirrors every user of dev, and the shared ones hold many.
 	dev, err := acctest.StartCluster("dev")
 	if err != nil {
@@ -298,7 +297,7 @@ func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 func legacyTerraform(t *testing.T) bool {
 	t.Helper()
 	cli := acctest.CLI(t)
-	return !cli.EphemeralValues() || !cli.WriteOnlyArguments()
+	return !cli.Has(acctest.EphemeralValues, acctest.WriteOnlyArguments)
 }
 
 // useBeforeTerraform111 copies the example's files for CLIs older than 1.11 into dir, as
@@ -319,7 +318,7 @@ func useBeforeTerraform111(t *testing.T, dir, config string) {
 // beforeTerraform111Files maps each file of before-terraform-1.11 to its name in the
 // configuration it changes.
 var beforeTerraform111Files = map[string]map[string]string{
-	"promote":   {"promote_override.tf": "promote_override.tf", "keys.tf": "keys.tf"},
+	"promote":   {"promote_override.tf": "promote_override.tf", "keys.tf": "keys.tf", "secrets.tf": "secrets.tf"},
 	"bootstrap": {"bootstrap_override.tf": "bootstrap_override.tf", "bootstrap_keys.tf": "keys.tf"},
 }
 
@@ -351,9 +350,7 @@ func TestCLI_beforeTerraform111FilesValidate(t *testing.T) {
 		})
 	}
 	t.Run("user-migration", func(t *testing.T) {
-		if cli := acctest.CLI(t); !cli.EphemeralValues() {
-			t.Skipf("the example needs ephemeral variables, which %s lacks", cli)
-		}
+		acctest.SkipUnless(t, acctest.EphemeralValues)
 		acctest.CopyWorkdir(t, "../../examples/user-migration").MustRun(t, "validate")
 	})
 }

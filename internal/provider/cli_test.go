@@ -361,9 +361,7 @@ func TestCLI_promotionExampleTerraformTest(t *testing.T) {
 	} {
 		w.Setenv("TF_VAR_"+k, v)
 	}
-	if cli := acctest.CLI(t); !cli.TestCommand() {
-		t.Skipf("%s has no test command (Terraform and OpenTofu 1.6)", cli)
-	}
+	acctest.SkipUnless(t, acctest.TestCommand)
 	if legacyTerraform(t) {
 		useBeforeTerraform111(t, w.Dir, "promote")
 	}
@@ -450,6 +448,7 @@ resource "algorithmia_algorithm_source" "dst" {
 
 func TestCLI_lostStateConvergesWithAdoptExisting(t *testing.T) {
 	skipWithoutAcc(t)
+	acctest.SkipUnless(t, acctest.WriteOnlyArguments)
 	dev, _ := acctest.Shared(t)
 	ctx := context.Background()
 	u := dev.NewUser(t, "owner")

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/acctest"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
@@ -68,6 +69,7 @@ resource "algorithmia_data_object" "migrated" {
 
 	// Check functions and CheckDestroy cannot read for_each state; state checks can.
 	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.WriteOnlyArguments)},
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{

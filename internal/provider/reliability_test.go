@@ -31,9 +31,8 @@ func longReliability() bool { return os.Getenv("ALGORITHMIA_RELIABILITY") == "lo
 // passes keys write-only.
 func needWriteOnly(t *testing.T, _ *acctest.Workdir) {
 	t.Helper()
-	if legacyTerraform(t) {
-		t.Skipf("the example passes keys as ephemeral values and write-only arguments, which %s lacks", acctest.CLI(t))
-	}
+	// The example passes keys as ephemeral values to write-only arguments.
+	acctest.SkipUnless(t, acctest.EphemeralValues, acctest.WriteOnlyArguments)
 }
 
 // startCluster starts a cluster of the test's own, so a pipeline mirrors only its users.

@@ -98,7 +98,7 @@ func TestAccAlgorithmSecret_lifecycle(t *testing.T) {
 	}
 
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.WriteOnlyArguments)},
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkSecretsDestroyed(u),
 		Steps: []resource.TestStep{
@@ -231,7 +231,7 @@ func TestAccAlgorithmSecret_existingNeedsImportOrAdopt(t *testing.T) {
 	}
 	cfg := algorithmSecretConfig(dev, u, algo, "TOKEN", "", "from-terraform", 1)
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.WriteOnlyArguments)},
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkSecretsDestroyed(u),
 		Steps: []resource.TestStep{
@@ -260,9 +260,7 @@ func TestAccAlgorithmSecret_existingNeedsImportOrAdopt(t *testing.T) {
 // Terraform printed or wrote for the values.
 func TestCLI_algorithmSecretValueNeverStored(t *testing.T) {
 	skipWithoutAcc(t)
-	if legacyTerraform(t) {
-		t.Skip("write-only arguments need Terraform 1.11")
-	}
+	acctest.SkipUnless(t, acctest.EphemeralValues, acctest.WriteOnlyArguments)
 	dev, _ := acctest.Shared(t)
 	u := dev.NewUser(t, "sec")
 	algo := acctest.RandomName("secret")
@@ -369,7 +367,7 @@ func TestAccAlgorithmSecret_createWithoutAnswer(t *testing.T) {
 			lossy, hits := tc.view(t)
 			addr := "algorithmia_algorithm_secret.test"
 			resource.Test(t, resource.TestCase{
-				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.WriteOnlyArguments)},
 				ProtoV6ProviderFactories: testAccProviders,
 				CheckDestroy:             checkSecretsDestroyed(u),
 				Steps: []resource.TestStep{{

@@ -25,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/acctest"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
@@ -299,6 +300,7 @@ copy_from = {
   api_address = %q
   api_key_wo  = "simNOTAKEY"
 }`, good, pu.Name, prod.URL)),
+			SkipFunc:    acctest.Lacks(acctest.WriteOnlyArguments),
 			ExpectError: wrapped(`(?s)Failed to read the copy source.*HTTP 401.*api_key_wo`),
 		},
 		{
@@ -318,6 +320,7 @@ copy_from = {
   api_address = %q
   api_key_wo  = %q
 }`, good, pu.Name, srcColl, prod.URL, other.Key)),
+			SkipFunc:    acctest.Lacks(acctest.WriteOnlyArguments),
 			ExpectError: wrapped(`(?s)Failed to read the copy source.*HTTP 40[34]`),
 		},
 	}
@@ -383,6 +386,7 @@ resource "algorithmia_data_object" "prod" {
 	sameMD5 := statecheck.CompareValue(compare.ValuesSame())
 
 	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.WriteOnlyArguments)},
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkObjectsDestroyed(du, pu),
 		Steps: []resource.TestStep{

@@ -120,7 +120,7 @@ func TestAccUserAPIKey_serviceAccount(t *testing.T) {
 	admin := serviceAccountConfig(dev, org, svc, key1, 1, "promotion")
 
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.WriteOnlyArguments)},
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy: resource.ComposeTestCheckFunc(
 			checkUsersDestroyed(dev),
@@ -210,7 +210,7 @@ resource "algorithmia_user_api_key" "svc" {
 `, svc, key)
 
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.WriteOnlyArguments)},
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkUsersDestroyed(dev),
 		Steps: []resource.TestStep{

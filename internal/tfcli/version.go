@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/go-version"
 )
@@ -76,12 +77,64 @@ func parseVersion(path string, versionJSON, versionText []byte) (Info, error) {
 	return Info{Path: path, OpenTofu: string(m[1]) == "OpenTofu", Version: ver}, nil
 }
 
-func (c Info) atLeast(terraform, openTofu string) bool {
-	want := terraform
-	if c.OpenTofu {
-		want = openTofu
+// Capability is something a caller needs from the CLI, with the first version of Terraform
+// and of OpenTofu that has it ("" when that CLI has none).
+type Capability struct {
+	Name      string
+	Terraform string
+	OpenTofu  string
+}
+
+// The capabilities the demo and the tests decide by.
+var (
+	// TestCommand is `terraform test` / `tofu test`.
+	TestCommand = Capability{Name: "the test command", Terraform: "1.6", OpenTofu: "1.6"}
+	// EphemeralValues is ephemeral variables and resources.
+	EphemeralValues = Capability{Name: "ephemeral values", Terraform: "1.10", OpenTofu: "1.11"}
+	// WriteOnlyArguments is write-only arguments of resources.
+	WriteOnlyArguments = Capability{Name: "write-only arguments", Terraform: "1.11", OpenTofu: "1.11"}
+	// ProviderForEach is for_each on provider blocks (instances chosen with alias[key]),
+	// which Terraform lacks.
+	ProviderForEach = Capability{Name: "provider for_each", OpenTofu: "1.9"}
+)
+
+// String is e.g. "write-only arguments (Terraform 1.11, OpenTofu 1.11)".
+func (c Capability) String() string {
+	var in []string
+	if c.Terraform != "" {
+		in = append(in, "Terraform "+c.Terraform)
 	}
-	return c.Version.Core().GreaterThanOrEqual(version.Must(version.NewVersion(want)))
+	if c.OpenTofu != "" {
+		in = append(in, "OpenTofu "+c.OpenTofu)
+	}
+	return c.Name + " (" + strings.Join(in, ", ") + ")"
+}
+
+// Has reports whether the CLI has every capability in caps.
+func (c Info) Has(caps ...Capability) bool {
+	return c.Lacking(caps...) == nil
+}
+
+// Lacking returns the first capability of caps the CLI lacks, or nil.
+func (c Info) Lacking(caps ...Capability) *Capability {
+	for i, cp := range caps {
+		since := cp.Terraform
+		if c.OpenTofu {
+			since = cp.OpenTofu
+		}
+		if since == "" || c.Version.Core().LessThan(version.Must(version.NewVersion(since))) {
+			return &caps[i]
+		}
+	}
+	return nil
+}
+
+// SkipMessage names the capability the CLI lacks and the CLI, or is "" when it has them all.
+func (c Info) SkipMessage(caps ...Capability) string {
+	if missing := c.Lacking(caps...); missing != nil {
+		return fmt.Sprintf("needs %s, which %s lacks", missing, c)
+	}
+	return ""
 }
 
 // String is e.g. "OpenTofu 1.12.6".
@@ -91,14 +144,3 @@ func (c Info) String() string {
 	}
 	return "Terraform " + c.Version.String()
 }
-
-// TestCommand reports whether the CLI has the test command (Terraform and OpenTofu 1.6).
-func (c Info) TestCommand() bool { return c.atLeast("1.6.0", "1.6.0") }
-
-// EphemeralValues reports whether the CLI has ephemeral variables and resources
-// (Terraform 1.10, OpenTofu 1.11).
-func (c Info) EphemeralValues() bool { return c.atLeast("1.10.0", "1.11.0") }
-
-// WriteOnlyArguments reports whether the CLI has write-only arguments (Terraform 1.11,
-// OpenTofu 1.11).
-func (c Info) WriteOnlyArguments() bool { return c.atLeast("1.11.0", "1.11.0") }

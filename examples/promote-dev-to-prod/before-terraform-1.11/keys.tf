@@ -14,7 +14,8 @@ variable "prod_api_key" {
   description = "The service account's key on prod, with algorithm management."
 }
 
-# Algorithm secrets need Terraform 1.11 (their value is write-only); keep this map empty.
+# Algorithm secrets need Terraform 1.11 (their value is write-only): secrets.tf of this
+# directory promotes none, so keep this map and algorithm_secrets empty.
 variable "algorithm_secret_values" {
   type        = map(string)
   sensitive   = true

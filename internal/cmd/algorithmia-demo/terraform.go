@@ -39,7 +39,7 @@ func (d *demo) checkTools() error {
 		return err
 	}
 	// promote-ha passes keys as ephemeral variables to write-only arguments.
-	if !cli.WriteOnlyArguments() || !cli.EphemeralValues() {
+	if !cli.Has(tfcli.WriteOnlyArguments, tfcli.EphemeralValues) {
 		return fmt.Errorf("%s is too old: examples/promote-ha needs write-only arguments (Terraform or OpenTofu 1.11 or later); "+
 			"run `make demo TF=/path/to/terraform-1.11`, or `make tofu-cli` and then `make demo TF=.tools/bin/tofu`", cli)
 	}

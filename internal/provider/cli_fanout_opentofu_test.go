@@ -1,0 +1,197 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/acctest"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+)
+
+// TestCLI_fanOutOpenTofuPromotesToEveryRegion runs examples/fan-out-opentofu through the
+// CLI: one provider block with for_each makes an instance per region, and one module block
+// with the same for_each promotes dev into each. It starts with one region, adds a second by
+// adding a map entry (the plan touches that region only), then lands a new dev version in
+// both, and checks each region's Git and versions against dev. Terraform has no provider
+// for_each, so under Terraform the test skips.
+func TestCLI_fanOutOpenTofuPromotesToEveryRegion(t *testing.T) {
+	skipWithoutAcc(t)
+	acctest.SkipUnless(t, acctest.ProviderForEach, acctest.EphemeralValues, acctest.WriteOnlyArguments)
+	dev, us, eu := startCluster(t, "dev"), startCluster(t, "prod-us"), startCluster(t, "prod-eu")
+	pUS := acctest.NewPipeline(t, dev, us, 2, 0, 0)
+	pEU := pUS.WithProd(t, eu)
+	applyOnce(t, pUS, pUS.Bootstrap, "bootstrap of prod-us")
+	applyOnce(t, pEU, pEU.Bootstrap, "bootstrap of prod-eu")
+	regionPipelines := map[string]*acctest.Pipeline{"us": pUS, "eu": pEU}
+
+	w := workdirWithPromoteModule(t, "fan-out-opentofu")
+	algos := map[string]map[string]string{}
+	for name := range pUS.Algorithms {
+		algos[name] = map[string]string{"version": "1.0.0", "language": "python3", "environment": "Python 3.8"}
+	}
+	setJSON := func(name string, v any) {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Setenv("TF_VAR_"+name, string(b))
+	}
+	setRegions := func(names ...string) {
+		regions, keys := map[string]map[string]string{}, map[string]string{}
+		for _, r := range names {
+			regions[r] = map[string]string{"api_address": regionPipelines[r].Prod.URL}
+			keys[r] = regionPipelines[r].ProdUser().Key
+		}
+		setJSON("regions", regions)
+		setJSON("prod_api_keys", keys)
+	}
+	for k, v := range map[string]string{
+		"dev_api_address": dev.URL, "dev_username": pUS.ServiceAccount, "dev_api_key": pUS.DevUser().Key,
+		"prod_username": pUS.ServiceAccount, "organization": pUS.Org,
+	} {
+		w.Setenv("TF_VAR_"+k, v)
+	}
+	setJSON("algorithms", algos)
+	setRegions("us")
+
+	// Modules under dev_overrides: get, not init.
+	w.MustRun(t, "get")
+	w.MustRun(t, "apply", "-auto-approve", "-input=false")
+	pUS.Check(t)
+	if got, err := pEU.ProdUser().Client.ListUserAlgorithms(context.Background(), pEU.Org); err != nil || len(got) != 0 {
+		t.Fatalf("prod-eu is not in regions yet, but holds algorithms %v (%v)", got, err)
+	}
+	checkRegionsOutput(t, w, regionPipelines, "us")
+	w.PlanIsEmpty(t)
+
+	// A second region is one more map entry: a new provider instance and module instance,
+	// and a plan that creates in that region only.
+	setRegions("us", "eu")
+	w.MustRun(t, "plan", "-input=false", "-out=add-eu.tfplan")
+	var plan struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Mode    string `json:"mode"`
+			Change  struct {
+				Actions []string `json:"actions"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(w.MustRun(t, "show", "-json", "add-eu.tfplan")), &plan); err != nil {
+		t.Fatal(err)
+	}
+	created := 0
+	for _, rc := range plan.ResourceChanges {
+		actions := strings.Join(rc.Change.Actions, ",")
+		switch {
+		case rc.Mode != "managed" || actions == "no-op":
+		case strings.HasPrefix(rc.Address, `module.region["eu"].`) && actions == "create":
+			created++
+		default:
+			t.Errorf("adding prod-eu plans %s for %s", actions, rc.Address)
+		}
+	}
+	if want := 2 * len(algos); created != want {
+		t.Errorf("adding prod-eu plans %d creates, want %d (an algorithm and its source per algorithm)", created, want)
+	}
+	w.MustRun(t, "apply", "-input=false", "add-eu.tfplan")
+	pUS.Check(t)
+	pEU.Check(t)
+	checkRegionsOutput(t, w, regionPipelines, "us", "eu")
+	w.PlanIsEmpty(t)
+
+	// A new dev version of algo01, pinned, lands in every region in one apply.
+	const bumped = "algo01"
+	newCommit := pUS.DevUser().PublishFiles(t, dev, pUS.Org, bumped, algorithmia.VersionTypeMinor, map[string][]byte{
+		"src/" + bumped + ".py": []byte("import Algorithmia\n\ndef apply(input):\n    return \"v1.1 of algo01: {}\".format(input)\n"),
+	})
+	algos[bumped]["version"] = "1.1.0"
+	setJSON("algorithms", algos)
+	out := w.MustRun(t, "apply", "-auto-approve", "-input=false")
+	if !strings.Contains(out, "0 added, 2 changed, 0 destroyed") {
+		t.Errorf("the new version should update algo01's source in both regions and nothing else:\n%s", out)
+	}
+	devTree := pUS.DevUser().TreeOf(t, dev, pUS.Org, bumped, newCommit)
+	for _, p := range []*acctest.Pipeline{pUS, pEU} {
+		u := p.ProdUser()
+		head := u.Log(t, p.Prod, p.Org, bumped)[0]
+		if got := u.TreeOf(t, p.Prod, p.Org, bumped, head); got != devTree {
+			t.Errorf("%s: head %s of %s has tree %s, want dev 1.1.0's %s", p.Prod.Name, head, bumped, got, devTree)
+		}
+		published, err := u.Client.ListAllVersions(context.Background(), p.Org, bumped, algorithmia.VersionFilter{Published: boolPtr(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hashes := map[string]int{}
+		for _, v := range published {
+			hashes[v.VersionInfo.GitHash]++
+		}
+		if len(published) != 2 || hashes[head] != 1 {
+			t.Errorf("%s: want two published versions of %s, one of them the head %s; got %v", p.Prod.Name, bumped, head, hashes)
+		}
+	}
+	checkRegionsOutput(t, w, regionPipelines, "us", "eu")
+	w.PlanIsEmpty(t)
+	if strings.Contains(out, pUS.DevUser().Key) || strings.Contains(out, pUS.ProdUser().Key) {
+		t.Error("the apply output shows a key")
+	}
+}
+
+// checkRegionsOutput compares the example's outputs with the clusters: exactly the given
+// regions, and for each algorithm the region's head commit, its tree (dev's tree of
+// source_commit) and the version published for it ("regions", from the module instances),
+// and the same head and tree as the region's own data source read them ("region_heads").
+func checkRegionsOutput(t *testing.T, w *acctest.Workdir, pipelines map[string]*acctest.Pipeline, regions ...string) {
+	t.Helper()
+	var got map[string]map[string]struct {
+		SourceCommit     string `json:"source_commit"`
+		SourceTree       string `json:"source_tree"`
+		Commit           string `json:"commit"`
+		Tree             string `json:"tree"`
+		PublishedVersion string `json:"published_version"`
+	}
+	if err := json.Unmarshal([]byte(w.MustRun(t, "output", "-json", "regions")), &got); err != nil {
+		t.Fatal(err)
+	}
+	var heads map[string]map[string]struct{ Commit, Tree string }
+	if err := json.Unmarshal([]byte(w.MustRun(t, "output", "-json", "region_heads")), &heads); err != nil {
+		t.Fatal(err)
+	}
+	if len(heads) != len(regions) {
+		t.Errorf("output region_heads has %d regions, want %v", len(heads), regions)
+	}
+	if len(got) != len(regions) {
+		t.Errorf("output regions has %d regions, want %v", len(got), regions)
+	}
+	for _, r := range regions {
+		p := pipelines[r]
+		u := p.ProdUser()
+		if len(got[r]) != len(p.Algorithms) {
+			t.Errorf("output regions[%q] has %d algorithms, want %d", r, len(got[r]), len(p.Algorithms))
+		}
+		for name, o := range got[r] {
+			head := u.Log(t, p.Prod, p.Org, name)[0]
+			devTree := p.DevUser().TreeOf(t, p.Dev, p.Org, name, o.SourceCommit)
+			published, err := u.Client.ListAllVersions(context.Background(), p.Org, name, algorithmia.VersionFilter{Published: boolPtr(true)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			version := ""
+			for _, v := range published {
+				if v.VersionInfo.GitHash == head {
+					version = v.VersionInfo.SemanticVersion
+				}
+			}
+			want := fmt.Sprintf("commit %s, tree %s, source tree %s, version %s", head, devTree, devTree, version)
+			if have := fmt.Sprintf("commit %s, tree %s, source tree %s, version %s", o.Commit, o.Tree, o.SourceTree, o.PublishedVersion); have != want || version == "" {
+				t.Errorf("output regions[%q][%q]: %s; %s has %s", r, name, have, p.Prod.Name, want)
+			}
+			if h := heads[r][name]; h.Commit != head || h.Tree != devTree {
+				t.Errorf("output region_heads[%q][%q] = %+v; %s serves commit %s, tree %s", r, name, h, p.Prod.Name, head, devTree)
+			}
+		}
+	}
+}
