@@ -88,9 +88,9 @@ type sampleInputBody struct {
 }
 
 type createBody struct {
-	Name        *string          `json:"name"`
-	Details     *detailsBody     `json:"details"`
-	Settings    *settingsBody    `json:"settings"`
+	Name        *string           `json:"name"`
+	Details     *detailsBody      `json:"details"`
+	Settings    *settingsBody     `json:"settings"`
 	VersionInfo *sampleInputBody  `json:"version_info"`
 	Source      *sourceCreateBody `json:"source"`
 }

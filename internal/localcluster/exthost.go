@@ -468,7 +468,9 @@ func (c *Cluster) createLinkedRepo(a *algorithmRecord, files map[string][]byte, 
 		return err
 	}
 	var rec extRepoRecord
-	err = c.st.View(func(tx *store.Tx) error { return tx.Get(bucketExtRepos, extRepoKey(src.Scm, src.RepoOwner, src.RepoName), &rec) })
+	err = c.st.View(func(tx *store.Tx) error {
+		return tx.Get(bucketExtRepos, extRepoKey(src.Scm, src.RepoOwner, src.RepoName), &rec)
+	})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		_, err = c.createExtRepo(src.Scm, src.RepoOwner, src.RepoName, private, files, message, hook, key)
