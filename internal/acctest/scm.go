@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -33,7 +32,7 @@ func (c *Cluster) NewSCM(t testing.TB, provider string) string {
 		"id": id, "provider": provider,
 		"urls": map[string]string{"web": "https://" + provider + ".example", "api": "https://api." + provider + ".example", "ssh": "ssh://git@" + provider + ".example"},
 	}
-	if status, raw := c.call(t, http.MethodPost, "/v1/admin/scms", c.AdminKey, body); status != http.StatusCreated {
+	if status, raw := c.post(t, "/v1/admin/scms", c.AdminKey, body); status != http.StatusCreated {
 		t.Fatalf("create SCM %s on %s: %d %s", id, c.Name, status, raw)
 	}
 	return id
@@ -45,7 +44,7 @@ func (c *Cluster) NewSCM(t testing.TB, provider string) string {
 func (u *User) ConnectSCM(t testing.TB, c *Cluster, scm, login string) string {
 	t.Helper()
 	token := c.ExternalToken(t, scm, login)
-	if status, raw := c.call(t, http.MethodPost, "/v1/scms/"+scm+"/token/connect", u.Key, map[string]string{"token": token}); status != http.StatusOK {
+	if status, raw := c.post(t, "/v1/scms/"+scm+"/token/connect", u.Key, map[string]string{"token": token}); status != http.StatusOK {
 		t.Fatalf("connect %s to SCM %s on %s: %d %s", u.Name, scm, c.Name, status, raw)
 	}
 	return token
@@ -174,9 +173,10 @@ func logOf(t testing.TB, url string, auth *githttp.BasicAuth, caPEM string) []st
 	return out
 }
 
-// call sends one JSON request to the cluster's API with key and returns the status and
+// post sends one JSON POST to the cluster's API with key and returns the status and
 // body; the harness uses it for routes the REST client does not cover.
-func (c *Cluster) call(t testing.TB, method, path, key string, body any) (int, string) {
+func (c *Cluster) post(t testing.TB, path, key string, body any) (int, string) {
+	const method = http.MethodPost
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -200,5 +200,5 @@ func (c *Cluster) call(t testing.TB, method, path, key string, body any) (int, s
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, fmt.Sprintf("%s", raw)
+	return resp.StatusCode, string(raw)
 }

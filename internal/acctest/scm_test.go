@@ -20,7 +20,7 @@ func TestExternalHostHelpers(t *testing.T) {
 	scm := c.NewSCM(t, "github")
 	token := u.ConnectSCM(t, c, scm, "octo")
 
-	status, raw := c.call(t, http.MethodPost, "/v1/algorithms/"+u.Name, u.Key, map[string]any{
+	status, raw := c.post(t, "/v1/algorithms/"+u.Name, u.Key, map[string]any{
 		"name": "hello", "details": map[string]string{"label": "Hello"},
 		"settings": map[string]any{"language": "python3-1", "environment": "cpu", "source_visibility": "closed", "license": "apl", "network_access": "full", "pipeline_enabled": true},
 		"source":   map[string]string{"scm": scm, "repository_name": "hello"},
@@ -61,7 +61,7 @@ func TestExternalHostHelpers(t *testing.T) {
 	if url != c.ExternalRepoURL(scm, "octo", "taken") {
 		t.Fatalf("CreateExternalRepo URL = %q", url)
 	}
-	status, raw = c.call(t, http.MethodPost, "/v1/algorithms/"+u.Name, u.Key, map[string]any{
+	status, raw = c.post(t, "/v1/algorithms/"+u.Name, u.Key, map[string]any{
 		"name": "taken", "details": map[string]string{"label": "Taken"},
 		"settings": map[string]any{"language": "python3-1", "environment": "cpu", "source_visibility": "closed", "license": "apl", "network_access": "full", "pipeline_enabled": true},
 		"source":   map[string]string{"scm": scm, "repository_name": "taken"},

@@ -225,10 +225,10 @@ func scmAlgo(name, scm string, src map[string]any) map[string]any {
 	return a
 }
 
-func (tc *testCluster) builds(key, owner, name string) []buildJSON {
+func (tc *testCluster) builds(key, name string) []buildJSON {
 	tc.t.Helper()
 	var p pagedBuilds
-	tc.must(200, "GET", "/v1/algorithms/"+owner+"/"+name+"/builds", key, nil, &p)
+	tc.must(200, "GET", "/v1/algorithms/alice/"+name+"/builds", key, nil, &p)
 	return p.Results
 }
 
@@ -261,7 +261,7 @@ func TestScmBackedAlgorithm(t *testing.T) {
 		repo.Webhooks[0] != tc.srv.URL+"/v1/algorithms/alice/hello/scm/webhook" || !strings.HasPrefix(repo.DeployKeys[0], "ssh-ed25519 ") {
 		t.Fatalf("repository on the host = %+v", repo)
 	}
-	if len(tc.builds(f.key, "alice", "hello")) != 0 {
+	if len(tc.builds(f.key, "hello")) != 0 {
 		t.Fatal("creating the algorithm must not build")
 	}
 	var status scmConnectionStatusJSON
@@ -276,7 +276,7 @@ func TestScmBackedAlgorithm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	builds := tc.builds(f.key, "alice", "hello")
+	builds := tc.builds(f.key, "hello")
 	if len(builds) != 1 || builds[0].CommitSHA != sha {
 		t.Fatalf("builds after one push = %+v, want one of %s", builds, sha)
 	}
@@ -288,7 +288,7 @@ func TestScmBackedAlgorithm(t *testing.T) {
 		gitpush.Commit{Files: map[string][]byte{"x.txt": []byte("x\n")}, Branch: "feature"}); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(tc.builds(f.key, "alice", "hello")); n != 1 {
+	if n := len(tc.builds(f.key, "hello")); n != 1 {
 		t.Fatalf("a push to another branch started a build: %d builds", n)
 	}
 	var pub algorithmJSON
@@ -392,7 +392,7 @@ func TestScmDefaultAndHostRules(t *testing.T) {
 	if err := push(admin); err != nil {
 		t.Fatalf("admin token: %v", err)
 	}
-	if n := len(tc.builds(f.key, "alice", "plain")); n != 1 {
+	if n := len(tc.builds(f.key, "plain")); n != 1 {
 		t.Fatalf("builds after the admin's push = %d, want 1", n)
 	}
 
@@ -438,7 +438,7 @@ func TestExternalHostGitCLI(t *testing.T) {
 	mustGit(t, w, "push", "-q", "origin", "main")
 	sha := strings.TrimSpace(mustGit(t, w, "rev-parse", "HEAD"))
 
-	builds := tc.builds(f.key, "alice", "hello")
+	builds := tc.builds(f.key, "hello")
 	if len(builds) != 1 || builds[0].CommitSHA != sha {
 		t.Fatalf("builds when the push returned = %+v, want exactly one of %s", builds, sha)
 	}
@@ -456,7 +456,7 @@ func TestExternalHostGitCLI(t *testing.T) {
 	if out, err := runGit(t, w, "push", "-q", "-f", "origin", "main"); err == nil {
 		t.Fatalf("a force push was accepted:\n%s", out)
 	}
-	if n := len(tc.builds(f.key, "alice", "hello")); n != 1 {
+	if n := len(tc.builds(f.key, "hello")); n != 1 {
 		t.Fatalf("a refused push started a build: %d builds", n)
 	}
 	if st := tc.c.ExternalGitStats("gh", "alice-scm", "hello"); st.ReceivePacks != 2 || st.UploadPacks != 1 {
