@@ -177,6 +177,21 @@ func TestScmAuthorization(t *testing.T) {
 	}
 	tc.wantError(400, codeScmNotAuthenticated, "POST", "/v1/scms/gh/token/connect", key, map[string]any{"token": admin})
 
+	// Outside the process, the admin key issues host tokens over HTTP.
+	tc.wantError(403, codeNotAuthorized, "POST", "/ext/gh/-/tokens", key, map[string]any{"login": "bob-gh"})
+	tc.wantError(400, codeInputValidation, "POST", "/ext/gh/-/tokens", testAdminKey, map[string]any{"login": "bad/login"})
+	var issued struct {
+		Login, Token string
+	}
+	tc.must(201, "POST", "/ext/gh/-/tokens", testAdminKey, map[string]any{"login": "bob-gh"}, &issued)
+	if issued.Login != "bob-gh" || !strings.HasPrefix(issued.Token, "ghp_") {
+		t.Fatalf("issued = %+v", issued)
+	}
+	tc.must(200, "POST", "/v1/scms/gh/token/connect", key, map[string]any{"token": issued.Token}, &st)
+	if st.ScmUsername != "bob-gh" {
+		t.Fatalf("reconnected as %q, want bob-gh", st.ScmUsername)
+	}
+
 	tc.must(204, "POST", "/v1/scms/gh/oauth/revoke", key, nil, nil)
 	tc.must(204, "POST", "/v1/scms/gh/oauth/revoke", key, nil, nil)
 	tc.must(200, "GET", "/v1/scms/gh/oauth/status", key, nil, &st)
@@ -186,7 +201,7 @@ func TestScmAuthorization(t *testing.T) {
 	tc.must(200, "PATCH", "/v1/admin/scms/gh", testAdminKey, map[string]any{"enabled": false}, nil)
 	tc.wantError(400, codeScmDisabled, "POST", "/v1/scms/gh/token/connect", key, map[string]any{"token": token})
 
-	if strings.Contains(logs.String(), token) || strings.Contains(logs.String(), admin) {
+	if strings.Contains(logs.String(), token) || strings.Contains(logs.String(), admin) || strings.Contains(logs.String(), issued.Token) {
 		t.Fatal("a host token reached the log")
 	}
 	if !strings.Contains(logs.String(), "/v1/scms/gh/token/connect") {
