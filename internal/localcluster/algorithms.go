@@ -120,8 +120,9 @@ func (c *Cluster) serveAlgorithms(w http.ResponseWriter, r *http.Request) error 
 	byID := uuidPattern.MatchString(segs[0])
 	if byID {
 		// Authenticate before resolving, so an unknown key never learns
-		// whether an id exists.
-		if _, err := c.authenticate(r); err != nil {
+		// whether an id exists. Webhooks come from SCM hosts, with no key.
+		webhook := len(segs) == 3 && segs[1] == "scm" && segs[2] == "webhook"
+		if _, err := c.authenticate(r); err != nil && !webhook {
 			return err
 		}
 		var key string
@@ -175,6 +176,8 @@ func (c *Cluster) serveAlgorithms(w http.ResponseWriter, r *http.Request) error 
 			writeJSON(w, http.StatusOK, scmConnectionStatus(*a))
 			return nil
 		})
+	case route == "scm/webhook" && r.Method == http.MethodPost:
+		return c.receiveWebhook(w, r, ref)
 	case route == "errors" && r.Method == http.MethodGet:
 		return c.withAlgorithm(r, ref, false, func(*store.Tx, *algorithmRecord) error {
 			writeJSON(w, http.StatusOK, []any{})

@@ -275,7 +275,35 @@ func TestContract(t *testing.T) {
 	tc.must(200, "GET", "/v1/scms/gh/oauth/status", key, nil, nil)
 	tc.must(201, "POST", "/v1/algorithms/alice", key, scmAlgo("ext", "gh", map[string]any{"repository_name": "ext-repo"}), nil)
 	tc.must(200, "GET", "/v1/algorithms/alice/ext", key, nil, nil)
-	tc.must(200, "GET", "/v1/algorithms/alice/ext/scm/status", key, nil, nil)
+	var hook scmConnectionStatusJSON
+	tc.must(200, "GET", "/v1/algorithms/alice/ext/scm/status", key, nil, &hook)
+	var ext algorithmJSON
+	tc.must(200, "GET", "/v1/algorithms/alice/ext", key, nil, &ext)
+	head, err := tc.c.ExternalRepo("gh", "alice-gh", "ext-repo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload := []byte(`{"ref":"refs/heads/main","after":"` + head.Head + `"}`)
+	for _, d := range []struct {
+		path, event string
+		want        int
+	}{
+		{"/v1/algorithms/alice/ext/scm/webhook", "ping", 202},
+		{"/v1/algorithms/" + ext.ID + "/scm/webhook", "push", 204},
+	} {
+		req, _ := http.NewRequest("POST", tc.srv.URL+d.path, bytes.NewReader(payload))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-GitHub-Event", d.event)
+		req.Header.Set("X-Hub-Signature-256", signed(hook.WebhookSecret, payload))
+		resp, err := tc.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != d.want {
+			t.Fatalf("webhook %s %s: %d, want %d", d.event, d.path, resp.StatusCode, d.want)
+		}
+	}
 	tc.must(200, "POST", "/v1/algorithms/alice/ext/compile", key, map[string]any{}, nil)
 	tc.must(204, "POST", "/v1/scms/gh/oauth/revoke", key, nil, nil)
 	tc.must(204, "DELETE", "/v1/algorithms/alice/ext", key, nil, nil)
@@ -314,6 +342,7 @@ func TestContract(t *testing.T) {
 		"listMembers", "addOrganizationMember", "removeOrganizationMember", "addOrganizationApiKey",
 		"listScms", "getScm", "createScm", "updateScm", "deleteScm", "setDefaultScm",
 		"addScmConnection", "scmTokenStatus", "getScmStatus", "revokeScmAuthorization",
+		"receiveScmRepositoryEvent", "receiveAlgorithmByIdScmRepositoryEvent",
 		"listSecretProviders", "getAlgorithmSecrets", "createAlgorithmSecret", "editAlgorithmSecret", "deleteAlgorithmSecret",
 	}
 	var missing []string

@@ -3,6 +3,10 @@ package localcluster
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -14,6 +18,7 @@ import (
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gitpush"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster/gitserver"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster/store"
 )
 
 func githubScm(id string) map[string]any {
@@ -476,5 +481,125 @@ func TestExternalHostGitCLI(t *testing.T) {
 	}
 	if st := tc.c.ExternalGitStats("gh", "alice-scm", "hello"); st.ReceivePacks != 2 || st.UploadPacks != 1 {
 		t.Fatalf("host Git counters = %+v, want 2 receive-packs and 1 upload-pack", st)
+	}
+}
+
+func signed(secret string, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(body)
+	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// TestScmWebhookRoute: deliveries from outside the cluster go through
+// POST …/scm/webhook, checked against the webhook secret.
+func TestScmWebhookRoute(t *testing.T) {
+	f := newScmFixture(t, "gh", "github")
+	tc := f.testCluster
+	var a algorithmJSON
+	tc.must(201, "POST", "/v1/algorithms/alice", f.key, scmAlgo("hello", "gh", nil), &a)
+	var st scmConnectionStatusJSON
+	tc.must(200, "GET", "/v1/algorithms/alice/hello/scm/status", f.key, nil, &st)
+	repo, err := tc.c.ExternalRepo("gh", "alice-scm", "hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deliver := func(path string, headers map[string]string, body []byte) (int, apiErr, string) {
+		req, _ := http.NewRequest("POST", tc.srv.URL+path, bytes.NewReader(body))
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var buf bytes.Buffer
+		_, _ = buf.ReadFrom(resp.Body)
+		var e apiErr
+		_ = json.Unmarshal(buf.Bytes(), &e)
+		return resp.StatusCode, e, buf.String()
+	}
+	push := []byte(`{"ref":"refs/heads/main","after":"` + repo.Head + `"}`)
+	byName := "/v1/algorithms/alice/hello/scm/webhook"
+	byID := "/v1/algorithms/" + a.ID + "/scm/webhook"
+
+	if code, e, _ := deliver(byName, map[string]string{"X-GitHub-Event": "push", "X-Hub-Signature-256": signed("wrong", push)}, push); code != 400 || e.Error.Code != codeScmWebhookMalformed {
+		t.Fatalf("wrong signature: %d %+v", code, e)
+	}
+	if code, _, body := deliver(byName, map[string]string{"X-GitHub-Event": "ping", "X-Hub-Signature-256": signed(st.WebhookSecret, push)}, push); code != 202 || !strings.Contains(body, "reason") {
+		t.Fatalf("ping: %d %s", code, body)
+	}
+	other := []byte(`{"ref":"refs/heads/dev","after":"` + repo.Head + `"}`)
+	if code, _, body := deliver(byID, map[string]string{"X-Gitlab-Event": "Push Hook", "X-Gitlab-Token": st.WebhookSecret}, other); code != 202 {
+		t.Fatalf("other branch: %d %s", code, body)
+	}
+	if n := len(tc.builds(f.key, "hello")); n != 0 {
+		t.Fatalf("ignored deliveries built: %d", n)
+	}
+	if code, _, body := deliver(byName, map[string]string{"X-GitHub-Event": "push", "X-Hub-Signature-256": signed(st.WebhookSecret, push)}, push); code != 204 {
+		t.Fatalf("push: %d %s", code, body)
+	}
+	if b := tc.builds(f.key, "hello"); len(b) != 1 || b[0].CommitSHA != repo.Head {
+		t.Fatalf("builds after one delivery = %+v", b)
+	}
+	tc.addAlgo(f.key, "inside")
+	if code, e, _ := deliver("/v1/algorithms/alice/inside/scm/webhook", map[string]string{"X-GitHub-Event": "push"}, push); code != 400 || e.Error.Code != 4012 {
+		t.Fatalf("internal algorithm: %d %+v", code, e)
+	}
+}
+
+// TestScmBackedAlgorithmRestart: SCM configurations, authorisations, host
+// tokens and links survive a restart, and an algorithm whose repository a
+// crash never created gets it at the next start.
+func TestScmBackedAlgorithmRestart(t *testing.T) {
+	dir := t.TempDir()
+	tc := openTestCluster(t, dir)
+	key := tc.addUser("alice")
+	tc.must(201, "POST", "/v1/admin/scms", testAdminKey, githubScm("gh"), nil)
+	token, err := tc.c.ExternalToken("gh", "alice-scm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc.must(200, "POST", "/v1/scms/gh/token/connect", key, map[string]any{"token": token}, nil)
+	var a algorithmJSON
+	tc.must(201, "POST", "/v1/algorithms/alice", key, scmAlgo("hello", "gh", nil), &a)
+
+	// A crash between the record and the repository: the record says not ready
+	// and neither the host record nor the repository exist.
+	if err := tc.c.st.Update(func(tx *store.Tx) error {
+		var rec algorithmRecord
+		if err := tx.Get(bucketAlgorithms, "alice/hello", &rec); err != nil {
+			return err
+		}
+		rec.ID, rec.Name, rec.RepoReady = "0b7c5a4e-1d2f-4a3b-9c8d-7e6f5a4b3c2e", "crashed", false
+		src := *rec.Source
+		src.RepoName = "crashed"
+		rec.Source = &src
+		if err := tx.Put(bucketAlgorithmIDs, rec.ID, "alice/crashed"); err != nil {
+			return err
+		}
+		return tx.Put(bucketAlgorithms, "alice/crashed", rec)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	tc.close()
+	tc = openTestCluster(t, dir)
+
+	var st scmStatusJSON
+	tc.must(200, "GET", "/v1/scms/gh/token/status", key, nil, &st)
+	if st.AuthorizationStatus != "authorized" || st.ScmUsername != "alice-scm" {
+		t.Fatalf("authorisation after restart: %+v", st)
+	}
+	for _, name := range []string{"hello", "crashed"} {
+		var got algorithmJSON
+		tc.must(200, "GET", "/v1/algorithms/alice/"+name, key, nil, &got)
+		sha, err := gitpush.Push(context.Background(), gitpush.Target{URL: got.Source.RepositoryHTTPSURL, Username: "x", Password: token},
+			gitpush.Commit{Files: map[string][]byte{"n.txt": []byte(name)}})
+		if err != nil {
+			t.Fatalf("push to %s after restart: %v", name, err)
+		}
+		if b := tc.builds(key, name); len(b) != 1 || b[0].CommitSHA != sha {
+			t.Fatalf("builds of %s after restart = %+v", name, b)
+		}
 	}
 }
