@@ -349,6 +349,26 @@ func TestScmBackedAlgorithm(t *testing.T) {
 	tc.wantError(404, codeAlgorithmNotFound, "GET", "/v1/algorithms/alice/other", f.key, nil)
 	bob := tc.addUser("bob")
 	tc.wantError(400, codeScmConnectionNotFound, "POST", "/v1/algorithms/bob", bob, scmAlgo("b", "gh", nil))
+	// scmsCredentials stand in for a stored authorisation, for one request.
+	withCreds := scmAlgo("b", "gh", nil)
+	withCreds["scmsCredentials"] = map[string]any{"secretToken": "ghp_wrong"}
+	tc.wantError(400, codeScmNotAuthenticated, "POST", "/v1/algorithms/bob", bob, withCreds)
+	bobToken, err := tc.c.ExternalToken("gh", "bob-scm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withCreds["scmsCredentials"] = map[string]any{"secretToken": bobToken}
+	var b algorithmJSON
+	tc.must(201, "POST", "/v1/algorithms/bob", bob, withCreds, &b)
+	if b.Source.RepositoryOwner != "bob-scm" {
+		t.Fatalf("source with scmsCredentials = %+v", b.Source)
+	}
+	var bobStatus scmStatusJSON
+	tc.must(200, "GET", "/v1/scms/gh/token/status", bob, nil, &bobStatus)
+	if bobStatus.AuthorizationStatus != "unauthorized" {
+		t.Fatal("scmsCredentials were stored as an authorisation")
+	}
+	tc.must(204, "DELETE", "/v1/algorithms/bob/b", bob, nil, nil)
 	tc.wantError(400, codeScmInUse, "DELETE", "/v1/admin/scms/gh", testAdminKey, nil)
 	tc.must(200, "PATCH", "/v1/admin/scms/gh", testAdminKey, map[string]any{"enabled": false}, nil)
 	tc.wantError(400, codeScmInUse, "DELETE", "/v1/admin/scms/gh", testAdminKey, nil)
