@@ -59,6 +59,8 @@ type algorithmModel struct {
 	GitURL             types.String `tfsdk:"git_url"`
 	PackageSet         types.String `tfsdk:"package_set"`
 	LatestBuildCommit  types.String `tfsdk:"latest_build_commit"`
+	Source             types.Object `tfsdk:"source"`
+	RepositoryHTTPSURL types.String `tfsdk:"repository_https_url"`
 }
 
 type detailsModel struct {
@@ -254,6 +256,13 @@ func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Computed:            true,
 				PlanModifiers:       keep,
 			},
+			"source":               algorithmSourceSCMAttribute(),
+			"repository_https_url": schema.StringAttribute{
+				MarkdownDescription: "HTTPS URL of the algorithm's repository on its external SCM; null on the internal SCM " +
+					"(use `git_url`).",
+				Computed:      true,
+				PlanModifiers: keep,
+			},
 		},
 	}
 }
@@ -313,6 +322,7 @@ func (r *algorithmResource) Create(ctx context.Context, req resource.CreateReque
 			Details:     body.Details,
 			Settings:    body.Settings,
 			VersionInfo: body.VersionInfo,
+			Source:      body.Source,
 		})
 		return err
 	}, func(ctx context.Context) (bool, error) { return exists(r.cluster.api.GetAlgorithm(ctx, owner, name)) })
@@ -325,6 +335,9 @@ func (r *algorithmResource) Create(ctx context.Context, req resource.CreateReque
 		created = r.adopt(ctx, plan, body, nil, &resp.Diagnostics)
 	case errors.Is(err, algorithmia.ErrForbidden):
 		addOwnerError(ctx, &resp.Diagnostics, r.cluster, owner, "create algorithm "+owner+"/"+name, err)
+		return
+	case errors.As(err, &apiErr) && body.Source != nil && isSCMError(apiErr):
+		addSCMCreateError(&resp.Diagnostics, r.cluster, owner+"/"+name, body.Source, err)
 		return
 	case errors.As(err, &apiErr):
 		addClientError(&resp.Diagnostics, "create algorithm "+owner+"/"+name, err)
@@ -396,6 +409,9 @@ func algorithmConvergence(ctx context.Context, plan algorithmModel, want algorit
 			*have = v
 			changed = append(changed, attr)
 		}
+	}
+	if c := sourceConflict(want.Source, got.Source); c != "" {
+		return u, []string{"source"}, c
 	}
 	set("details.label", true, &u.Details.Label, want.Details.Label)
 	set("details.summary", known(d.Summary), &u.Details.Summary, want.Details.Summary)
@@ -539,7 +555,8 @@ func (r *algorithmResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 			" To only stop managing it, use a removed block with destroy = false, or terraform state rm.")
 		return
 	}
-	if attr := replacedAttribute(ctx, req, &resp.Diagnostics, path.Root("owner"), path.Root("name"), path.Root("settings").AtName("language")); attr != nil {
+	if attr := replacedAttribute(ctx, req, &resp.Diagnostics, path.Root("owner"), path.Root("name"), path.Root("settings").AtName("language"),
+		path.Root("source").AtName("scm_id"), path.Root("source").AtName("repository_owner"), path.Root("source").AtName("repository_name")); attr != nil {
 		resp.Diagnostics.AddAttributeError(*attr, "Algorithm is protected from replacement",
 			fmt.Sprintf("Changing %s replaces the algorithm: the platform cannot change it in place. ", *attr)+
 				protectionDetail(owner, name, address))
@@ -599,6 +616,7 @@ type algorithmRequest struct {
 	Details     algorithmia.Details
 	Settings    algorithmia.CreateSettings
 	VersionInfo *algorithmia.SampleInputInfo
+	Source      *algorithmia.SourceCreate
 }
 
 // algorithmRequestFromModel turns the plan into the body of a create or update call.
@@ -632,6 +650,7 @@ func algorithmRequestFromModel(ctx context.Context, m algorithmModel) (algorithm
 	if !m.SampleInput.IsNull() && !m.SampleInput.IsUnknown() {
 		req.VersionInfo = &algorithmia.SampleInputInfo{SampleInput: m.SampleInput.ValueString()}
 	}
+	req.Source = sourceCreateFromModel(ctx, m.Source, &diags)
 	return req, diags
 }
 
@@ -676,6 +695,15 @@ func algorithmModelFromAPI(ctx context.Context, cc *clusterClient, owner string,
 		GitURL:             types.StringValue(cc.gitURL(owner, a.Name)),
 		PackageSet:         optionalString(a.Settings.PackageSet),
 		LatestBuildCommit:  types.StringNull(),
+		RepositoryHTTPSURL: types.StringNull(),
+	}
+	m.Source, d = scmSourceFromAPI(a.Source, prior.Source)
+	diags.Append(d...)
+	switch {
+	case a.Source != nil:
+		m.RepositoryHTTPSURL = optionalString(a.Source.RepositoryHTTPSURL)
+	case !prior.RepositoryHTTPSURL.IsUnknown():
+		m.RepositoryHTTPSURL = prior.RepositoryHTTPSURL
 	}
 	switch {
 	case a.VersionInfo != nil:
