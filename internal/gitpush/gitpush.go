@@ -19,7 +19,7 @@ import (
 )
 
 // Commit describes one commit: files to write (nil content deletes a file), the message,
-// an optional tag, and an optional branch other than master.
+// an optional tag, and an optional branch other than the default one.
 type Commit struct {
 	Files   map[string][]byte
 	Message string
@@ -56,7 +56,13 @@ func Push(ctx context.Context, to Target, c Commit) (string, error) {
 			return "", fmt.Errorf("checkout %s: %w", branch, err)
 		}
 	} else {
-		branch = "master"
+		// The cloned default branch: master on the cluster, main or
+		// master on an external host.
+		head, err := repo.Head()
+		if err != nil {
+			return "", fmt.Errorf("head: %w", err)
+		}
+		branch = head.Name().Short()
 	}
 	for path, content := range c.Files {
 		if content == nil {

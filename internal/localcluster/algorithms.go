@@ -42,8 +42,23 @@ type compilationJSON struct {
 	Output     string `json:"output"`
 }
 
+// sourceJSON is the spec's Source (§8.4): the SCM, and for an external one
+// the repository.
 type sourceJSON struct {
-	Scm map[string]any `json:"scm"`
+	Scm                scmJSON `json:"scm"`
+	RepositoryOwner    string  `json:"repository_owner,omitempty"`
+	RepositoryName     string  `json:"repository_name,omitempty"`
+	RepositoryHTTPSURL string  `json:"repository_https_url,omitempty"`
+	RepositorySSHURL   string  `json:"repository_ssh_url,omitempty"`
+}
+
+// sourceCreateBody is the spec's SourceCreate.
+type sourceCreateBody struct {
+	Scm                    *string `json:"scm"`
+	RepositoryOwner        *string `json:"repository_owner"`
+	RepositoryName         *string `json:"repository_name"`
+	InitialCommitMessage   *string `json:"initial_commit_message"`
+	ExistingRepositoryName *string `json:"existing_repository_name"`
 }
 
 // detailsBody and settingsBody tell "absent" from "zero" so validation can
@@ -73,13 +88,11 @@ type sampleInputBody struct {
 }
 
 type createBody struct {
-	Name        *string          `json:"name"`
-	Details     *detailsBody     `json:"details"`
-	Settings    *settingsBody    `json:"settings"`
-	VersionInfo *sampleInputBody `json:"version_info"`
-	Source      *struct {
-		Scm *string `json:"scm"`
-	} `json:"source"`
+	Name        *string           `json:"name"`
+	Details     *detailsBody      `json:"details"`
+	Settings    *settingsBody     `json:"settings"`
+	VersionInfo *sampleInputBody  `json:"version_info"`
+	Source      *sourceCreateBody `json:"source"`
 }
 
 type updateBody struct {
@@ -158,8 +171,8 @@ func (c *Cluster) serveAlgorithms(w http.ResponseWriter, r *http.Request) error 
 	case len(ref.rest) == 2 && ref.rest[0] == "versions" && r.Method == http.MethodGet:
 		return c.getVersion(w, r, ref, ref.rest[1])
 	case route == "scm/status" && r.Method == http.MethodGet:
-		return c.withAlgorithm(r, ref, false, func(*store.Tx, *algorithmRecord) error {
-			writeJSON(w, http.StatusOK, map[string]string{"scm_connection_status": "active"})
+		return c.withAlgorithm(r, ref, false, func(_ *store.Tx, a *algorithmRecord) error {
+			writeJSON(w, http.StatusOK, scmConnectionStatus(*a))
 			return nil
 		})
 	case route == "errors" && r.Method == http.MethodGet:
@@ -171,6 +184,24 @@ func (c *Cluster) serveAlgorithms(w http.ResponseWriter, r *http.Request) error 
 		return errf(http.StatusNotFound, codeInvalidRequest, "No such route")
 	}
 	return methodNotAllowed()
+}
+
+// scmConnectionStatusJSON is the spec's ScmConnectionStatus (§6.2).
+type scmConnectionStatusJSON struct {
+	Status        string `json:"scm_connection_status"`
+	DeployKey     string `json:"repository_public_deploy_key,omitempty"`
+	WebhookSecret string `json:"repository_webhook_secret,omitempty"`
+	WebhookURL    string `json:"repository_webhook_url,omitempty"`
+}
+
+// scmConnectionStatus is always active: the host's deploy keys and webhooks
+// can only be removed by deleting the algorithm.
+func scmConnectionStatus(a algorithmRecord) scmConnectionStatusJSON {
+	out := scmConnectionStatusJSON{Status: "active"}
+	if src := a.Source; src != nil {
+		out.DeployKey, out.WebhookSecret, out.WebhookURL = src.DeployKey, src.WebhookSecret, src.WebhookURL
+	}
+	return out
 }
 
 func methodNotAllowed() error {
@@ -382,8 +413,9 @@ func (c *Cluster) createAlgorithm(w http.ResponseWriter, r *http.Request, owner 
 		if !validName(name) {
 			return errf(http.StatusBadRequest, codeInputValidation, "name must match ^[a-zA-Z][a-zA-Z0-9_]*$ and be at most 30 characters")
 		}
-		if b.Source != nil && str(b.Source.Scm) != "" && *b.Source.Scm != "internal" {
-			return errf(http.StatusBadRequest, codeScmConnectionNotFound, "SCM %q is not configured on this cluster; only \"internal\" is", *b.Source.Scm)
+		src, err := resolveSource(tx, r, cl, b.Source, owner, name)
+		if err != nil {
+			return err
 		}
 		d, err := resolveDetails(b.Details, details{})
 		if err != nil {
@@ -398,7 +430,7 @@ func (c *Cluster) createAlgorithm(w http.ResponseWriter, r *http.Request, owner 
 		}
 		a = algorithmRecord{
 			ID: uuid.NewString(), Owner: owner, Name: name, Details: d, Settings: s,
-			CreatedAt: time.Now().UTC(), BuildLanguage: lang,
+			CreatedAt: time.Now().UTC(), BuildLanguage: lang, Source: src,
 		}
 		if b.VersionInfo != nil {
 			a.SampleInput = str(b.VersionInfo.SampleInput)
@@ -411,12 +443,20 @@ func (c *Cluster) createAlgorithm(w http.ResponseWriter, r *http.Request, owner 
 	if err != nil {
 		return err
 	}
-	if err := c.createRepo(&a); err != nil {
-		c.log.Error("create repository", "algorithm", algoKey(a.Owner, a.Name), "err", err.Error())
+	message := "Initial commit"
+	if b.Source != nil && str(b.Source.InitialCommitMessage) != "" {
+		message = *b.Source.InitialCommitMessage
+	}
+	if err := c.createRepo(&a, message, true); err != nil {
 		_ = c.st.Update(func(tx *store.Tx) error {
 			_ = tx.Delete(bucketAlgorithmIDs, a.ID)
 			return tx.Delete(bucketAlgorithms, algoKey(a.Owner, a.Name))
 		})
+		var ae *apiError
+		if errors.As(err, &ae) {
+			return err
+		}
+		c.log.Error("create repository", "algorithm", algoKey(a.Owner, a.Name), "err", err.Error())
 		return errf(http.StatusInternalServerError, codeScmFailedToCreateRepo, "Failed to create algorithm on backing SCM.")
 	}
 	var out algorithmJSON
@@ -430,19 +470,79 @@ func (c *Cluster) createAlgorithm(w http.ResponseWriter, r *http.Request, owner 
 	return nil
 }
 
+// resolveSource checks the source of a create request (§5.2, §8.4) and
+// returns the link to record, or nil for the internal SCM. Without source,
+// or without source.scm, the cluster's default SCM is used.
+func resolveSource(tx *store.Tx, r *http.Request, cl *caller, b *sourceCreateBody, owner, name string) (*algoSource, error) {
+	id := defaultScmID(tx)
+	if b != nil && str(b.Scm) != "" {
+		id = *b.Scm
+	}
+	s, err := findScm(tx, id)
+	if err != nil {
+		return nil, errf(http.StatusBadRequest, codeScmConfigurationNotFound, "SCM configuration %q was not found.", id)
+	}
+	if !s.Enabled {
+		return nil, errf(http.StatusBadRequest, codeScmDisabled, "SCM %q is disabled; algorithms cannot be created on it.", id)
+	}
+	if id == scmInternal {
+		return nil, nil
+	}
+	if b != nil && str(b.ExistingRepositoryName) != "" {
+		return nil, errf(http.StatusBadRequest, codeNotImplemented, "source.existing_repository_name is not supported by this cluster; the platform creates the repository.")
+	}
+	var auth scmAuthRecord
+	if err := tx.Get(bucketScmAuths, scmAuthKey(id, cl.owner), &auth); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, errf(http.StatusBadRequest, codeScmConnectionNotFound, "%s has not authorised SCM %q; connect first (POST /v1/scms/%s/token/connect).", cl.owner, id, id)
+		}
+		return nil, err
+	}
+	src := &algoSource{Scm: id, RepoOwner: auth.ScmUsername, RepoName: name}
+	if b != nil && str(b.RepositoryOwner) != "" {
+		src.RepoOwner = *b.RepositoryOwner
+	}
+	if b != nil && str(b.RepositoryName) != "" {
+		src.RepoName = *b.RepositoryName
+	}
+	if !gitserver.ValidHostName(src.RepoOwner) || !gitserver.ValidHostName(src.RepoName) {
+		return nil, errf(http.StatusBadRequest, codeInputValidation, "source.repository_owner and source.repository_name must be letters, digits, '.', '-' or '_', start with a letter or digit and not end in .git")
+	}
+	if src.RepoOwner != auth.ScmUsername {
+		return nil, errf(http.StatusBadRequest, codeScmNotAuthorized, "SCM %q does not let %s create repositories under %q.", id, auth.ScmUsername, src.RepoOwner)
+	}
+	if tx.Has(bucketExtRepos, extRepoKey(id, src.RepoOwner, src.RepoName)) {
+		return nil, errRepoExists(id, src.RepoOwner, src.RepoName)
+	}
+	src.WebhookURL = baseURL(r) + "/v1/algorithms/" + owner + "/" + name + "/scm/webhook"
+	src.WebhookSecret = randomHex(20)
+	if src.DeployKey, err = newDeployKey("algorithmia:" + owner + "/" + name); err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
 // createRepo makes the algorithm's repository with the template commit
-// (§8.3) and marks the record ready. A leftover repository from a crashed
-// delete is replaced.
-func (c *Cluster) createRepo(a *algorithmRecord) error {
+// (§8.3) and marks the record ready. A leftover internal repository from a
+// crashed delete is replaced. An external repository is created on its
+// host with the webhook and deploy key; fresh says the request is new, so a
+// repository that exists is a conflict, while a repair (fresh false)
+// completes what a crash left.
+func (c *Cluster) createRepo(a *algorithmRecord, message string, fresh bool) error {
 	lang := a.Settings.Language
 	if lang == "" {
 		lang = a.BuildLanguage
 	}
 	files := runtimes.TemplateFiles(a.Owner, a.Name, lang)
-	_, err := c.repos.Create(a.Owner, a.Name, files, "Initial commit")
-	if errors.Is(err, gitserver.ErrExists) {
-		if err = c.repos.Delete(a.Owner, a.Name); err == nil {
-			_, err = c.repos.Create(a.Owner, a.Name, files, "Initial commit")
+	var err error
+	if a.Source != nil {
+		err = c.createLinkedRepo(a, files, message, fresh)
+	} else {
+		_, err = c.repos.Create(a.Owner, a.Name, files, message)
+		if errors.Is(err, gitserver.ErrExists) {
+			if err = c.repos.Delete(a.Owner, a.Name); err == nil {
+				_, err = c.repos.Create(a.Owner, a.Name, files, message)
+			}
 		}
 	}
 	if err != nil {
@@ -492,12 +592,15 @@ func (c *Cluster) repairRepos() error {
 		return err
 	}
 	for i := range algos {
-		if err := c.createRepo(&algos[i]); err != nil {
+		if err := c.createRepo(&algos[i], "Initial commit", false); err != nil {
 			return err
 		}
 	}
 	for i, v := range versions {
 		parts := strings.SplitN(keys[i], "/", 3)
+		if !c.repos.Exists(parts[0], parts[1]) {
+			continue // SCM-backed: no internal repository, so no version repositories
+		}
 		if err := c.repos.PinVersion(parts[0], parts[1], v.SemanticVersion, v.GitHash); err != nil && !errors.Is(err, gitserver.ErrExists) {
 			c.log.Error("pin version", "algorithm", parts[0]+"/"+parts[1], "version", v.SemanticVersion, "err", err.Error())
 		}
@@ -505,7 +608,20 @@ func (c *Cluster) repairRepos() error {
 	return nil
 }
 
-func sourceInternal() sourceJSON { return sourceJSON{Scm: internalScm()} }
+// renderSource is the algorithm's `source` (§8.4).
+func renderSource(tx *store.Tx, r *http.Request, a algorithmRecord) sourceJSON {
+	s, err := findScm(tx, a.scmID())
+	if err != nil {
+		s = scmRecord{ID: a.scmID()} // unreachable: an SCM in use cannot be deleted
+	}
+	out := sourceJSON{Scm: renderScm(tx, s)}
+	if src := a.Source; src != nil {
+		out.RepositoryOwner, out.RepositoryName = src.RepoOwner, src.RepoName
+		out.RepositoryHTTPSURL = baseURL(r) + extRepoPath(src.Scm, src.RepoOwner, src.RepoName)
+		out.RepositorySSHURL = strings.TrimSuffix(s.URLs.SSH, "/") + ":" + src.RepoOwner + "/" + src.RepoName + ".git"
+	}
+	return out
+}
 
 // latestBuild returns the algorithm's newest build, if any.
 func latestBuild(tx *store.Tx, owner, name string) (*buildRecord, error) {
@@ -520,7 +636,7 @@ func latestBuild(tx *store.Tx, owner, name string) (*buildRecord, error) {
 // build (§5.3); an algorithm without a build has no version data.
 func renderAlgorithm(tx *store.Tx, r *http.Request, a algorithmRecord) (algorithmJSON, error) {
 	out := algorithmJSON{
-		ID: a.ID, Name: a.Name, Details: a.Details, Settings: a.Settings, Source: sourceInternal(),
+		ID: a.ID, Name: a.Name, Details: a.Details, Settings: a.Settings, Source: renderSource(tx, r, a),
 		SelfLink:     baseURL(r) + "/v1/algorithms/" + a.Owner + "/" + a.Name,
 		ResourceType: "algorithm",
 	}
@@ -620,6 +736,9 @@ func deleteAlgorithmRecords(tx *store.Tx, a algorithmRecord) error {
 	if err := tx.DeletePrefix(bucketSecrets, key+"/"); err != nil {
 		return err
 	}
+	if err := unlinkExtRepo(tx, a); err != nil {
+		return err
+	}
 	if err := tx.Delete(bucketAlgorithmIDs, a.ID); err != nil {
 		return err
 	}
@@ -645,6 +764,9 @@ func deleteOwnedAlgorithms(tx *store.Tx, owner string) ([]algorithmRecord, error
 // failure only leaves an orphan directory, which createRepo replaces.
 func (c *Cluster) removeRepos(algos []algorithmRecord) {
 	for _, a := range algos {
+		if a.Source != nil {
+			continue // the external repository stays (§8.4)
+		}
 		if err := c.repos.Delete(a.Owner, a.Name); err != nil && !errors.Is(err, gitserver.ErrNotFound) {
 			c.log.Error("delete repository", "algorithm", algoKey(a.Owner, a.Name), "err", err.Error())
 		}

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -134,6 +135,7 @@ func (c *Cluster) authorizeGit(username, password, owner, name string, write boo
 	}
 	var (
 		found, allowed bool
+		scm            string
 	)
 	err = c.st.View(func(tx *store.Tx) error {
 		var a algorithmRecord
@@ -143,7 +145,7 @@ func (c *Cluster) authorizeGit(username, password, owner, name string, write boo
 			}
 			return err
 		}
-		found = a.RepoReady
+		found, scm = a.RepoReady, a.scmID()
 		member := actsFor(tx, cl.owner, owner)
 		if write {
 			allowed = member && cl.perms.AllowAlgoManagement
@@ -159,6 +161,12 @@ func (c *Cluster) authorizeGit(username, password, owner, name string, write boo
 		return gitserver.ErrNotFound
 	case !allowed:
 		return gitserver.ErrForbidden
+	case scm != scmInternal && write:
+		return &gitserver.Denial{Err: gitserver.ErrForbidden, Message: fmt.Sprintf(
+			"Only algorithms backed with the internal SCM can modify code through Algorithmia APIs (%d); push to the repository on SCM %q.", codeScmInternalOnly, scm)}
+	case scm != scmInternal:
+		return &gitserver.Denial{Err: gitserver.ErrNotFound, Message: fmt.Sprintf(
+			"The source of %s/%s is on SCM %q, not on this Git server.", owner, name, scm)}
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster/gitserver"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster/runtimes"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster/store"
 	"github.com/google/uuid"
@@ -137,7 +138,14 @@ func (c *Cluster) finishBuild(b buildRecord) error {
 		return err
 	}
 	ok, logs := false, ""
-	paths, read, err := c.repos.Tree(b.Owner, b.Name, b.CommitSHA)
+	repos, owner, name, err := c.algoRepo(a)
+	var (
+		paths []string
+		read  func(string) ([]byte, error)
+	)
+	if err == nil {
+		paths, read, err = repos.Tree(owner, name, b.CommitSHA)
+	}
 	if err != nil {
 		logs = fmt.Sprintf("Building algorithm %s/%s at %s\n[FAIL] cannot read the commit: %v\n", b.Owner, b.Name, b.CommitSHA, err)
 	} else {
@@ -279,7 +287,18 @@ func (c *Cluster) getBuildLogs(w http.ResponseWriter, r *http.Request, ref algoR
 	})
 }
 
-// compile builds master's head and answers once the build has finished,
+// algoRepo is where the algorithm's code lives: its internal repository, or
+// the linked repository of its SCM's host.
+func (c *Cluster) algoRepo(a algorithmRecord) (*gitserver.Repos, string, string, error) {
+	if a.Source == nil {
+		return c.repos, a.Owner, a.Name, nil
+	}
+	repos, err := c.hostRepos(a.Source.Scm)
+	return repos, a.Source.RepoOwner, a.Source.RepoName, err
+}
+
+// compile builds the default branch's head (master, or the external
+// repository's default branch) and answers once the build has finished,
 // with the algorithm object (§6.2).
 func (c *Cluster) compile(w http.ResponseWriter, r *http.Request, ref algoRef) error {
 	if _, err := c.requireStandard(r); err != nil { // before the body: 401 beats 400
@@ -289,10 +308,18 @@ func (c *Cluster) compile(w http.ResponseWriter, r *http.Request, ref algoRef) e
 	if err := decodeJSON(r, &body, true); err != nil {
 		return err
 	}
-	if err := c.withAlgorithm(r, ref, true, func(*store.Tx, *algorithmRecord) error { return nil }); err != nil {
+	var a algorithmRecord
+	if err := c.withAlgorithm(r, ref, true, func(_ *store.Tx, rec *algorithmRecord) error {
+		a = *rec
+		return nil
+	}); err != nil {
 		return err
 	}
-	head, err := c.repos.Head(ref.owner, ref.name)
+	repos, owner, name, err := c.algoRepo(a)
+	if err != nil {
+		return err
+	}
+	head, err := repos.Head(owner, name)
 	if err != nil {
 		return err
 	}

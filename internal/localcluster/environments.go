@@ -42,8 +42,6 @@ func (c *Cluster) environmentRoutes(h func(string, func(http.ResponseWriter, *ht
 	h("GET /v1/algorithm-environments/edge/languages", c.listLanguages)
 	h("GET /v1/algorithm-environments/edge/languages/{language}/environments", c.listEnvironments)
 	h("GET /v1/algorithm-environments/edge/environment-specifications/{spec}/template", c.getTemplate)
-	h("GET /v1/scms", c.listScms)
-	h("GET /v1/scms/{id}", c.getScm)
 	h("GET /v1/secret-provider", c.listSecretProviders)
 }
 
@@ -194,28 +192,4 @@ func writeTarGz(w io.Writer, names []string, files map[string][]byte, modTime ti
 	}
 	twErr := tw.Close()
 	return errors.Join(twErr, gz.Close())
-}
-
-// internalScm is the built-in SCM every cluster lists (§11).
-func internalScm() map[string]any {
-	return map[string]any{"id": "internal", "name": "", "provider": "internal", "default": true, "enabled": true}
-}
-
-func (c *Cluster) listScms(w http.ResponseWriter, r *http.Request) error {
-	if _, err := c.authenticate(r); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"results": []any{internalScm()}})
-	return nil
-}
-
-func (c *Cluster) getScm(w http.ResponseWriter, r *http.Request) error {
-	if _, err := c.authenticate(r); err != nil {
-		return err
-	}
-	if r.PathValue("id") != "internal" {
-		return errf(http.StatusNotFound, codeScmConnectionNotFound, "SCM configuration %q was not found.", r.PathValue("id"))
-	}
-	writeJSON(w, http.StatusOK, internalScm())
-	return nil
 }

@@ -131,6 +131,27 @@ type algorithmRecord struct {
 	// BuildLanguage is what builds check the tree as: the legacy language or
 	// the environment's language.
 	BuildLanguage string `json:"build_language"`
+	// Source is where an SCM-backed algorithm's code lives (§8.4); nil for
+	// the internal SCM.
+	Source *algoSource `json:"source,omitempty"`
+}
+
+// algoSource links an algorithm to a repository of an external host.
+type algoSource struct {
+	Scm           string `json:"scm"`
+	RepoOwner     string `json:"repository_owner"`
+	RepoName      string `json:"repository_name"`
+	WebhookURL    string `json:"webhook_url"`
+	WebhookSecret string `json:"webhook_secret"`
+	DeployKey     string `json:"deploy_key"`
+}
+
+// scmID is the id of the SCM backing the algorithm.
+func (a algorithmRecord) scmID() string {
+	if a.Source == nil {
+		return scmInternal
+	}
+	return a.Source.Scm
 }
 
 const (

@@ -312,6 +312,9 @@ func (c *Cluster) deleteOrg(w http.ResponseWriter, r *http.Request) error {
 		if algos, err = deleteOwnedAlgorithms(tx, name); err != nil {
 			return err
 		}
+		if err := deleteAccountScmAuths(tx, name); err != nil {
+			return err
+		}
 		if err := deleteOwnedData(tx, name); err != nil {
 			return err
 		}

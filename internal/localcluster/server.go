@@ -2,7 +2,8 @@
 // of API.md (users, organizations, members, keys, algorithms, builds, versions,
 // languages, environments, algorithm secrets) over an embedded store, the Data API of hosted
 // data collections (§12), plus the Git smart HTTP endpoints of package
-// gitserver, all behind one http.Handler.
+// gitserver, and stand-ins for the external Git hosts of SCM configurations
+// (§8.4, §11; exthost.go), all behind one http.Handler.
 //
 // It owns the cluster's state under Options.DataDir and the rules of the
 // platform (auth, validation, codes, paging, semver). It never runs algorithm
@@ -49,6 +50,9 @@ type Cluster struct {
 	ctx    context.Context // cancelled by Close; stops build workers
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	extMu sync.Mutex
+	ext   map[string]*gitserver.Repos // SCM id -> its external host's repositories (exthost.go)
 
 	mu      sync.Mutex
 	closed  bool                     // set by Close; no build is scheduled after it
@@ -104,6 +108,7 @@ func New(opts Options) (*Cluster, error) {
 		ctx:     ctx,
 		cancel:  cancel,
 		waiters: map[string]chan struct{}{},
+		ext:     map[string]*gitserver.Repos{},
 		faults:  newFaultInjector(logger),
 	}
 	if opts.Faults.Enabled() {
@@ -132,7 +137,8 @@ func New(opts Options) (*Cluster, error) {
 	return c, nil
 }
 
-// Handler serves /v1/... (with the Data API) and /git/... .
+// Handler serves /v1/... (with the Data API), /git/... and the external Git
+// hosts under /ext/... (exthost.go).
 func (c *Cluster) Handler() http.Handler { return c.handler }
 
 // Close stops the build workers and closes the store; it is safe to call twice.
@@ -166,11 +172,13 @@ func (c *Cluster) routes() http.Handler {
 	c.keyRoutes(h)
 	c.orgRoutes(h)
 	c.environmentRoutes(h)
+	c.scmRoutes(h)
 	h("/v1/algorithms/", c.serveAlgorithms)
 	h("/v1/", func(http.ResponseWriter, *http.Request) error {
 		return errf(http.StatusNotFound, codeInvalidRequest, "No such route")
 	})
 	mux.Handle("/git/", c.repos.Handler(c.authorizeGit, c.onPush))
+	mux.HandleFunc(extPrefix, c.serveExternal)
 	return c.faults.wrap(c.recoverer(c.logRequests(c.withData(mux))))
 }
 

@@ -248,6 +248,9 @@ func (c *Cluster) deleteUser(w http.ResponseWriter, r *http.Request) error {
 		if algos, err = deleteOwnedAlgorithms(tx, u.Username); err != nil {
 			return err
 		}
+		if err := deleteAccountScmAuths(tx, u.Username); err != nil {
+			return err
+		}
 		if err := deleteOwnedData(tx, u.Username); err != nil {
 			return err
 		}

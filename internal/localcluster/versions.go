@@ -234,7 +234,9 @@ func (c *Cluster) publish(w http.ResponseWriter, r *http.Request, ref algoRef) e
 	if err != nil {
 		return err
 	}
-	if err := c.repos.PinVersion(algo.Owner, algo.Name, published.SemanticVersion, published.GitHash); err != nil {
+	if algo.Source != nil {
+		// SCM-backed: the code lives on its host, there is no version repository.
+	} else if err := c.repos.PinVersion(algo.Owner, algo.Name, published.SemanticVersion, published.GitHash); err != nil {
 		// The version is published; the next start pins it again (repairRepos).
 		c.log.Error("pin version", "algorithm", algoKey(algo.Owner, algo.Name), "version", published.SemanticVersion, "err", err.Error())
 	}
@@ -253,7 +255,7 @@ func (c *Cluster) publish(w http.ResponseWriter, r *http.Request, ref algoRef) e
 func renderVersion(tx *store.Tx, r *http.Request, a algorithmRecord, v versionRecord, b buildRecord) algorithmJSON {
 	bj := renderBuild(tx, b)
 	return algorithmJSON{
-		ID: a.ID, Name: a.Name, Details: v.Details, Settings: v.Settings, Source: sourceInternal(),
+		ID: a.ID, Name: a.Name, Details: v.Details, Settings: v.Settings, Source: renderSource(tx, r, a),
 		VersionInfo: &versionInfoJSON{
 			SemanticVersion: v.SemanticVersion, GitHash: v.GitHash, VersionUUID: v.VersionUUID,
 			ReleaseNotes: v.ReleaseNotes, SampleInput: v.SampleInput, SampleOutput: v.SampleOutput,

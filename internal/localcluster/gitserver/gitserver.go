@@ -93,6 +93,8 @@ var (
 type Repos struct {
 	root    string
 	backend string // path of git-http-backend
+	prefix  string // URL path the handler serves: "/git/", or an external host's own prefix
+	host    bool   // an external host's layout (OpenHost)
 
 	// ErrorLog receives the CGI layer's errors and http-backend's stderr.
 	// nil discards them. Set it before serving; it never sees credentials.
@@ -117,7 +119,23 @@ type Stats struct {
 
 // Open prepares root (creating it if needed) and checks that the git binary
 // is usable, because every Git request runs `git http-backend`.
-func Open(root string) (*Repos, error) {
+func Open(root string) (*Repos, error) { return open(root, "/git/", false) }
+
+// OpenHost opens root as the repositories of an external Git host (a stand-in
+// for GitHub, GitLab or Bitbucket) served under prefix, such as "/ext/github/".
+// Its layout differs from the cluster's: owners and repository names follow
+// the hosts' looser rules (letters, digits, ".", "-", "_"), each repository
+// has a default branch of its own (CreateOn), which is the branch pushes to
+// report to the PushHook, URLs may omit the ".git" suffix (as GitHub's do),
+// and there are no version repositories. The push rules are the same.
+func OpenHost(root, prefix string) (*Repos, error) {
+	if !strings.HasPrefix(prefix, "/") || !strings.HasSuffix(prefix, "/") || prefix == "/" {
+		return nil, fmt.Errorf("gitserver: host prefix %q must start and end with / and not be /", prefix)
+	}
+	return open(root, prefix, true)
+}
+
+func open(root, prefix string, host bool) (*Repos, error) {
 	out, err := exec.Command("git", "--exec-path").Output()
 	if err != nil {
 		return nil, fmt.Errorf("gitserver: the git binary is required at run time but `git --exec-path` failed: %w", err)
@@ -130,7 +148,7 @@ func Open(root string) (*Repos, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gitserver: root: %w", err)
 	}
-	r := &Repos{root: abs, backend: backend, locks: map[string]*sync.Mutex{}, stats: map[string]*Stats{}}
+	r := &Repos{root: abs, backend: backend, prefix: prefix, host: host, locks: map[string]*sync.Mutex{}, stats: map[string]*Stats{}}
 	// Leftovers of a crash are invisible (never renamed into place) but
 	// would pile up; nobody else uses the work area, so clear it.
 	if err := os.RemoveAll(r.tmpDir()); err != nil {
@@ -156,6 +174,27 @@ func (r *Repos) versionDir(owner, name, semver string) string {
 }
 
 func validName(s string) bool { return len(s) <= 30 && namePattern.MatchString(s) }
+
+// hostNamePattern is what external hosts accept as an owner or repository
+// name; starting with a letter or digit keeps "." and ".." out.
+var hostNamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
+
+// ValidHostName reports whether s may name an owner or a repository on an
+// external host (OpenHost).
+func ValidHostName(s string) bool {
+	return hostNamePattern.MatchString(s) && !strings.HasSuffix(s, ".git")
+}
+
+// validate checks owner and name against the layout's rules.
+func (r *Repos) validate(owner, name string) error {
+	if !r.host {
+		return validate(owner, name)
+	}
+	if !ValidHostName(owner) || !ValidHostName(name) {
+		return ErrInvalidName
+	}
+	return nil
+}
 
 func validate(owner, name string) error {
 	if !validName(owner) || !validName(name) {
@@ -206,7 +245,7 @@ func (r *Repos) count(owner, name string, upload bool) {
 
 // Exists reports whether the algorithm's repository exists.
 func (r *Repos) Exists(owner, name string) bool {
-	if validate(owner, name) != nil {
+	if r.validate(owner, name) != nil {
 		return false
 	}
 	fi, err := os.Stat(r.repoDir(owner, name))
@@ -246,7 +285,16 @@ const versionConfig = `[core]
 // atomically (assembled under .tmp, then renamed), so a crash leaves either
 // nothing or a complete repository.
 func (r *Repos) Create(owner, name string, files map[string][]byte, message string) (string, error) {
-	if err := validate(owner, name); err != nil {
+	return r.CreateOn(owner, name, "master", files, message)
+}
+
+// CreateOn is Create with another default branch: the repository's HEAD
+// names branch, which holds the commit and is the branch builds follow.
+func (r *Repos) CreateOn(owner, name, branch string, files map[string][]byte, message string) (string, error) {
+	if plumbing.NewBranchReferenceName(branch).Validate() != nil || branch == "" {
+		return "", fmt.Errorf("%w: branch %q", ErrInvalidName, branch)
+	}
+	if err := r.validate(owner, name); err != nil {
 		return "", err
 	}
 	m := r.lock(owner, name)
@@ -263,7 +311,7 @@ func (r *Repos) Create(owner, name string, files map[string][]byte, message stri
 	}
 	defer os.RemoveAll(tmp) // no-op once renamed
 
-	sha, err := initWithCommit(tmp, files, message)
+	sha, err := initWithCommit(tmp, branch, files, message)
 	if err != nil {
 		return "", fmt.Errorf("gitserver: create %s/%s: %w", owner, name, err)
 	}
@@ -279,10 +327,11 @@ func (r *Repos) Create(owner, name string, files map[string][]byte, message stri
 	return sha, nil
 }
 
-func initWithCommit(dir string, files map[string][]byte, message string) (string, error) {
+func initWithCommit(dir, branch string, files map[string][]byte, message string) (string, error) {
+	ref := plumbing.NewBranchReferenceName(branch)
 	repo, err := git.PlainInitWithOptions(dir, &git.PlainInitOptions{
 		Bare:        true,
-		InitOptions: git.InitOptions{DefaultBranch: plumbing.Master},
+		InitOptions: git.InitOptions{DefaultBranch: ref},
 	})
 	if err != nil {
 		return "", err
@@ -318,7 +367,7 @@ func initWithCommit(dir string, files map[string][]byte, message string) (string
 	if err != nil {
 		return "", err
 	}
-	if err := st.SetReference(plumbing.NewHashReference(plumbing.Master, h)); err != nil {
+	if err := st.SetReference(plumbing.NewHashReference(ref, h)); err != nil {
 		return "", err
 	}
 	return h.String(), nil
@@ -396,7 +445,7 @@ func (d *dirNode) write(st storer.EncodedObjectStorer) (plumbing.Hash, error) {
 // Delete removes owner/name's repository and its version repositories. It
 // returns an error wrapping ErrNotFound if there was none.
 func (r *Repos) Delete(owner, name string) error {
-	if err := validate(owner, name); err != nil {
+	if err := r.validate(owner, name); err != nil {
 		return err
 	}
 	m := r.lock(owner, name)
@@ -435,23 +484,53 @@ func removeAtomically(tmpRoot, dir string) error {
 	return os.RemoveAll(tmp)
 }
 
-// Head returns the SHA of owner/name's master.
+// Head returns the SHA of owner/name's default branch (master on the cluster).
 func (r *Repos) Head(owner, name string) (string, error) {
-	if err := validate(owner, name); err != nil {
+	if err := r.validate(owner, name); err != nil {
 		return "", err
 	}
 	dir := r.repoDir(owner, name)
 	if _, err := os.Stat(dir); err != nil {
 		return "", fmt.Errorf("%w: %s/%s", ErrNotFound, owner, name)
 	}
-	return readMaster(dir)
+	return readHead(dir)
 }
 
-// readMaster reads refs/heads/master straight from the files (loose, then
-// packed-refs): it is called twice around every push and a process or a full
-// go-git open would cost more than the push's own bookkeeping.
-func readMaster(gitDir string) (string, error) {
-	const ref = "refs/heads/master"
+// DefaultBranch returns the branch owner/name's HEAD names.
+func (r *Repos) DefaultBranch(owner, name string) (string, error) {
+	if err := r.validate(owner, name); err != nil {
+		return "", err
+	}
+	dir := r.repoDir(owner, name)
+	if _, err := os.Stat(dir); err != nil {
+		return "", fmt.Errorf("%w: %s/%s", ErrNotFound, owner, name)
+	}
+	ref, err := headRef(dir)
+	return strings.TrimPrefix(ref, "refs/heads/"), err
+}
+
+// headRef returns the branch HEAD points at (refs/heads/master when HEAD
+// is not symbolic, which no repository of this package has).
+func headRef(gitDir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(gitDir, "HEAD"))
+	if err != nil {
+		return "", err
+	}
+	if ref, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "ref: "); ok && strings.HasPrefix(ref, "refs/heads/") {
+		return ref, nil
+	}
+	return "refs/heads/master", nil
+}
+
+// readHead reads the default branch (the one HEAD names) straight from the
+// files (loose, then packed-refs): it is called twice around every push and a
+// process or a full go-git open would cost more than the push's own
+// bookkeeping.
+func readHead(gitDir string) (string, error) {
+	ref, err := headRef(gitDir)
+	if err != nil {
+		return "", err
+	}
 	b, err := os.ReadFile(filepath.Join(gitDir, filepath.FromSlash(ref)))
 	if err == nil {
 		return strings.TrimSpace(string(b)), nil
@@ -477,11 +556,11 @@ func readMaster(gitDir string) (string, error) {
 	return "", sc.Err()
 }
 
-// Tree lists the files of commit (master if commit is "") in owner/name's
+// Tree lists the files of commit (the default branch's head if commit is "") in owner/name's
 // repository and returns a reader for them. read's errors wrap
 // fs.ErrNotExist for paths that are not files of the tree.
 func (r *Repos) Tree(owner, name, commit string) ([]string, func(string) ([]byte, error), error) {
-	if err := validate(owner, name); err != nil {
+	if err := r.validate(owner, name); err != nil {
 		return nil, nil, err
 	}
 	dir := r.repoDir(owner, name)
@@ -490,7 +569,7 @@ func (r *Repos) Tree(owner, name, commit string) ([]string, func(string) ([]byte
 		return nil, nil, fmt.Errorf("%w: %s/%s", ErrNotFound, owner, name)
 	}
 	if commit == "" {
-		if commit, err = readMaster(dir); err != nil {
+		if commit, err = readHead(dir); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -536,7 +615,7 @@ func (r *Repos) Tree(owner, name, commit string) ([]string, func(string) ([]byte
 // alternates path (so the data directory can be moved) and needs no copy.
 // Pinning the same version to the same commit again is a no-op.
 func (r *Repos) PinVersion(owner, name, semver, commit string) error {
-	if err := validate(owner, name); err != nil {
+	if err := r.validate(owner, name); err != nil {
 		return err
 	}
 	if !semverPattern.MatchString(semver) {
@@ -558,7 +637,7 @@ func (r *Repos) PinVersion(owner, name, semver, commit string) error {
 	}
 	final := r.versionDir(owner, name, semver)
 	if _, err := os.Stat(final); err == nil {
-		if cur, _ := readMaster(final); cur == commit {
+		if cur, _ := readHead(final); cur == commit {
 			return nil
 		}
 		return fmt.Errorf("%w: %s/%s version %s", ErrExists, owner, name, semver)

@@ -21,10 +21,11 @@ import (
 // with keys, passwords and organization membership.
 type Authorizer func(username, password, owner, name string, write bool) error
 
-// PushHook is called once for each receive-pack that moved master, with the
+// PushHook is called once for each receive-pack that moved the default
+// branch (master on the cluster), with the
 // repository lock held and before the push's response reaches the client,
 // so a client that polls for its build right after pushing always finds it.
-// oldHead is "" if master did not exist.
+// oldHead is "" if the branch did not exist.
 type PushHook func(owner, name, oldHead, newHead string)
 
 // Realm is the Basic realm of the 401 challenge.
@@ -66,8 +67,39 @@ func parsePath(p string) (request, bool) {
 	return q, true
 }
 
+// parse reads a request path of this layout.
+func (r *Repos) parse(p string) (request, bool) {
+	if !r.host {
+		return parsePath(p)
+	}
+	rest, ok := strings.CutPrefix(p, r.prefix)
+	if !ok {
+		return request{}, false
+	}
+	seg := strings.SplitN(rest, "/", 3)
+	if len(seg) < 3 {
+		return request{}, false
+	}
+	q := request{owner: seg[0], name: strings.TrimSuffix(seg[1], ".git"), service: seg[2]}
+	if r.validate(q.owner, q.name) != nil || !servicePath.MatchString(q.service) {
+		return request{}, false
+	}
+	return q, true
+}
+
+// Denial is an Authorizer error that carries the message the Git client
+// gets; errors.Is sees through it to ErrForbidden or ErrNotFound.
+type Denial struct {
+	Err     error
+	Message string
+}
+
+func (d *Denial) Error() string { return d.Message }
+func (d *Denial) Unwrap() error { return d.Err }
+
 // Handler serves Git smart HTTP (and http-backend's dumb protocol) for every
-// path under /git/. Mount it on "/git/" without stripping the prefix.
+// path under /git/ (or the prefix of OpenHost). Mount it on that prefix
+// without stripping it.
 func (r *Repos) Handler(auth Authorizer, onPush PushHook) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		r.serve(w, req, auth, onPush)
@@ -75,7 +107,7 @@ func (r *Repos) Handler(auth Authorizer, onPush PushHook) http.Handler {
 }
 
 func (r *Repos) serve(w http.ResponseWriter, req *http.Request, auth Authorizer, onPush PushHook) {
-	q, ok := parsePath(req.URL.Path)
+	q, ok := r.parse(req.URL.Path)
 	if !ok {
 		http.Error(w, "not a Git repository URL", http.StatusNotFound)
 		return
@@ -100,10 +132,17 @@ func (r *Repos) serve(w http.ResponseWriter, req *http.Request, auth Authorizer,
 			err = auth(user, dec, q.owner, q.name, write)
 		}
 	}
+	var denial *Denial
 	switch {
 	case err == nil:
 	case errors.Is(err, ErrUnauthenticated):
 		challenge(w)
+		return
+	case errors.As(err, &denial) && errors.Is(err, ErrForbidden):
+		http.Error(w, denial.Message, http.StatusForbidden)
+		return
+	case errors.As(err, &denial) && errors.Is(err, ErrNotFound):
+		http.Error(w, denial.Message, http.StatusNotFound)
 		return
 	case errors.Is(err, ErrForbidden):
 		http.Error(w, "forbidden", http.StatusForbidden)
@@ -138,6 +177,14 @@ func (r *Repos) serve(w http.ResponseWriter, req *http.Request, auth Authorizer,
 		return
 	}
 	defer done()
+	if r.host {
+		// http-backend finds the repository by its directory name, so a
+		// URL without ".git" is handed on with it.
+		u := *req.URL
+		u.Path = r.prefix + q.owner + "/" + q.name + ".git/" + q.service
+		req = req.WithContext(req.Context())
+		req.URL = &u
+	}
 
 	h := r.cgi(user)
 	switch {
@@ -186,7 +233,7 @@ func (r *Repos) cgi(user string) *cgi.Handler {
 	}
 	return &cgi.Handler{
 		Path: r.backend,
-		Root: "/git",
+		Root: strings.TrimSuffix(r.prefix, "/"),
 		Env: []string{
 			"GIT_PROJECT_ROOT=" + r.root,
 			"GIT_HTTP_EXPORT_ALL=1",
@@ -203,8 +250,8 @@ func (r *Repos) cgi(user string) *cgi.Handler {
 }
 
 // receivePack runs one push under the repository lock. http-backend answers
-// 200 even when it rejects an update, so the only reliable signal is master
-// itself: it is read before and after, and the hook runs before the
+// 200 even when it rejects an update, so the only reliable signal is the
+// default branch itself: it is read before and after, and the hook runs before the
 // buffered response is released to the client.
 func (r *Repos) receivePack(w http.ResponseWriter, req *http.Request, h http.Handler, q request, onPush PushHook) {
 	dir := r.repoDir(q.owner, q.name)
@@ -213,17 +260,17 @@ func (r *Repos) receivePack(w http.ResponseWriter, req *http.Request, h http.Han
 		m := r.lock(q.owner, q.name)
 		m.Lock()
 		defer m.Unlock()
-		before, err := readMaster(dir)
+		before, err := readHead(dir)
 		if err != nil {
-			buf.fail(http.StatusInternalServerError, "cannot read master")
+			buf.fail(http.StatusInternalServerError, "cannot read the default branch")
 			return
 		}
 		h.ServeHTTP(buf, req)
-		after, err := readMaster(dir)
+		after, err := readHead(dir)
 		if err != nil {
 			// The push may have landed; without knowing, report an error
 			// rather than skip a build silently.
-			buf.fail(http.StatusInternalServerError, "cannot read master after push")
+			buf.fail(http.StatusInternalServerError, "cannot read the default branch after push")
 			return
 		}
 		if after != before && onPush != nil {
