@@ -29,7 +29,7 @@ type scmsDataModel struct {
 }
 
 var listedSCMAttrTypes = map[string]attr.Type{
-	"id": types.StringType, "provider": types.StringType, "name": types.StringType, "enabled": types.BoolType,
+	"id": types.StringType, "provider_type": types.StringType, "name": types.StringType, "enabled": types.BoolType,
 	"default": types.BoolType, "oauth_client_id": types.StringType, "urls": types.ObjectType{AttrTypes: scmURLsAttrTypes},
 }
 
@@ -49,7 +49,7 @@ func (d *scmsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"id":              computedString("Configuration id, the `source.scm_id` of an algorithm."),
-					"provider":        computedString("`internal`, `github`, `gitlab`, `bitbucket` or `bitbucket-cloud`."),
+					"provider_type":   computedString("`internal`, `github`, `gitlab`, `bitbucket` or `bitbucket-cloud`."),
 					"name":            computedString("Display name."),
 					"enabled":         schema.BoolAttribute{MarkdownDescription: "Whether algorithms can be created on it.", Computed: true},
 					"default":         schema.BoolAttribute{MarkdownDescription: "Whether it is the cluster's default.", Computed: true},
@@ -91,7 +91,7 @@ func (d *scmsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, res
 			m.URLs = scmURLsValue(nil)
 		}
 		obj, diags := types.ObjectValue(listedSCMAttrTypes, map[string]attr.Value{
-			"id": m.ID, "provider": m.Provider, "name": m.Name, "enabled": m.Enabled, "default": m.Default,
+			"id": m.ID, "provider_type": m.Provider, "name": m.Name, "enabled": m.Enabled, "default": m.Default,
 			"oauth_client_id": m.OAuthClientID, "urls": m.URLs,
 		})
 		resp.Diagnostics.Append(diags...)

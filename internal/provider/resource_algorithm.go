@@ -331,13 +331,14 @@ func (r *algorithmResource) Create(ctx context.Context, req resource.CreateReque
 	case lost != nil: // it exists after a create without an answer: adopt compares it with what was sent
 		created = r.adopt(ctx, plan, body, lost, &resp.Diagnostics)
 	case err == nil:
+	case errors.As(err, &apiErr) && body.Source != nil && isSCMError(apiErr):
+		// Before "already exists": 4044 here is the repository on the SCM host, not the algorithm.
+		addSCMCreateError(&resp.Diagnostics, r.cluster, owner+"/"+name, body.Source, err)
+		return
 	case errors.Is(err, algorithmia.ErrAlreadyExists):
 		created = r.adopt(ctx, plan, body, nil, &resp.Diagnostics)
 	case errors.Is(err, algorithmia.ErrForbidden):
 		addOwnerError(ctx, &resp.Diagnostics, r.cluster, owner, "create algorithm "+owner+"/"+name, err)
-		return
-	case errors.As(err, &apiErr) && body.Source != nil && isSCMError(apiErr):
-		addSCMCreateError(&resp.Diagnostics, r.cluster, owner+"/"+name, body.Source, err)
 		return
 	case errors.As(err, &apiErr):
 		addClientError(&resp.Diagnostics, "create algorithm "+owner+"/"+name, err)

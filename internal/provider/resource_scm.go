@@ -33,7 +33,7 @@ var (
 // internal one is built in and cannot be created (4045).
 var scmProviders = []string{algorithmia.SCMProviderGitHub, algorithmia.SCMProviderGitLab, algorithmia.SCMProviderBitbucket, algorithmia.SCMProviderBitbucketC}
 
-var scmIDRegexp = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+var scmIDRegexp = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 
 // NewSCMResource is the factory of algorithmia_scm.
 func NewSCMResource() resource.Resource {
@@ -46,7 +46,7 @@ type scmResource struct {
 
 type scmModel struct {
 	ID                  types.String `tfsdk:"id"`
-	Provider            types.String `tfsdk:"provider"`
+	Provider            types.String `tfsdk:"provider_type"`
 	Name                types.String `tfsdk:"name"`
 	URLs                types.Object `tfsdk:"urls"`
 	OAuthClientID       types.String `tfsdk:"oauth_client_id"`
@@ -85,12 +85,12 @@ func (r *scmResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Optional: true,
 				Computed: true,
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(scmIDRegexp, "must be letters, digits, '.', '_' or '-' (at most 64)"),
+					stringvalidator.RegexMatches(scmIDRegexp, "must start with a letter or digit and contain only letters, digits, '_' or '-' (at most 64)"),
 					stringvalidator.NoneOf(algorithmia.SCMInternal),
 				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
-			"provider": schema.StringAttribute{
+			"provider_type": schema.StringAttribute{
 				MarkdownDescription: "`github`, `gitlab`, `bitbucket` (Server) or `bitbucket-cloud`. Changing it replaces the configuration.",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.OneOf(scmProviders...)},
@@ -140,7 +140,7 @@ func (r *scmResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Validators: []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("oauth_client_id"))},
 			},
 			"project_key": schema.StringAttribute{
-				MarkdownDescription: "Project key for Bitbucket Server (`provider = \"bitbucket\"`). Changing it replaces the configuration.",
+				MarkdownDescription: "Project key for Bitbucket Server (`provider_type = \"bitbucket\"`). Changing it replaces the configuration.",
 				Optional:            true,
 				PlanModifiers:       replace,
 			},
@@ -180,7 +180,7 @@ func (r *scmResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 	}
 	if !m.ProjectKey.IsNull() && !m.Provider.IsUnknown() && m.Provider.ValueString() != algorithmia.SCMProviderBitbucket {
 		resp.Diagnostics.AddAttributeError(path.Root("project_key"), "project_key is for Bitbucket Server",
-			fmt.Sprintf("Only provider = \"bitbucket\" (Bitbucket Server) takes a project_key; this configuration is %q.", m.Provider.ValueString()))
+			fmt.Sprintf("Only provider_type = \"bitbucket\" (Bitbucket Server) takes a project_key; this configuration is %q.", m.Provider.ValueString()))
 	}
 }
 

@@ -88,12 +88,10 @@ func (r *scmAuthorizationResource) Schema(_ context.Context, _ resource.SchemaRe
 			"authorization_status": schema.StringAttribute{
 				MarkdownDescription: "`authorized` (the platform answered so when last read).",
 				Computed:            true,
-				PlanModifiers:       keep,
 			},
 			"scm_username": schema.StringAttribute{
 				MarkdownDescription: "The user's name on the SCM host: the default `repository_owner` of algorithms created there.",
 				Computed:            true,
-				PlanModifiers:       keep,
 			},
 			"scm_organizations": schema.ListAttribute{
 				MarkdownDescription: "Organizations of the SCM host the user belongs to (possible `repository_owner` values).",

@@ -157,8 +157,9 @@ func addSCMCreateError(diags *diag.Diagnostics, cc *clusterClient, algorithm str
 	var hint string
 	switch {
 	case errors.Is(err, algorithmia.ErrSCMUnauthorized):
-		hint = fmt.Sprintf("The provider's user is not authorized on the SCM %q. Connect it first with an "+
-			"algorithmia_scm_authorization (a personal access token of the SCM host), or check that the token was not revoked.", src.SCM)
+		hint = fmt.Sprintf("The provider's user is not authorized on the SCM %q, or not allowed to create repositories "+
+			"under that repository_owner. Connect it first with an algorithmia_scm_authorization (a personal access token "+
+			"of the SCM host), check that it was not revoked, and that repository_owner is that SCM user.", src.SCM)
 	case errors.Is(err, algorithmia.ErrNotFound):
 		hint = fmt.Sprintf("No SCM configuration %q exists on %s: see the algorithmia_scms data source.", src.SCM, cc.apiAddress)
 	case apiErr.Code == algorithmia.CodeSCMDisabled:
