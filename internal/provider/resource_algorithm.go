@@ -256,7 +256,7 @@ func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Computed:            true,
 				PlanModifiers:       keep,
 			},
-			"source":               algorithmSourceSCMAttribute(),
+			"source": algorithmSourceSCMAttribute(),
 			"repository_https_url": schema.StringAttribute{
 				MarkdownDescription: "HTTPS URL of the algorithm's repository on its external SCM; null on the internal SCM " +
 					"(use `git_url`).",
