@@ -62,13 +62,10 @@ func (s *SCM) Repo(t testing.TB, owner, name string) localcluster.ExternalRepo {
 	return r
 }
 
-// Push commits files on top of the repository's default branch with token, as someone
+// Push commits files on top of the repository's default branch (or cm.Branch, a new one) with token, as someone
 // pushing straight to GitHub would, and returns the commit.
 func (s *SCM) Push(t testing.TB, owner, name, token string, cm Commit) string {
 	t.Helper()
-	if cm.Branch == "" {
-		cm.Branch = s.Repo(t, owner, name).DefaultBranch
-	}
 	if cm.Author == "" {
 		cm.Author, cm.Email = "Someone", "someone@example.test"
 	}

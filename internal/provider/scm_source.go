@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -151,6 +152,9 @@ func addSCMCreateError(diags *diag.Diagnostics, cc *clusterClient, algorithm str
 	var apiErr *algorithmia.APIError
 	_ = errors.As(err, &apiErr)
 	repo := src.RepositoryName
+	if repo == "" { // the platform names it after the algorithm
+		_, repo, _ = strings.Cut(algorithm, "/")
+	}
 	if src.RepositoryOwner != "" {
 		repo = src.RepositoryOwner + "/" + repo
 	}
