@@ -341,6 +341,21 @@ resource "algorithmia_user_api_key" "x" {
 `, perms)
 }
 
+// scmHCL is an algorithmia_scm "x" of GitHub with extra arguments.
+func scmHCL(extra string) string {
+	return fmt.Sprintf(`
+resource "algorithmia_scm" "x" {
+  provider_type = "github"
+  urls = {
+    web = "https://github.com"
+    api = "https://api.github.com"
+    ssh = "ssh://git@github.com"
+  }
+%s
+}
+`, extra)
+}
+
 func collection(owner, name, extra string) string {
 	return fmt.Sprintf(`
 resource "algorithmia_data_collection" "x" {
@@ -373,6 +388,13 @@ var catalogue = []badInput{
 	{name: "algorithm name with ..", phase: phaseValidate, hcl: algo("{user}", "..", py, ""), err: `(?s)Attribute name must start with a letter.*got: \.\.`, attr: `name\s+=`},
 	{name: "algorithm owner with a slash", phase: phaseValidate, hcl: algo("a/b", "ok", py, ""), err: `Attribute owner must start with a letter`, attr: `owner\s+=`},
 	{name: "algorithm owner empty", phase: phaseValidate, hcl: algo("", "ok", py, ""), err: `Attribute owner string length must be between 1 and 30, got: 0`, attr: `owner\s+=`},
+	{name: "algorithm source without an SCM id", phase: phaseValidate, hcl: algo("{user}", "{p}src", py, `  source = { scm_id = "" }`), err: `Attribute source.scm_id string length must be at least 1`, attr: `source`},
+	{name: "SCM configuration named internal", phase: phaseValidate, hcl: scmHCL(`  id = "internal"`), err: `Attribute id value must be none of`, attr: `id\s+=`},
+	{name: "SCM of an unknown provider", phase: phaseValidate, hcl: strings.Replace(scmHCL(""), `"github"`, `"svn"`, 1), err: `Attribute provider_type value must be one of`, attr: `provider_type`},
+	{name: "SCM ssh URL that is not ssh://", phase: phaseValidate, hcl: strings.Replace(scmHCL(""), `"ssh://git@github.com"`, `"git@github.com"`, 1), err: `must be an ssh:// URL`, attr: `ssh\s+=`},
+	{name: "default SCM disabled", phase: phaseValidate, hcl: scmHCL("  default = true\n  enabled = false"), err: `(?s)The default SCM must be enabled.*4041`, attr: `enabled`},
+	{name: "project key on a GitHub SCM", phase: phaseValidate, hcl: scmHCL(`  project_key = "PROJ"`), err: `project_key is for Bitbucket Server`, attr: `project_key`},
+	{name: "authorization on the internal SCM", phase: phaseValidate, hcl: "resource \"algorithmia_scm_authorization\" \"x\" {\n  scm_id = \"internal\"\n  token_wo = \"t\"\n}\n", err: `Attribute scm_id value must be none of`, attr: `scm_id`},
 	{name: "unknown language", phase: phaseValidate, hcl: algo("{user}", "ok", `    language = "cobol"`, ""), err: `(?s)Attribute settings\.language value must be one of.*got: "cobol"`},
 	{name: "unknown machine type", phase: phaseValidate, hcl: algo("{user}", "ok", py+"\n    environment = \"tpu\"", ""), err: `(?s)Attribute settings\.environment value must be one of.*"tpu"`},
 	{name: "unknown license", phase: phaseValidate, hcl: algo("{user}", "ok", py+"\n    license = \"bsd\"", ""), err: `(?s)Attribute settings\.license value must be one of.*got: "bsd"`},

@@ -94,6 +94,9 @@ func (r *algorithmSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 		MarkdownDescription: "Promotes the Git tree of another algorithm's commit (on this cluster or another one) into " +
 			"an existing algorithm: one fast-forward commit on `master` whose tree equals the source commit's tree, then " +
 			"the build that the push starts, then, with `publish`, exactly one published version of that commit.\n\n" +
+			"An algorithm on an external SCM (`algorithmia_algorithm.source`) gets the commit on its repository's default " +
+			"branch at `repository_https_url`, pushed with that host's credentials from the provider's `scm_credentials`; " +
+			"the host's webhook starts the build.\n\n" +
 			"Destroy only removes the resource from state: history is never rewritten and versions stay published.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -204,7 +207,7 @@ func (r *algorithmSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 			"timeouts":      timeoutsAttribute(ctx, timeouts.Opts{Create: true, Update: true}),
 			"source_commit": computed("Source commit that was promoted."),
 			"source_tree":   computed("Tree hash of the source commit."),
-			"commit":        computed("Commit at the head of the destination's `master` after the promotion (or as last read)."),
+			"commit":        computed("Commit at the head of the destination's `master` (an external SCM's default branch) after the promotion (or as last read)."),
 			"tree":          computed("Tree hash of the destination's head as last read; differs from `source_tree` after drift."),
 			"build_id":      computed("Build of `commit` on the destination cluster."),
 			"build_status":  computed("Status of that build: `succeeded` or `failed`."),
