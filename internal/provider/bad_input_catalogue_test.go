@@ -391,7 +391,7 @@ var catalogue = []badInput{
 	{name: "algorithm source without an SCM id", phase: phaseValidate, hcl: algo("{user}", "{p}src", py, `  source = { scm_id = "" }`), err: `Attribute source.scm_id string length must be at least 1`, attr: `source`},
 	{name: "SCM configuration named internal", phase: phaseValidate, hcl: scmHCL(`  id = "internal"`), err: `Attribute id value must be none of`, attr: `id\s+=`},
 	{name: "SCM of an unknown provider", phase: phaseValidate, hcl: strings.Replace(scmHCL(""), `"github"`, `"svn"`, 1), err: `Attribute provider_type value must be one of`, attr: `provider_type`},
-	{name: "SCM ssh URL that is not ssh://", phase: phaseValidate, hcl: strings.Replace(scmHCL(""), `"ssh://git@github.com"`, `"git@github.com"`, 1), err: `must be an ssh:// URL`, attr: `ssh\s+=`},
+	{name: "SCM ssh URL that is not ssh://", phase: phaseValidate, hcl: strings.Replace(scmHCL(""), `"ssh://git@github.com"`, `"git@github.com"`, 1), err: `must be an ssh:// URL`, attr: `urls\.ssh`},
 	{name: "default SCM disabled", phase: phaseValidate, hcl: scmHCL("  default = true\n  enabled = false"), err: `(?s)The default SCM must be enabled.*4041`, attr: `enabled`},
 	{name: "project key on a GitHub SCM", phase: phaseValidate, hcl: scmHCL(`  project_key = "PROJ"`), err: `project_key is for Bitbucket Server`, attr: `project_key`},
 	{name: "authorization on the internal SCM", phase: phaseValidate, hcl: "resource \"algorithmia_scm_authorization\" \"x\" {\n  scm_id = \"internal\"\n  token_wo = \"t\"\n}\n", err: `Attribute scm_id value must be none of`, attr: `scm_id`},

@@ -51,6 +51,13 @@ func checkSCMOnCluster(c *acctest.Cluster, id, web string, enabled, isDefault bo
 	}
 }
 
+// scmsData lists the SCMs after algorithmia_scm.test is applied.
+const scmsData = `
+data "algorithmia_scms" "all" {
+  depends_on = [algorithmia_scm.test]
+}
+`
+
 // TestAccSCM_lifecycle creates, imports, changes, defaults and destroys an SCM
 // configuration, and keeps the platform's rules at plan time. It has a cluster of its own
 // because it moves the default SCM, which every algorithm created without a source uses.
@@ -94,14 +101,29 @@ func TestAccSCM_lifecycle(t *testing.T) {
 				ImportStateVerifyIgnore: []string{"oauth_client_secret_wo"},
 			},
 			{
-				// URLs change in place; default = true moves the cluster's default here.
-				Config: scmConfig(c, id, web2, "default = true"),
+				// URLs change in place; default = true moves the cluster's default here, as the
+				// data source reports.
+				Config: scmConfig(c, id, web2, "default = true") + scmsData,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("default"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("data.algorithmia_scms.all", tfjsonpath.New("default_id"), knownvalue.StringExact(id)),
+					statecheck.ExpectKnownValue("data.algorithmia_scms.all", tfjsonpath.New("scms"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"id": knownvalue.StringExact("internal"), "provider_type": knownvalue.StringExact("internal"),
+							"default": knownvalue.Bool(false), "urls": knownvalue.Null(),
+						}),
+						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"id": knownvalue.StringExact(id), "provider_type": knownvalue.StringExact("github"), "name": knownvalue.StringExact(web1),
+							"enabled": knownvalue.Bool(true), "default": knownvalue.Bool(true), "oauth_client_id": knownvalue.StringExact("client-1"),
+							"urls": knownvalue.ObjectExact(map[string]knownvalue.Check{
+								"web": knownvalue.StringExact(web2), "api": knownvalue.StringExact(web2 + "/api"), "ssh": knownvalue.StringExact("ssh://git@127.0.0.1"),
+							}),
+						}),
+					})),
 				},
 				Check: checkSCMOnCluster(c, id, web2, true, true),
 			},
