@@ -76,7 +76,7 @@ func TestAccSCM_lifecycle(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		CheckDestroy: func(*terraform.State) error {
 			if _, err := c.Admin.GetSCM(context.Background(), id); !errors.Is(err, algorithmia.ErrNotFound) {
-				return fmt.Errorf("SCM %s still on the cluster after destroy: %v", id, err)
+				return fmt.Errorf("SCM %s still on the cluster after destroy: %w", id, err)
 			}
 			return nil
 		},
@@ -275,7 +275,7 @@ func TestAccSCMAuthorization_lifecycle(t *testing.T) {
 		CheckDestroy: func(*terraform.State) error {
 			st, err := u.Client.SCMTokenStatus(context.Background(), scm.ID)
 			if err != nil || st.AuthorizationStatus != algorithmia.SCMUnauthorized {
-				return fmt.Errorf("after destroy %s is %+v (%v), want unauthorized", u.Name, st, err)
+				return fmt.Errorf("after destroy %s is %+v (%w), want unauthorized", u.Name, st, err)
 			}
 			return nil
 		},
@@ -340,7 +340,7 @@ func TestAccSCMAuthorization_badInput(t *testing.T) {
 		return func(*terraform.State) error {
 			st, err := u.Client.SCMTokenStatus(context.Background(), id)
 			if err != nil || st.AuthorizationStatus != algorithmia.SCMUnauthorized {
-				return fmt.Errorf("%s on %s: %+v (%v), want unauthorized", u.Name, id, st, err)
+				return fmt.Errorf("%s on %s: %+v (%w), want unauthorized", u.Name, id, st, err)
 			}
 			return nil
 		}

@@ -80,7 +80,7 @@ resource "algorithmia_algorithm" "internal" {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		CheckDestroy: func(*terraform.State) error {
 			if _, err := u.Client.GetAlgorithm(context.Background(), u.Name, name); !errors.Is(err, algorithmia.ErrNotFound) {
-				return fmt.Errorf("algorithm %s still exists: %v", name, err)
+				return fmt.Errorf("algorithm %s still exists: %w", name, err)
 			}
 			if _, err := dev.Local.ExternalRepo(scm.ID, login, name); err != nil {
 				return fmt.Errorf("deleting the algorithm must leave its external repository: %w", err)
@@ -171,7 +171,7 @@ func checkOnSCM(t *testing.T, c *acctest.Cluster, u *acctest.User, scm *acctest.
 		ctx := context.Background()
 		b, err := u.Client.FindBuild(ctx, u.Name, name, commit)
 		if err != nil || b == nil || b.Status != algorithmia.BuildStatusSucceeded {
-			return fmt.Errorf("build of %s on %s: %+v %v, want the webhook's build succeeded", commit, c.Name, b, err)
+			return fmt.Errorf("build of %s on %s: %+v %w, want the webhook's build succeeded", commit, c.Name, b, err)
 		}
 		published, err := u.Client.ListAllVersions(ctx, u.Name, name, algorithmia.VersionFilter{Published: boolPtr(true)})
 		if err != nil {
