@@ -4,10 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
-	"github.com/go-git/go-git/v5/storage/memory"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gitpush"
 )
@@ -38,43 +35,11 @@ func (u *User) PushCommit(t testing.TB, c *Cluster, owner, name string, cm Commi
 // TreeOf returns the tree hash of a commit of owner/name on this cluster.
 func (u *User) TreeOf(t testing.TB, c *Cluster, owner, name, commit string) string {
 	t.Helper()
-	repo, err := git.CloneContext(context.Background(), memory.NewStorage(), nil, &git.CloneOptions{
-		URL: c.GitURL(owner, name), Auth: &githttp.BasicAuth{Username: u.Name, Password: u.Key}, NoCheckout: true, CABundle: []byte(c.CAPEM),
-	})
-	if err != nil {
-		t.Fatalf("clone %s/%s: %v", owner, name, err)
-	}
-	cm, err := repo.CommitObject(plumbing.NewHash(commit))
-	if err != nil {
-		t.Fatalf("commit %s of %s/%s: %v", commit, owner, name, err)
-	}
-	return cm.TreeHash.String()
+	return treeOf(t, c.GitURL(owner, name), &githttp.BasicAuth{Username: u.Name, Password: u.Key}, c.CAPEM, commit)
 }
 
 // Log returns the first-parent history of master of owner/name, newest first.
 func (u *User) Log(t testing.TB, c *Cluster, owner, name string) []string {
 	t.Helper()
-	repo, err := git.CloneContext(context.Background(), memory.NewStorage(), nil, &git.CloneOptions{
-		URL: c.GitURL(owner, name), Auth: &githttp.BasicAuth{Username: u.Name, Password: u.Key}, NoCheckout: true, CABundle: []byte(c.CAPEM),
-	})
-	if err != nil {
-		t.Fatalf("clone %s/%s: %v", owner, name, err)
-	}
-	head, err := repo.Head()
-	if err != nil {
-		t.Fatalf("head of %s/%s: %v", owner, name, err)
-	}
-	var out []string
-	for h := head.Hash(); !h.IsZero(); {
-		out = append(out, h.String())
-		cm, err := repo.CommitObject(h)
-		if err != nil {
-			t.Fatalf("commit %s: %v", h, err)
-		}
-		if cm.NumParents() == 0 {
-			break
-		}
-		h = cm.ParentHashes[0]
-	}
-	return out
+	return logOf(t, c.GitURL(owner, name), &githttp.BasicAuth{Username: u.Name, Password: u.Key}, c.CAPEM)
 }

@@ -93,6 +93,13 @@ type createBody struct {
 	Settings    *settingsBody     `json:"settings"`
 	VersionInfo *sampleInputBody  `json:"version_info"`
 	Source      *sourceCreateBody `json:"source"`
+	// ScmsCredentials is the spec's SCMSUserPassOrSecretToken: a host token
+	// for this request only, instead of a stored authorisation.
+	ScmsCredentials *struct {
+		Username    *string `json:"username"`
+		Password    *string `json:"password"`
+		SecretToken *string `json:"secretToken"`
+	} `json:"scmsCredentials"`
 }
 
 type updateBody struct {
@@ -120,8 +127,9 @@ func (c *Cluster) serveAlgorithms(w http.ResponseWriter, r *http.Request) error 
 	byID := uuidPattern.MatchString(segs[0])
 	if byID {
 		// Authenticate before resolving, so an unknown key never learns
-		// whether an id exists.
-		if _, err := c.authenticate(r); err != nil {
+		// whether an id exists. Webhooks come from SCM hosts, with no key.
+		webhook := len(segs) == 3 && segs[1] == "scm" && segs[2] == "webhook"
+		if _, err := c.authenticate(r); err != nil && !webhook {
 			return err
 		}
 		var key string
@@ -175,6 +183,8 @@ func (c *Cluster) serveAlgorithms(w http.ResponseWriter, r *http.Request) error 
 			writeJSON(w, http.StatusOK, scmConnectionStatus(*a))
 			return nil
 		})
+	case route == "scm/webhook" && r.Method == http.MethodPost:
+		return c.receiveWebhook(w, r, ref)
 	case route == "errors" && r.Method == http.MethodGet:
 		return c.withAlgorithm(r, ref, false, func(*store.Tx, *algorithmRecord) error {
 			writeJSON(w, http.StatusOK, []any{})
@@ -413,7 +423,14 @@ func (c *Cluster) createAlgorithm(w http.ResponseWriter, r *http.Request, owner 
 		if !validName(name) {
 			return errf(http.StatusBadRequest, codeInputValidation, "name must match ^[a-zA-Z][a-zA-Z0-9_]*$ and be at most 30 characters")
 		}
-		src, err := resolveSource(tx, r, cl, b.Source, owner, name)
+		oneShot := ""
+		if cr := b.ScmsCredentials; cr != nil {
+			oneShot = str(cr.SecretToken)
+			if oneShot == "" {
+				oneShot = str(cr.Password)
+			}
+		}
+		src, err := resolveSource(tx, r, cl, b.Source, oneShot, owner, name)
 		if err != nil {
 			return err
 		}
@@ -473,7 +490,7 @@ func (c *Cluster) createAlgorithm(w http.ResponseWriter, r *http.Request, owner 
 // resolveSource checks the source of a create request (§5.2, §8.4) and
 // returns the link to record, or nil for the internal SCM. Without source,
 // or without source.scm, the cluster's default SCM is used.
-func resolveSource(tx *store.Tx, r *http.Request, cl *caller, b *sourceCreateBody, owner, name string) (*algoSource, error) {
+func resolveSource(tx *store.Tx, r *http.Request, cl *caller, b *sourceCreateBody, oneShotToken, owner, name string) (*algoSource, error) {
 	id := defaultScmID(tx)
 	if b != nil && str(b.Scm) != "" {
 		id = *b.Scm
@@ -492,9 +509,18 @@ func resolveSource(tx *store.Tx, r *http.Request, cl *caller, b *sourceCreateBod
 		return nil, errf(http.StatusBadRequest, codeNotImplemented, "source.existing_repository_name is not supported by this cluster; the platform creates the repository.")
 	}
 	var auth scmAuthRecord
-	if err := tx.Get(bucketScmAuths, scmAuthKey(id, cl.owner), &auth); err != nil {
+	if oneShotToken != "" {
+		login, ok, err := extTokenLogin(tx, id, oneShotToken)
+		if err != nil {
+			return nil, err
+		}
+		if !ok || login == "" {
+			return nil, errf(http.StatusBadRequest, codeScmNotAuthenticated, "The SCM %q did not accept scmsCredentials.", id)
+		}
+		auth.ScmUsername = login
+	} else if err := tx.Get(bucketScmAuths, scmAuthKey(id, cl.owner), &auth); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return nil, errf(http.StatusBadRequest, codeScmConnectionNotFound, "%s has not authorised SCM %q; connect first (POST /v1/scms/%s/token/connect).", cl.owner, id, id)
+			return nil, errf(http.StatusBadRequest, codeScmConnectionNotFound, "%s has not authorised SCM %q; connect first (POST /v1/scms/%s/token/connect) or send scmsCredentials.", cl.owner, id, id)
 		}
 		return nil, err
 	}

@@ -33,6 +33,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	tc.must(200, "POST", "/v1/organizations", testAdminKey, org("gone"), nil)
 	tc.must(201, "PUT", "/v1/organizations/acme/members/alice", testAdminKey, nil, nil)
 	tc.must(201, "PUT", "/v1/organizations/acme/members/victim", testAdminKey, nil, nil)
+	tc.must(201, "POST", "/v1/admin/scms", testAdminKey, githubScm("gh"), nil)
+	goneScm := githubScm("gonescm")
+	goneScm["enabled"] = false
+	tc.must(201, "POST", "/v1/admin/scms", testAdminKey, goneScm, nil)
 	perms := map[string]any{"allow_algo": true, "allow_web_algo": false, "allow_data": false, "allow_data_write": false, "algo_acl": []string{}}
 
 	const (
@@ -85,6 +89,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{anyKey, "GET", "/v1/algorithm-environments/edge/languages", nil, 200},
 		{anyKey, "GET", "/v1/algorithm-environments/edge/languages/python3/environments", nil, 200},
 		{anyKey, "GET", "/v1/scms", nil, 200},
+		{anyKey, "GET", "/v1/scms/gh", nil, 200},
+		{admin, "POST", "/v1/admin/scms", githubScm("matrix"), 201},
+		{admin, "PATCH", "/v1/admin/scms/gh", map[string]any{"enabled": true}, 200},
+		{admin, "POST", "/v1/admin/scms/internal/default", nil, 204},
+		{admin, "DELETE", "/v1/admin/scms/gonescm", nil, 204},
 		{anyKey, "GET", "/v1/organizations/acme/errors", nil, 200},
 	}
 	for _, r := range routes {

@@ -258,6 +258,58 @@ func TestContract(t *testing.T) {
 	tc.must(200, "GET", "/v1/scms", key, nil, nil)
 	tc.must(200, "GET", "/v1/scms/internal", key, nil, nil)
 
+	// SCM configurations, authorisation, an SCM-backed algorithm (§8.4, §11).
+	tc.must(201, "POST", "/v1/admin/scms", testAdminKey, githubScm("gh"), nil)
+	tc.wantError(409, codeScmConflict, "POST", "/v1/admin/scms", testAdminKey, githubScm("gh"))
+	tc.must(200, "PATCH", "/v1/admin/scms/gh", testAdminKey, map[string]any{"enabled": true, "urls": githubScm("gh")["urls"]}, nil)
+	tc.must(204, "POST", "/v1/admin/scms/gh/default", testAdminKey, nil, nil)
+	tc.wantError(400, codeScmDefault, "PATCH", "/v1/admin/scms/gh", testAdminKey, map[string]any{"enabled": false})
+	tc.must(204, "POST", "/v1/admin/scms/internal/default", testAdminKey, nil, nil)
+	tc.must(200, "GET", "/v1/scms/gh", key, nil, nil)
+	tc.must(200, "GET", "/v1/scms/gh/token/status", key, nil, nil)
+	token, err := tc.c.ExternalToken("gh", "alice-gh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc.must(200, "POST", "/v1/scms/gh/token/connect", key, map[string]any{"token": token}, nil)
+	tc.must(200, "GET", "/v1/scms/gh/oauth/status", key, nil, nil)
+	tc.must(201, "POST", "/v1/algorithms/alice", key, scmAlgo("ext", "gh", map[string]any{"repository_name": "ext-repo"}), nil)
+	tc.must(200, "GET", "/v1/algorithms/alice/ext", key, nil, nil)
+	var hook scmConnectionStatusJSON
+	tc.must(200, "GET", "/v1/algorithms/alice/ext/scm/status", key, nil, &hook)
+	var ext algorithmJSON
+	tc.must(200, "GET", "/v1/algorithms/alice/ext", key, nil, &ext)
+	head, err := tc.c.ExternalRepo("gh", "alice-gh", "ext-repo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload := []byte(`{"ref":"refs/heads/main","after":"` + head.Head + `"}`)
+	for _, d := range []struct {
+		path, event string
+		want        int
+	}{
+		{"/v1/algorithms/alice/ext/scm/webhook", "ping", 202},
+		{"/v1/algorithms/" + ext.ID + "/scm/webhook", "push", 204},
+	} {
+		req, _ := http.NewRequest("POST", tc.srv.URL+d.path, bytes.NewReader(payload))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-GitHub-Event", d.event)
+		req.Header.Set("X-Hub-Signature-256", signed(hook.WebhookSecret, payload))
+		resp, err := tc.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != d.want {
+			t.Fatalf("webhook %s %s: %d, want %d", d.event, d.path, resp.StatusCode, d.want)
+		}
+	}
+	tc.must(200, "POST", "/v1/algorithms/alice/ext/compile", key, map[string]any{}, nil)
+	tc.must(204, "POST", "/v1/scms/gh/oauth/revoke", key, nil, nil)
+	tc.must(204, "DELETE", "/v1/algorithms/alice/ext", key, nil, nil)
+	tc.must(200, "PATCH", "/v1/admin/scms/gh", testAdminKey, map[string]any{"enabled": false}, nil)
+	tc.must(204, "DELETE", "/v1/admin/scms/gh", testAdminKey, nil, nil)
+
 	// Secrets (§13).
 	tc.must(200, "GET", "/v1/secret-provider", key, nil, nil)
 	provider := tc.defaultProvider(key)
@@ -288,7 +340,9 @@ func TestContract(t *testing.T) {
 		"getAllOrganizationTypes", "create", "deleteByName",
 		"createOrganization", "getOrganizations", "getOrganization", "edit", "deleteOrganization",
 		"listMembers", "addOrganizationMember", "removeOrganizationMember", "addOrganizationApiKey",
-		"listScms", "getScm",
+		"listScms", "getScm", "createScm", "updateScm", "deleteScm", "setDefaultScm",
+		"addScmConnection", "scmTokenStatus", "getScmStatus", "revokeScmAuthorization",
+		"receiveScmRepositoryEvent", "receiveAlgorithmByIdScmRepositoryEvent",
 		"listSecretProviders", "getAlgorithmSecrets", "createAlgorithmSecret", "editAlgorithmSecret", "deleteAlgorithmSecret",
 	}
 	var missing []string

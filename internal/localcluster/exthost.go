@@ -200,8 +200,7 @@ func (c *Cluster) ExternalRepo(scm, owner, name string) (ExternalRepo, error) {
 // no algorithm. It fails if the repository exists.
 func (c *Cluster) CreateExternalRepo(scm, owner, name string, private bool) error {
 	files := map[string][]byte{"README.md": []byte("# " + name + "\n")}
-	_, err := c.createExtRepo(scm, owner, name, private, files, "Initial commit", nil, nil)
-	return err
+	return c.createExtRepo(scm, owner, name, private, files, "Initial commit", nil, nil)
 }
 
 // ExternalGitStats returns the Git transfer counters of a repository of an external host.
@@ -222,13 +221,13 @@ func errRepoExists(scm, owner, name string) error {
 // createExtRepo records and creates a repository on scm's host, linked to
 // an algorithm when hook and key are given. The record comes first, so a
 // crash leaves a record repairRepos completes; a failure removes it.
-func (c *Cluster) createExtRepo(scm, owner, name string, private bool, files map[string][]byte, message string, hook *extHook, key *extDeployKey) (extRepoRecord, error) {
+func (c *Cluster) createExtRepo(scm, owner, name string, private bool, files map[string][]byte, message string, hook *extHook, key *extDeployKey) error {
 	repos, err := c.hostRepos(scm)
 	if err != nil {
-		return extRepoRecord{}, err
+		return err
 	}
 	if repos.Exists(owner, name) {
-		return extRepoRecord{}, errRepoExists(scm, owner, name)
+		return errRepoExists(scm, owner, name)
 	}
 	var rec extRepoRecord
 	err = c.st.Update(func(tx *store.Tx) error {
@@ -249,16 +248,16 @@ func (c *Cluster) createExtRepo(scm, owner, name string, private bool, files map
 		return tx.Put(bucketExtRepos, extRepoKey(scm, owner, name), rec)
 	})
 	if err != nil {
-		return rec, err
+		return err
 	}
 	if _, err := repos.CreateOn(owner, name, rec.DefaultBranch, files, message); err != nil {
 		_ = c.st.Update(func(tx *store.Tx) error { return tx.Delete(bucketExtRepos, extRepoKey(scm, owner, name)) })
 		if errors.Is(err, gitserver.ErrExists) {
-			return rec, errRepoExists(scm, owner, name)
+			return errRepoExists(scm, owner, name)
 		}
-		return rec, err
+		return err
 	}
-	return rec, nil
+	return nil
 }
 
 // unlinkExtRepo removes the webhook and deploy key an algorithm installed;
@@ -459,8 +458,7 @@ func (c *Cluster) createLinkedRepo(a *algorithmRecord, files map[string][]byte, 
 	key := &extDeployKey{Title: "Algorithmia " + algoKey(a.Owner, a.Name), PublicKey: src.DeployKey, AlgorithmID: a.ID}
 	private := a.Settings.SourceVisibility != "open"
 	if fresh {
-		_, err := c.createExtRepo(src.Scm, src.RepoOwner, src.RepoName, private, files, message, hook, key)
-		return err
+		return c.createExtRepo(src.Scm, src.RepoOwner, src.RepoName, private, files, message, hook, key)
 	}
 	// Repair: the record may exist without its directory, or both may.
 	repos, err := c.hostRepos(src.Scm)
@@ -473,8 +471,7 @@ func (c *Cluster) createLinkedRepo(a *algorithmRecord, files map[string][]byte, 
 	})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		_, err = c.createExtRepo(src.Scm, src.RepoOwner, src.RepoName, private, files, message, hook, key)
-		return err
+		return c.createExtRepo(src.Scm, src.RepoOwner, src.RepoName, private, files, message, hook, key)
 	case err != nil:
 		return err
 	case !repos.Exists(src.RepoOwner, src.RepoName):

@@ -264,7 +264,7 @@ func checkAuthorizedAs(u *acctest.User, scm, login string) resource.TestCheckFun
 func TestAccSCMAuthorization_lifecycle(t *testing.T) {
 	dev, _ := acctest.Shared(t)
 	u := dev.NewUser(t, "scmauth")
-	scm := dev.SeedSCM(t, "gitlab", true)
+	scm := seedSCM(t, dev, "gitlab", true)
 	login, other := "dev_"+u.Name, "bot_"+u.Name
 	tok1, tok2 := scm.Token(t, login), scm.Token(t, other)
 	addr := "algorithmia_scm_authorization.test"
@@ -333,8 +333,8 @@ func TestAccSCMAuthorization_lifecycle(t *testing.T) {
 func TestAccSCMAuthorization_badInput(t *testing.T) {
 	dev, _ := acctest.Shared(t)
 	u := dev.NewUser(t, "scmbad")
-	scm := dev.SeedSCM(t, "github", true)
-	disabled := dev.SeedSCM(t, "github", false)
+	scm := seedSCM(t, dev, "github", true)
+	disabled := seedSCM(t, dev, "github", false)
 	const wrong = "ghp_not_a_token_of_this_host_0123456789"
 	unauthorized := func(id string) resource.TestCheckFunc {
 		return func(*terraform.State) error {

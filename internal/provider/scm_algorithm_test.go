@@ -21,14 +21,14 @@ import (
 
 // scmProviderBlock is the provider block of c for u with the SCM host's token in
 // scm_credentials (providerName is "algorithmia" or another local name).
-func scmProviderBlock(c *acctest.Cluster, providerName string, u *acctest.User, scm *acctest.SCM, token string) string {
+func scmProviderBlock(c *acctest.Cluster, providerName string, u *acctest.User, scm *testSCM, token string) string {
 	b := c.NamedProviderBlock(providerName, "", u, false)
 	return b[:len(b)-2] + fmt.Sprintf("\n  scm_credentials = {\n    %q = { token = %q }\n  }\n}\n", scm.ID, token)
 }
 
 // scmAlgorithmConfig connects u to scm and creates owner/name on it. provider is the
 // provider line of every resource ("" for the default one).
-func scmAlgorithmConfig(provider string, u *acctest.User, scm *acctest.SCM, token, name string) string {
+func scmAlgorithmConfig(provider string, u *acctest.User, scm *testSCM, token, name string) string {
 	return fmt.Sprintf(`
 resource "algorithmia_scm_authorization" "me" {
   %[1]s
@@ -55,7 +55,7 @@ resource "algorithmia_algorithm" "ext" {
 func TestAccAlgorithm_scmBacked(t *testing.T) {
 	dev, _ := acctest.Shared(t)
 	u := dev.NewUser(t, "scmalgo")
-	scm := dev.SeedSCM(t, "github", true)
+	scm := seedSCM(t, dev, "github", true)
 	login := "octo_" + u.Name
 	token := scm.Token(t, login)
 	name := acctest.RandomName("onhub")
@@ -154,7 +154,7 @@ resource "algorithmia_algorithm_source" "test" {
 // default branch's head is the state's commit, its tree is the source commit's tree, the
 // history below it is kept, the webhook's build of it succeeded, and exactly one version
 // is published at it (none twice).
-func checkOnSCM(t *testing.T, c *acctest.Cluster, u *acctest.User, scm *acctest.SCM, token, login, name string,
+func checkOnSCM(t *testing.T, c *acctest.Cluster, u *acctest.User, scm *testSCM, token, login, name string,
 	srcTree func() string, minHistory int, version string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		commit := stateAttr(s, "algorithmia_algorithm_source.test", "commit")
@@ -202,7 +202,7 @@ func checkOnSCM(t *testing.T, c *acctest.Cluster, u *acctest.User, scm *acctest.
 func TestAccAlgorithmSource_migrateToSCM(t *testing.T) {
 	dev, _ := acctest.Shared(t)
 	u := dev.NewUser(t, "migr")
-	scm := dev.SeedSCM(t, "gitlab", true)
+	scm := seedSCM(t, dev, "gitlab", true)
 	login := "lab_" + u.Name
 	token := scm.Token(t, login)
 	name := acctest.RandomName("hello")
@@ -266,7 +266,7 @@ func TestAccAlgorithmSource_migrateToSCM(t *testing.T) {
 func TestAccAlgorithmSource_promoteIntoSCM(t *testing.T) {
 	dev, prod := acctest.Shared(t)
 	du, pu := dev.NewUser(t, "acme"), prod.NewUser(t, "acme")
-	scm := prod.SeedSCM(t, "github", true)
+	scm := seedSCM(t, prod, "github", true)
 	login := "acme_" + pu.Name
 	token := scm.Token(t, login)
 	name := acctest.RandomName("hello")
@@ -348,8 +348,8 @@ resource "algorithmia_algorithm_source" "back" {
 func TestAccAlgorithm_scmBadInput(t *testing.T) {
 	dev, _ := acctest.Shared(t)
 	u := dev.NewUser(t, "scmno")
-	scm := dev.SeedSCM(t, "github", true)
-	disabled := dev.SeedSCM(t, "github", false)
+	scm := seedSCM(t, dev, "github", true)
+	disabled := seedSCM(t, dev, "github", false)
 	login := "octo_" + u.Name
 	name := acctest.RandomName("nope")
 	cfg := func(scmID, extra string) string {

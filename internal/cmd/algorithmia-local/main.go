@@ -89,6 +89,11 @@ Runs a local Algorithmia cluster: the management API under /v1 and Git smart
 HTTP under /git, on one listener, so both the api. and git. host names can
 point at it. All state lives under --data-dir and survives restarts.
 
+Each SCM configuration (POST /v1/admin/scms) also gets a stand-in for its
+GitHub, GitLab or Bitbucket under /ext/<scm id>/<owner>/<repository>; POST
+/ext/<scm id>/-/tokens {"login": "..."} with the admin key issues a personal
+access token of that host, which users connect with and Git takes as password.
+
 Runtime dependency: the git executable must be on PATH; Git over HTTP is
 served by "git http-backend".
 
@@ -187,7 +192,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		ln = tls.NewListener(ln, srv.TLSConfig)
 	}
 	base := scheme + "://" + ln.Addr().String()
-	fmt.Fprintf(stdout, "Algorithmia API: %s/v1\nGit:             %s/git\n", base, base)
+	fmt.Fprintf(stdout, "Algorithmia API: %s/v1\nGit:             %s/git\nExternal Git:    %s/ext/<scm id>\n", base, base, base)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

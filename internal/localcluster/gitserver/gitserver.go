@@ -21,6 +21,11 @@
 //	                          renamed into place so a crash never leaves a half
 //	                          repository visible
 //
+// OpenHost serves the same protocol and push rules for an external Git host
+// (a stand-in for GitHub, GitLab or Bitbucket) under a prefix of its own,
+// with the hosts' naming rules and a default branch per repository; see
+// OpenHost.
+//
 // Choices the public record left open:
 //   - A request without credentials gets 401 and a Basic challenge without
 //     consulting the Authorizer, so there is no anonymous access, even to
