@@ -327,10 +327,22 @@ resource "algorithmia_algorithm_source" "back" {
 				Check: checkOnSCM(t, prod, pu, scm, token, login, name, tree(second), 3, "0.2.0"),
 			},
 			{
+				// Import reads the head of the external default branch, its build and version.
+				ResourceName:            addr,
+				ImportState:             true,
+				ImportStateId:           pu.Name + "/" + name,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"source", "commit_message", "publish", "timeouts", "source_commit", "source_tree"},
+			},
+			{
 				// The SCM-backed algorithm as a source: its repository_https_url and the host's token.
-				Config:           cfg(second) + readBack,
+				// The data source reads the head of the external default branch with scm_credentials.
+				Config:           cfg(second) + readBack + "\ndata \"algorithmia_algorithm\" \"ext\" {\n  " + p + "\n  owner = algorithmia_algorithm.ext.owner\n  name = algorithmia_algorithm.ext.name\n  depends_on = [algorithmia_algorithm_source.test]\n}\n",
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: func(s *terraform.State) error {
+					if got, want := stateAttr(s, "data.algorithmia_algorithm.ext", "head_commit"), stateAttr(s, addr, "commit"); got != want {
+						return fmt.Errorf("data source head_commit %s, want the external head %s", got, want)
+					}
 					c := stateAttr(s, "algorithmia_algorithm_source.back", "commit")
 					if got, want := pu.TreeOf(t, prod, pu.Name, back, c), tree(second)(); got != want {
 						return fmt.Errorf("tree read back from the SCM is %s, want %s", got, want)
