@@ -373,6 +373,15 @@ func TestScmBackedAlgorithm(t *testing.T) {
 	tc.must(200, "PATCH", "/v1/admin/scms/gh", testAdminKey, map[string]any{"enabled": false}, nil)
 	tc.wantError(400, codeScmInUse, "DELETE", "/v1/admin/scms/gh", testAdminKey, nil)
 	tc.wantError(400, codeScmDisabled, "POST", "/v1/algorithms/alice", f.key, scmAlgo("other", "gh", nil))
+	before := len(tc.builds(f.key, "hello"))
+	late, err := gitpush.Push(context.Background(), gitpush.Target{URL: wantURL, Username: "x", Password: f.token},
+		gitpush.Commit{Files: map[string][]byte{"after.txt": []byte("disabled\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(tc.builds(f.key, "hello")); n != before+1 {
+		t.Fatalf("a push while the SCM is disabled made %d builds, want 1", n-before)
+	}
 
 	// Deleting the algorithm leaves the repository, without its links.
 	tc.must(204, "DELETE", "/v1/algorithms/alice/hello", f.key, nil, nil)
@@ -380,7 +389,7 @@ func TestScmBackedAlgorithm(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the repository went with the algorithm: %v", err)
 	}
-	if repo.Head != sha || len(repo.Webhooks) != 0 || len(repo.DeployKeys) != 0 {
+	if repo.Head != late || len(repo.Webhooks) != 0 || len(repo.DeployKeys) != 0 {
 		t.Fatalf("repository after the delete = %+v", repo)
 	}
 	tc.must(204, "DELETE", "/v1/admin/scms/gh", testAdminKey, nil, nil)
