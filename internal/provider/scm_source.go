@@ -120,8 +120,11 @@ func sourceConflict(want *algorithmia.SourceCreate, got *algorithmia.Source) str
 	if want == nil {
 		return ""
 	}
+	if got == nil {
+		got = &algorithmia.Source{}
+	}
 	have := algorithmia.SCMInternal
-	if got != nil && got.SCM != nil {
+	if got.SCM != nil {
 		have = got.SCM.ID
 	}
 	switch {
