@@ -54,7 +54,7 @@ func (d *algorithmDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"settings":            algorithmSettingsDataAttribute(),
 			"sample_input":        computedString("Sample input."),
 			"algorithm_id":        computedString("The algorithm's UUID on this cluster."),
-			"git_url":             computedString("Clone URL of the algorithm's repository (no credentials in it)."),
+			"git_url":             computedString("Clone URL of the algorithm's repository on the cluster's Git (no credentials in it). An SCM-backed algorithm's code is at `repository_https_url`."),
 			"package_set":         computedString("Package set of the runtime, such as `python38`."),
 			"latest_build_commit": computedString("Commit SHA of the most recent build."),
 			"head_commit": computedString("Commit SHA at the head of the branch the platform builds (`master`; the " +

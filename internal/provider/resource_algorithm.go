@@ -242,7 +242,7 @@ func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				PlanModifiers:       keep,
 			},
 			"git_url": schema.StringAttribute{
-				MarkdownDescription: "Clone URL of the algorithm's repository (no credentials in it).",
+				MarkdownDescription: "Clone URL of the algorithm's repository on the cluster's Git (no credentials in it). An SCM-backed algorithm's code is at `repository_https_url`; the platform refuses pushes here (4011).",
 				Computed:            true,
 				PlanModifiers:       keep,
 			},
