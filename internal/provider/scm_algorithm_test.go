@@ -67,10 +67,19 @@ data "algorithmia_algorithm" "ext" {
 }
 
 resource "algorithmia_algorithm" "internal" {
-  owner    = %q
-  name     = "%s_int"
+  owner    = %[1]q
+  name     = "%[2]s_int"
   details  = { label = "On the internal SCM" }
   settings = { language = "python3-1" }
+  deletion_protection = false
+}
+
+resource "algorithmia_algorithm" "explicit" {
+  owner    = %[1]q
+  name     = "%[2]s_exp"
+  details  = { label = "On the internal SCM, said so" }
+  settings = { language = "python3-1" }
+  source   = { scm_id = "internal" }
   deletion_protection = false
 }
 `, u.Name, name)
@@ -103,6 +112,9 @@ resource "algorithmia_algorithm" "internal" {
 						"scm_id": knownvalue.StringExact("internal"), "repository_owner": knownvalue.Null(), "repository_name": knownvalue.Null(),
 					})),
 					statecheck.ExpectKnownValue("algorithmia_algorithm.internal", tfjsonpath.New("repository_https_url"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("algorithmia_algorithm.explicit", tfjsonpath.New("source"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"scm_id": knownvalue.StringExact("internal"), "repository_owner": knownvalue.Null(), "repository_name": knownvalue.Null(),
+					})),
 				},
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: func(*terraform.State) error {
