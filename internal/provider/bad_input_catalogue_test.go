@@ -389,6 +389,7 @@ var catalogue = []badInput{
 	{name: "algorithm owner with a slash", phase: phaseValidate, hcl: algo("a/b", "ok", py, ""), err: `Attribute owner must start with a letter`, attr: `owner\s+=`},
 	{name: "algorithm owner empty", phase: phaseValidate, hcl: algo("", "ok", py, ""), err: `Attribute owner string length must be between 1 and 30, got: 0`, attr: `owner\s+=`},
 	{name: "algorithm source without an SCM id", phase: phaseValidate, hcl: algo("{user}", "{p}src", py, `  source = { scm_id = "" }`), err: `Attribute source.scm_id string length must be at least 1`, attr: `source`},
+	{name: "repository name on the internal SCM", phase: phaseValidate, hcl: algo("{user}", "{p}src", py, `  source = { scm_id = "internal", repository_name = "x" }`), err: `(?s)The internal SCM has no repository owner or name`, attr: `source`},
 	{name: "SCM configuration named internal", phase: phaseValidate, hcl: scmHCL(`  id = "internal"`), err: `Attribute id value must be none of`, attr: `id\s+=`},
 	{name: "SCM of an unknown provider", phase: phaseValidate, hcl: strings.Replace(scmHCL(""), `"github"`, `"svn"`, 1), err: `Attribute provider_type value must be one of`, attr: `provider_type`},
 	{name: "SCM ssh URL that is not ssh://", phase: phaseValidate, hcl: strings.Replace(scmHCL(""), `"ssh://git@github.com"`, `"git@github.com"`, 1), err: `must be an ssh:// URL`, attr: `urls\.ssh`},

@@ -272,6 +272,7 @@ func (r *algorithmResource) Configure(_ context.Context, req resource.ConfigureR
 }
 
 func (r *algorithmResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	validateSCMSource(ctx, req.Config, &resp.Diagnostics)
 	var settings types.Object
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("settings"), &settings)...)
 	if resp.Diagnostics.HasError() || settings.IsNull() || settings.IsUnknown() {
