@@ -60,15 +60,7 @@ func (d *algorithmDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"head_commit": computedString("Commit SHA at the head of the branch the platform builds (`master`; the " +
 				"default branch of an external SCM's repository), read from the Git server. Null when the provider has no " +
 				"credentials for it: `username` and `api_key`, or `scm_credentials` for an SCM-backed algorithm."),
-			"source": schema.SingleNestedAttribute{
-				MarkdownDescription: "Where the algorithm's repository lives, in the shape of `algorithmia_algorithm.source`.",
-				Computed:            true,
-				Attributes: map[string]schema.Attribute{
-					"scm_id":           computedString("SCM configuration id; `internal` for the cluster's own Git."),
-					"repository_owner": computedString("Owner of the repository on the external SCM host; null on the internal SCM."),
-					"repository_name":  computedString("Name of the repository on the external SCM host; null on the internal SCM."),
-				},
-			},
+			"source": algorithmSourceDataAttribute(),
 			"repository_https_url": computedString("HTTPS URL of the repository on the external SCM host (a `source.git_url` " +
 				"for `algorithmia_algorithm_source`); null on the internal SCM."),
 			"latest_version":          computedString("Latest published semantic version, such as `1.4.0`; null if none was published."),
@@ -156,6 +148,19 @@ func (d *algorithmDataSource) Read(ctx context.Context, req datasource.ReadReque
 		out.HeadCommit = optionalString(head)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, out)...)
+}
+
+// algorithmSourceDataAttribute is the computed source of algorithmia_algorithm and algorithmia_algorithms.
+func algorithmSourceDataAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: "Where the algorithm's repository lives, in the shape of `algorithmia_algorithm.source`.",
+		Computed:            true,
+		Attributes: map[string]schema.Attribute{
+			"scm_id":           computedString("SCM configuration id; `internal` for the cluster's own Git."),
+			"repository_owner": computedString("Owner of the repository on the external SCM host; null on the internal SCM."),
+			"repository_name":  computedString("Name of the repository on the external SCM host; null on the internal SCM."),
+		},
+	}
 }
 
 // scmIDOf is the id of the algorithm's SCM, "internal" when it reports none.

@@ -74,6 +74,12 @@ resource "algorithmia_algorithm" "internal" {
   deletion_protection = false
 }
 
+data "algorithmia_algorithms" "mine" {
+  owner      = %[1]q
+  read_heads = true
+  depends_on = [algorithmia_algorithm.ext, algorithmia_algorithm.internal, algorithmia_algorithm.explicit]
+}
+
 resource "algorithmia_algorithm" "explicit" {
   owner    = %[1]q
   name     = "%[2]s_exp"
@@ -117,7 +123,42 @@ resource "algorithmia_algorithm" "explicit" {
 					})),
 				},
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check: func(*terraform.State) error {
+				Check: func(s *terraform.State) error {
+					// The listing reports the SCM-backed one with its repository, and its head
+					// only with the host's credentials (none here); the internal ones have theirs.
+					rs := s.RootModule().Resources["data.algorithmia_algorithms.mine"]
+					if rs == nil {
+						return fmt.Errorf("no data.algorithmia_algorithms.mine in state")
+					}
+					byName := map[string]map[string]string{}
+					for k, v := range rs.Primary.Attributes {
+						var i int
+						var field string
+						if n, _ := fmt.Sscanf(k, "algorithms.%d.%s", &i, &field); n == 2 {
+							if byName[fmt.Sprint(i)] == nil {
+								byName[fmt.Sprint(i)] = map[string]string{}
+							}
+							byName[fmt.Sprint(i)][field] = v
+						}
+					}
+					seen := 0
+					for _, a := range byName {
+						switch a["name"] {
+						case name:
+							seen++
+							if a["repository_https_url"] != scm.RepoURL(login, name) || a["source.scm_id"] != scm.ID || a["head_commit"] != "" {
+								return fmt.Errorf("listed SCM-backed algorithm: %v", a)
+							}
+						case name + "_int", name + "_exp":
+							seen++
+							if a["head_commit"] == "" || a["source.scm_id"] != "internal" || a["repository_https_url"] != "" {
+								return fmt.Errorf("listed internal algorithm: %v", a)
+							}
+						}
+					}
+					if seen != 3 {
+						return fmt.Errorf("listing has %d of the 3 algorithms: %v", seen, byName)
+					}
 					r := scm.Repo(t, login, name)
 					if r.DefaultBranch != "main" || r.Head == "" || len(r.Webhooks) != 1 || len(r.DeployKeys) != 1 {
 						return fmt.Errorf("external repository %s/%s: %+v, want main with one webhook and one deploy key", login, name, r)
