@@ -359,6 +359,24 @@ resource "algorithmia_algorithm_source" "back" {
 }
 `, p, pu.Name, back, token)
 
+	gitRefs := fmt.Sprintf(`
+data "algorithmia_git_ref" "version" {
+  %[1]s
+  owner      = algorithmia_algorithm.ext.owner
+  name       = algorithmia_algorithm.ext.name
+  ref        = "0.2.0"
+  depends_on = [algorithmia_algorithm_source.test]
+}
+
+data "algorithmia_git_ref" "branch" {
+  %[1]s
+  owner      = algorithmia_algorithm.ext.owner
+  name       = algorithmia_algorithm.ext.name
+  ref        = "main"
+  depends_on = [algorithmia_algorithm_source.test]
+}
+`, p)
+
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
@@ -390,11 +408,21 @@ resource "algorithmia_algorithm_source" "back" {
 			{
 				// The SCM-backed algorithm as a source: its repository_https_url and the host's token.
 				// The data source reads the head of the external default branch with scm_credentials.
-				Config:           cfg(second) + readBack + "\ndata \"algorithmia_algorithm\" \"ext\" {\n  " + p + "\n  owner = algorithmia_algorithm.ext.owner\n  name = algorithmia_algorithm.ext.name\n  depends_on = [algorithmia_algorithm_source.test]\n}\n",
+				Config:           cfg(second) + readBack + "\ndata \"algorithmia_algorithm\" \"ext\" {\n  " + p + "\n  owner = algorithmia_algorithm.ext.owner\n  name = algorithmia_algorithm.ext.name\n  depends_on = [algorithmia_algorithm_source.test]\n}\n" + gitRefs,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: func(s *terraform.State) error {
 					if got, want := stateAttr(s, "data.algorithmia_algorithm.ext", "head_commit"), stateAttr(s, addr, "commit"); got != want {
 						return fmt.Errorf("data source head_commit %s, want the external head %s", got, want)
+					}
+					// algorithmia_git_ref names the external repository, and resolves a version and a branch there.
+					for _, ref := range []string{"version", "branch"} {
+						a := "data.algorithmia_git_ref." + ref
+						if got, want := stateAttr(s, a, "git_url"), scm.RepoURL(login, name); got != want {
+							return fmt.Errorf("%s git_url %s, want %s", a, got, want)
+						}
+						if got, want := stateAttr(s, a, "commit"), stateAttr(s, addr, "commit"); got != want {
+							return fmt.Errorf("%s commit %s, want %s", a, got, want)
+						}
 					}
 					c := stateAttr(s, "algorithmia_algorithm_source.back", "commit")
 					if got, want := pu.TreeOf(t, prod, pu.Name, back, c), tree(second)(); got != want {
