@@ -119,20 +119,6 @@ type Source struct {
 	RepositorySSHURL string `json:"repository_ssh_url,omitempty"`
 }
 
-// SCM is an SCM configuration as embedded in an algorithm's source.
-type SCM struct {
-	// ID is the configuration id ("internal", "github", or a UUID).
-	ID string `json:"id"`
-	// Provider is internal, github, gitlab, bitbucket or bitbucket-cloud.
-	Provider string `json:"provider,omitempty"`
-	// Name is the display name (often the web URL).
-	Name string `json:"name,omitempty"`
-	// Default is true for the cluster's default SCM.
-	Default bool `json:"default"`
-	// Enabled is true when the SCM can be used.
-	Enabled bool `json:"enabled"`
-}
-
 // CreateSettings are the settings of a create request (SPEC SettingsMandatory).
 type CreateSettings struct {
 	// SourceVisibility is required: "open" or "closed".

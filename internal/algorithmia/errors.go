@@ -22,6 +22,9 @@ var (
 	ErrForbidden = errors.New("algorithmia: forbidden")
 	// ErrAPIKeyRequired matches a *MissingKeyError for the standard API key.
 	ErrAPIKeyRequired = errors.New("algorithmia: API key required")
+	// ErrSCMUnauthorized matches answers saying the user is not (or no longer) authorized on
+	// an external SCM (4080, 4081), or has no connection to it (4008).
+	ErrSCMUnauthorized = errors.New("algorithmia: not authorized on the SCM")
 	// ErrAdminKeyRequired matches a *MissingKeyError for the admin API key.
 	ErrAdminKeyRequired = errors.New("algorithmia: admin API key required")
 )
@@ -46,6 +49,24 @@ const (
 	CodeOrganizationRequiresOwner = 3102
 	CodeOrgTypeNotFound           = 3108
 	CodeOrgTypeAlreadyExists      = 3109
+	// SCM codes (CONTRACT.md §3.2, §8.4, §11).
+	CodeSCMFailedToCreateRepository = 1008
+	CodeSCMConnectionNotFound       = 4008
+	CodeSCMConfigurationNotFound    = 4009
+	CodeSCMInternalOnly             = 4011
+	CodeSCMBadCreatePayload         = 4020
+	CodeSCMBadUpdatePayload         = 4021
+	CodeSCMEnabled                  = 4040
+	CodeSCMDefault                  = 4041
+	CodeSCMDisabled                 = 4042
+	CodeSCMInUse                    = 4043
+	CodeSCMConflict                 = 4044
+	CodeSCMDisallowedOperation      = 4045
+	CodeSCMNotAuthorized            = 4080
+	CodeSCMNotAuthenticated         = 4081
+	CodeSCMBadRequest               = 4082
+	CodeSCMUnknown                  = 4083
+	CodeSCMConnectionError          = 4084
 )
 
 // notFoundCodes win over the HTTP status because the SPEC lists 409 for a
@@ -54,13 +75,14 @@ var notFoundCodes = map[int]bool{
 	CodeAlgorithmNotFound: true, CodeAlgorithmNameDoesNotExist: true, CodeAlgorithmIDDoesNotExist: true,
 	CodeAlgorithmBuildNotFound: true, CodeBuildLogsNotFound: true, CodeVersionDoesNotExist: true,
 	CodeUserNotFound: true, CodeOrganizationNotFound: true, CodeOrgTypeNotFound: true,
+	CodeSCMConfigurationNotFound: true,
 }
 
 // alreadyExistsCodes turn a 400 into ErrAlreadyExists: the SPEC has no 409
 // for a duplicate algorithm, so the platform answers 400 + 1002.
 var alreadyExistsCodes = map[int]bool{
 	CodeAlgorithmNameHasBeenTaken: true, CodeUsernameHasBeenTaken: true, CodeEmailAddressHasBeenTaken: true,
-	CodeOrganizationAlreadyExists: true, CodeOrgTypeAlreadyExists: true,
+	CodeOrganizationAlreadyExists: true, CodeOrgTypeAlreadyExists: true, CodeSCMConflict: true,
 }
 
 // APIError is an error answer from the platform (CONTRACT.md §3.1).
@@ -118,6 +140,8 @@ func (e *APIError) Is(target error) bool {
 		return e.StatusCode == http.StatusUnauthorized
 	case ErrForbidden:
 		return e.StatusCode == http.StatusForbidden
+	case ErrSCMUnauthorized:
+		return e.Code == CodeSCMNotAuthorized || e.Code == CodeSCMNotAuthenticated || e.Code == CodeSCMConnectionNotFound
 	}
 	return false
 }

@@ -341,6 +341,21 @@ resource "algorithmia_user_api_key" "x" {
 `, perms)
 }
 
+// scmHCL is an algorithmia_scm "x" of GitHub with extra arguments.
+func scmHCL(extra string) string {
+	return fmt.Sprintf(`
+resource "algorithmia_scm" "x" {
+  provider_type = "github"
+  urls = {
+    web = "https://github.com"
+    api = "https://api.github.com"
+    ssh = "ssh://git@github.com"
+  }
+%s
+}
+`, extra)
+}
+
 func collection(owner, name, extra string) string {
 	return fmt.Sprintf(`
 resource "algorithmia_data_collection" "x" {
@@ -373,6 +388,14 @@ var catalogue = []badInput{
 	{name: "algorithm name with ..", phase: phaseValidate, hcl: algo("{user}", "..", py, ""), err: `(?s)Attribute name must start with a letter.*got: \.\.`, attr: `name\s+=`},
 	{name: "algorithm owner with a slash", phase: phaseValidate, hcl: algo("a/b", "ok", py, ""), err: `Attribute owner must start with a letter`, attr: `owner\s+=`},
 	{name: "algorithm owner empty", phase: phaseValidate, hcl: algo("", "ok", py, ""), err: `Attribute owner string length must be between 1 and 30, got: 0`, attr: `owner\s+=`},
+	{name: "algorithm source without an SCM id", phase: phaseValidate, hcl: algo("{user}", "{p}src", py, `  source = { scm_id = "" }`), err: `Attribute source.scm_id string length must be at least 1`, attr: `source`},
+	{name: "repository name on the internal SCM", phase: phaseValidate, hcl: algo("{user}", "{p}src", py, `  source = { scm_id = "internal", repository_name = "x" }`), err: `(?s)The internal SCM has no repository owner or name`, attr: `source`},
+	{name: "SCM configuration named internal", phase: phaseValidate, hcl: scmHCL(`  id = "internal"`), err: `Attribute id value must be none of`, attr: `id\s+=`},
+	{name: "SCM of an unknown provider", phase: phaseValidate, hcl: strings.Replace(scmHCL(""), `"github"`, `"svn"`, 1), err: `Attribute provider_type value must be one of`, attr: `provider_type`},
+	{name: "SCM ssh URL that is not ssh://", phase: phaseValidate, hcl: strings.Replace(scmHCL(""), `"ssh://git@github.com"`, `"git@github.com"`, 1), err: `must be an ssh:// URL`, attr: `urls\.ssh`},
+	{name: "default SCM disabled", phase: phaseValidate, hcl: scmHCL("  default = true\n  enabled = false"), err: `(?s)The default SCM must be enabled.*4041`, attr: `enabled`},
+	{name: "project key on a GitHub SCM", phase: phaseValidate, hcl: scmHCL(`  project_key = "PROJ"`), err: `project_key is for Bitbucket Server`, attr: `project_key`},
+	{name: "authorization on the internal SCM", phase: phaseValidate, hcl: "resource \"algorithmia_scm_authorization\" \"x\" {\n  scm_id = \"internal\"\n  token_wo = \"t\"\n}\n", err: `Attribute scm_id value must be none of`, attr: `scm_id`},
 	{name: "unknown language", phase: phaseValidate, hcl: algo("{user}", "ok", `    language = "cobol"`, ""), err: `(?s)Attribute settings\.language value must be one of.*got: "cobol"`},
 	{name: "unknown machine type", phase: phaseValidate, hcl: algo("{user}", "ok", py+"\n    environment = \"tpu\"", ""), err: `(?s)Attribute settings\.environment value must be one of.*"tpu"`},
 	{name: "unknown license", phase: phaseValidate, hcl: algo("{user}", "ok", py+"\n    license = \"bsd\"", ""), err: `(?s)Attribute settings\.license value must be one of.*got: "bsd"`},
@@ -465,6 +488,8 @@ var catalogue = []badInput{
 	{name: "admin key used as the standard key", phase: phasePlan, hcl: strings.Replace(hostileProvider("{dev}", ""), "simcatalogue", "{admin}", 1) + dataSource("algorithmia_algorithm", "  owner = \"{user}\"\n  name = \"{algo}\""), err: `(?s)HTTP 403.*admin key where a standard key is needed`},
 	{name: "key the cluster does not know", phase: phasePlan, hcl: hostileProvider("{dev}", "") + envLookup, err: `(?s)HTTP 401.*API key was not accepted`},
 	{name: "standard key used as the admin key", phase: phasePlan, hcl: hostileProvider("{dev}", `  admin_api_key = "{key}"`+"\n") + dataSource("algorithmia_user", `  username = "{user}"`), err: `(?s)HTTP 403`},
+	{name: "scm_credentials with an empty token", phase: phasePlan, hcl: hostileProvider("{dev}", "  scm_credentials = { gh = { token = \"\" } }\n") + envLookup, err: `(?s)Invalid scm_credentials.*scm_credentials\["gh"\]\.token is empty`, attr: `scm_credentials`},
+	{name: "scm_credentials known only after apply", phase: phasePlan, hcl: "resource \"terraform_data\" \"u\" {\n  input = \"late\"\n}\n" + hostileProvider("{dev}", "  scm_credentials = { gh = { token = terraform_data.u.output } }\n") + envLookup, err: `(?s)Invalid scm_credentials.*scm_credentials\["gh"\] is only known after\s+apply`, attr: `scm_credentials`},
 	{name: "admin data source without an admin key", phase: phasePlan, hcl: hostileProvider("{dev}", "") + dataSource("algorithmia_users", ""), err: `needs an admin API key`},
 	{name: "address where nothing listens", phase: phasePlan, hcl: hostileProvider("http://127.0.0.1:1", "") + envLookup, err: `connection refused`},
 	{name: "https to a plain-HTTP port", phase: phasePlan, hcl: hostileProvider("{devhttps}", "") + envLookup, err: `HTTP response to HTTPS client`},
@@ -515,6 +540,8 @@ var catalogue = []badInput{
 	{name: "owner the key may not act for", phase: phaseApply, hcl: algo("{other}", "{p}a2", py, ""), err: `(?s)Not allowed to act for owner {other}`},
 	{name: "key without algorithm management", phase: phaseApply, hcl: strings.Replace(algo("{user}", "{p}a3", py, ""), `owner = "{user}"`, `owner = "{user}"`, 1), err: `(?s)Failed to create algorithm.*HTTP 403 with error code 2001.*may lack "algorithm management"`},
 	{name: "algorithm that already exists", phase: phaseApply, hcl: algo("{user}", "{algo}", py, ""), err: `(?s)Algorithm already exists.*terraform import`},
+	{name: "algorithm on an SCM that does not exist", phase: phaseApply, hcl: algo("{user}", "{p}noscm", py, `  source = { scm_id = "{p}noscm" }`), err: `(?s)code 4009.*No\s+SCM\s+configuration\s+"{p}noscm"\s+exists`, attr: `source`},
+	{name: "SCM authorization on an SCM that does not exist", phase: phaseApply, hcl: "resource \"algorithmia_scm_authorization\" \"x\" {\n  scm_id = \"{p}noscm\"\n  token_wo = \"ghp_x\"\n}\n", err: `SCM {p}noscm not found`, attr: `scm_id`},
 	{name: "user name that is taken", phase: phaseApply, hcl: user("{user}", "{p}x1@example.com", ""), err: `(?s)User already exists.*terraform import <resource address> {user}`},
 	{name: "e-mail that is taken", phase: phaseApply, hcl: user("{p}u5", "{user_email}", ""), err: `(?s)E-mail address already taken.*already used by the user\s+{user}`},
 	{name: "organization name that is taken", phase: phaseApply, hcl: org("{org}", "{p}o4@example.com", ""), err: `(?s)Organization already exists.*terraform import <resource address> {org}`},

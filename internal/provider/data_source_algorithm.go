@@ -36,6 +36,8 @@ type algorithmDataModel struct {
 	HeadCommit           types.String `tfsdk:"head_commit"`
 	LatestVersion        types.String `tfsdk:"latest_version"`
 	LatestVersionGitHash types.String `tfsdk:"latest_version_git_hash"`
+	Source               types.Object `tfsdk:"source"`
+	RepositoryHTTPSURL   types.String `tfsdk:"repository_https_url"`
 }
 
 func (d *algorithmDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -52,11 +54,15 @@ func (d *algorithmDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"settings":            algorithmSettingsDataAttribute(),
 			"sample_input":        computedString("Sample input."),
 			"algorithm_id":        computedString("The algorithm's UUID on this cluster."),
-			"git_url":             computedString("Clone URL of the algorithm's repository (no credentials in it)."),
+			"git_url":             computedString("Clone URL of the algorithm's repository on the cluster's Git (no credentials in it). An SCM-backed algorithm's code is at `repository_https_url`."),
 			"package_set":         computedString("Package set of the runtime, such as `python38`."),
 			"latest_build_commit": computedString("Commit SHA of the most recent build."),
-			"head_commit": computedString("Commit SHA at the head of `master`, read from the Git server. Null when the provider " +
-				"has no `username` and `api_key` to authenticate to Git with."),
+			"head_commit": computedString("Commit SHA at the head of the branch the platform builds (`master`; the " +
+				"default branch of an external SCM's repository), read from the Git server. Null when the provider has no " +
+				"credentials for it: `username` and `api_key`, or `scm_credentials` for an SCM-backed algorithm."),
+			"source": algorithmSourceDataAttribute(),
+			"repository_https_url": computedString("HTTPS URL of the repository on the external SCM host (a `source.git_url` " +
+				"for `algorithmia_algorithm_source`); null on the internal SCM."),
 			"latest_version":          computedString("Latest published semantic version, such as `1.4.0`; null if none was published."),
 			"latest_version_git_hash": computedString("Commit SHA of the latest published version."),
 		}),
@@ -117,6 +123,7 @@ func (d *algorithmDataSource) Read(ctx context.Context, req datasource.ReadReque
 		ID: m.ID, Owner: m.Owner, Name: m.Name, Details: m.Details, Settings: m.Settings, SampleInput: m.SampleInput,
 		AlgorithmID: m.AlgorithmID, GitURL: m.GitURL, PackageSet: m.PackageSet, LatestBuildCommit: m.LatestBuildCommit,
 		HeadCommit: types.StringNull(), LatestVersion: types.StringNull(), LatestVersionGitHash: types.StringNull(),
+		Source: m.Source, RepositoryHTTPSURL: m.RepositoryHTTPSURL,
 	}
 
 	latest, err := d.cluster.api.LatestPublishedVersion(ctx, owner, name)
@@ -126,15 +133,42 @@ func (d *algorithmDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 	out.LatestVersion, out.LatestVersionGitHash = latestVersionFromAPI(latest)
 
-	if d.cluster.username != "" && d.cluster.apiKey != "" {
-		head, err := promote.Head(ctx, d.cluster.repo(owner, name), promote.DefaultBranch)
+	external := scmIDOf(a) != algorithmia.SCMInternal
+	_, haveSCMCreds := d.cluster.scmCreds[scmIDOf(a)]
+	if (!external && d.cluster.username != "" && d.cluster.apiKey != "") || (external && haveSCMCreds) {
+		repo, branch, ok := d.cluster.algorithmRepo(ctx, owner, name, a, &resp.Diagnostics)
+		if !ok {
+			return
+		}
+		head, err := promote.Head(ctx, repo, branch)
 		if err != nil {
-			resp.Diagnostics.AddError("Failed to read the head of master of "+owner+"/"+name, err.Error())
+			resp.Diagnostics.AddError("Failed to read the head of "+branch+" of "+owner+"/"+name, err.Error())
 			return
 		}
 		out.HeadCommit = optionalString(head)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, out)...)
+}
+
+// algorithmSourceDataAttribute is the computed source of algorithmia_algorithm and algorithmia_algorithms.
+func algorithmSourceDataAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: "Where the algorithm's repository lives, in the shape of `algorithmia_algorithm.source`.",
+		Computed:            true,
+		Attributes: map[string]schema.Attribute{
+			"scm_id":           computedString("SCM configuration id; `internal` for the cluster's own Git."),
+			"repository_owner": computedString("Owner of the repository on the external SCM host; null on the internal SCM."),
+			"repository_name":  computedString("Name of the repository on the external SCM host; null on the internal SCM."),
+		},
+	}
+}
+
+// scmIDOf is the id of the algorithm's SCM, "internal" when it reports none.
+func scmIDOf(a *algorithmia.Algorithm) string {
+	if a == nil || a.Source == nil || a.Source.SCM == nil || a.Source.SCM.ID == "" {
+		return algorithmia.SCMInternal
+	}
+	return a.Source.SCM.ID
 }
 
 // latestVersionFromAPI maps the latest published version (nil when none) to its

@@ -42,6 +42,7 @@ var listedAlgorithmAttrTypes = map[string]attr.Type{
 	"git_url":  types.StringType, "package_set": types.StringType, "latest_build_commit": types.StringType,
 	"latest_version": types.StringType, "latest_version_git_hash": types.StringType,
 	"head_commit": types.StringType, "head_tree": types.StringType,
+	"source": types.ObjectType{AttrTypes: scmSourceAttrTypes}, "repository_https_url": types.StringType,
 }
 
 func (d *algorithmsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -66,7 +67,8 @@ func (d *algorithmsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 				MarkdownDescription: "Also read each algorithm's head of `master` and its tree from the Git server (a " +
 					"depth-1 fetch per algorithm), filling `head_commit` and `head_tree`. Needs the provider's `username` " +
 					"and `api_key`. Use it in a `check` block to assert what a cluster serves; narrow the list with " +
-					"`name_regex`, since every listed repository is fetched.",
+					"`name_regex`, since every listed repository is fetched. An SCM-backed algorithm's head is read from " +
+					"its repository's default branch when `scm_credentials` has its SCM, else left null.",
 				Optional: true,
 			},
 			"algorithms": schema.ListNestedAttribute{
@@ -86,6 +88,8 @@ func (d *algorithmsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 					"latest_version_git_hash": computedString("Commit SHA of the latest published version; null if none was published."),
 					"head_commit":             computedString("Commit at the head of `master`; null unless `read_heads`, or when the repository is empty."),
 					"head_tree":               computedString("Tree hash of `head_commit`; null when `head_commit` is."),
+					"source":                  algorithmSourceDataAttribute(),
+					"repository_https_url":    computedString("HTTPS URL of the repository on the external SCM host; null on the internal SCM."),
 				}},
 			},
 		}),
@@ -164,12 +168,16 @@ func (d *algorithmsDataSource) readOne(ctx context.Context, owner, name string, 
 	}
 	version, gitHash := latestVersionFromAPI(latest)
 	headCommit, headTree := types.StringNull(), types.StringNull()
-	if readHeads {
-		commit, tree, err := promote.HeadTree(ctx, d.cluster.repo(owner, name), promote.DefaultBranch)
+	if _, haveCreds := d.cluster.scmCreds[scmIDOf(a)]; readHeads && (scmIDOf(a) == algorithmia.SCMInternal || haveCreds) {
+		repo, branch, ok := d.cluster.algorithmRepo(ctx, owner, name, a, &resp.Diagnostics)
+		if !ok {
+			return nil, false
+		}
+		commit, tree, err := promote.HeadTree(ctx, repo, branch)
 		switch {
 		case errors.Is(err, promote.ErrRefNotFound):
 		case err != nil:
-			resp.Diagnostics.AddError("Failed to read the head of master of "+owner+"/"+name, err.Error())
+			resp.Diagnostics.AddError("Failed to read the head of "+branch+" of "+owner+"/"+name, err.Error())
 			return nil, false
 		default:
 			headCommit, headTree = types.StringValue(commit), types.StringValue(tree)
@@ -179,6 +187,7 @@ func (d *algorithmsDataSource) readOne(ctx context.Context, owner, name string, 
 		"id": m.ID, "owner": m.Owner, "name": m.Name, "algorithm_id": m.AlgorithmID, "details": m.Details, "settings": m.Settings,
 		"git_url": m.GitURL, "package_set": m.PackageSet, "latest_build_commit": m.LatestBuildCommit,
 		"latest_version": version, "latest_version_git_hash": gitHash, "head_commit": headCommit, "head_tree": headTree,
+		"source": m.Source, "repository_https_url": m.RepositoryHTTPSURL,
 	})
 	resp.Diagnostics.Append(diags...)
 	return obj, !resp.Diagnostics.HasError()

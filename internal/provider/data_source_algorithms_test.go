@@ -63,6 +63,11 @@ func listedAlgorithm(t *testing.T, c *acctest.Cluster, client *algorithmia.Clien
 		"latest_version_git_hash": stringOrNull(latestHash),
 		"head_commit":             knownvalue.Null(), // read only with read_heads
 		"head_tree":               knownvalue.Null(),
+		// These algorithms are on the internal SCM, as the cluster says.
+		"source": knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"scm_id": knownvalue.StringExact(a.Source.SCM.ID), "repository_owner": knownvalue.Null(), "repository_name": knownvalue.Null(),
+		}),
+		"repository_https_url": knownvalue.Null(),
 	})
 }
 

@@ -76,7 +76,7 @@ func (d *gitRefDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"commit":  computedString("Full 40-character SHA of the commit the ref resolves to."),
-			"git_url": computedString("Clone URL of the algorithm's repository (no credentials in it)."),
+			"git_url": computedString("Clone URL of the algorithm's repository (no credentials in it): the cluster's Git, or for an SCM-backed algorithm its `repository_https_url`, where a branch or tag is then resolved with `scm_credentials`."),
 			"kind": computedString("What `ref` named: `version` (a published semantic version), `branch`, `tag` or `commit` " +
 				"(a SHA, or a full ref name outside `refs/heads/` and `refs/tags/`)."),
 		}),
@@ -96,11 +96,17 @@ func (d *gitRefDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	owner, name, ref := cfg.Owner.ValueString(), cfg.Name.ValueString(), cfg.Ref.ValueString()
 	algo := owner + "/" + name
 
+	// An SCM-backed algorithm's code is on its external host, not on the cluster's Git.
+	gitURL := d.cluster.gitURL(owner, name)
+	var scmBacked *algorithmia.Algorithm
+	if a, err := d.cluster.api.GetAlgorithm(ctx, owner, name); err == nil && scmIDOf(a) != algorithmia.SCMInternal {
+		scmBacked, gitURL = a, a.Source.RepositoryHTTPSURL
+	}
 	var commit, kind string
 	if semverRef.MatchString(ref) {
 		commit, kind = d.resolveVersion(ctx, owner, name, ref, &resp.Diagnostics), refKindVersion
 	} else {
-		commit, kind = d.resolveGit(ctx, owner, name, ref, &resp.Diagnostics)
+		commit, kind = d.resolveGit(ctx, owner, name, ref, scmBacked, &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -112,7 +118,7 @@ func (d *gitRefDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		Name:   cfg.Name,
 		Ref:    cfg.Ref,
 		Commit: types.StringValue(commit),
-		GitURL: types.StringValue(d.cluster.gitURL(owner, name)),
+		GitURL: types.StringValue(gitURL),
 		Kind:   types.StringValue(kind),
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, out)...)
@@ -158,9 +164,15 @@ func (d *gitRefDataSource) resolveVersion(ctx context.Context, owner, name, vers
 
 // resolveGit resolves a branch, tag or SHA from the Git server's ref advertisement and says
 // which of them the ref named.
-func (d *gitRefDataSource) resolveGit(ctx context.Context, owner, name, ref string, diags *diag.Diagnostics) (string, string) {
+func (d *gitRefDataSource) resolveGit(ctx context.Context, owner, name, ref string, scmBacked *algorithmia.Algorithm, diags *diag.Diagnostics) (string, string) {
 	algo := owner + "/" + name
-	if d.cluster.username == "" || d.cluster.apiKey == "" {
+	remote := d.cluster.repo(owner, name)
+	if scmBacked != nil { // its host's repository, with scm_credentials
+		var ok bool
+		if remote, _, ok = d.cluster.algorithmRepo(ctx, owner, name, scmBacked, diags); !ok {
+			return "", ""
+		}
+	} else if d.cluster.username == "" || d.cluster.apiKey == "" {
 		missing := "username"
 		if d.cluster.username != "" {
 			missing = "api_key"
@@ -174,7 +186,6 @@ func (d *gitRefDataSource) resolveGit(ctx context.Context, owner, name, ref stri
 				ref, algo, missing, envUsername, envAPIKey))
 		return "", ""
 	}
-	remote := d.cluster.repo(owner, name)
 	commit, err := promote.ResolveRef(ctx, remote, ref)
 	switch {
 	case errors.Is(err, promote.ErrRefNotFound):

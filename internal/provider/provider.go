@@ -72,6 +72,7 @@ type providerModel struct {
 	RequestTimeout     types.String `tfsdk:"request_timeout"`
 	MaxRetries         types.Int64  `tfsdk:"max_retries"`
 	AdoptExisting      types.Bool   `tfsdk:"adopt_existing"`
+	SCMCredentials     types.Map    `tfsdk:"scm_credentials"`
 }
 
 // clusterClient is what every resource and data source of one provider alias shares:
@@ -91,12 +92,14 @@ type clusterClient struct {
 	retry retry.Policy
 	// adoptExisting lets Create take over an object that already exists (adopt_existing).
 	adoptExisting bool
+	// scmCreds are the Git credentials of external SCM hosts, by SCM id (scm_credentials).
+	scmCreds map[string]promote.Credentials
 }
 
 // newClient is a REST client with this alias's user agent, timeouts, retries and masked
 // logging; Configure uses it for the alias's cluster, resources for peer clusters.
-func (c *clusterClient) newClient(address, apiKey, adminKey string, httpClient *http.Client) (*algorithmia.Client, error) {
-	secrets := []string{apiKey, adminKey}
+func (c *clusterClient) newClient(address, apiKey, adminKey string, httpClient *http.Client, more ...string) (*algorithmia.Client, error) {
+	secrets := append([]string{apiKey, adminKey}, more...)
 	return algorithmia.New(algorithmia.Config{
 		BaseURL:        address,
 		APIKey:         apiKey,
@@ -225,6 +228,7 @@ func (p *algorithmiaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 					"value already authenticates as its user. Falls back to `" + envAdopt + "`.",
 				Optional: true,
 			},
+			"scm_credentials": scmCredentialsAttribute(),
 		},
 	}
 }
@@ -240,6 +244,7 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 		"api_address": cfg.APIAddress, "api_key": cfg.APIKey, "admin_api_key": cfg.AdminAPIKey, "git_address": cfg.GitAddress,
 		"username": cfg.Username, "ca_cert_file": cfg.CACertFile, "ca_cert_pem": cfg.CACertPEM,
 		"insecure_skip_verify": cfg.InsecureSkipVerify, "request_timeout": cfg.RequestTimeout, "max_retries": cfg.MaxRetries,
+		"scm_credentials": cfg.SCMCredentials,
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown value for "+name,
@@ -336,7 +341,11 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 			p.version, req.TerraformVersion),
 		timeout: timeout, retry: retry.Policy{MaxRetries: maxRetries}, adoptExisting: adopt,
 	}
-	cc.api, err = cc.newClient(apiAddress, apiKey, adminKey, httpClient)
+	if cc.scmCreds, err = scmCredentialsFromConfig(ctx, cfg.SCMCredentials); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("scm_credentials"), "Invalid scm_credentials", err.Error())
+		return
+	}
+	cc.api, err = cc.newClient(apiAddress, apiKey, adminKey, httpClient, cc.scmSecrets()...)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("api_address"), "Invalid Algorithmia provider configuration", err.Error())
 		return
@@ -356,6 +365,8 @@ func (p *algorithmiaProvider) Resources(_ context.Context) []func() resource.Res
 		NewOrganizationMemberResource,
 		NewDataCollectionResource,
 		NewDataObjectResource,
+		NewSCMResource,
+		NewSCMAuthorizationResource,
 	}
 }
 
@@ -374,6 +385,7 @@ func (p *algorithmiaProvider) DataSources(_ context.Context) []func() datasource
 		NewDataCollectionsDataSource,
 		NewDataObjectsDataSource,
 		NewDataObjectDataSource,
+		NewSCMsDataSource,
 	}
 }
 

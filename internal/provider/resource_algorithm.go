@@ -59,6 +59,8 @@ type algorithmModel struct {
 	GitURL             types.String `tfsdk:"git_url"`
 	PackageSet         types.String `tfsdk:"package_set"`
 	LatestBuildCommit  types.String `tfsdk:"latest_build_commit"`
+	Source             types.Object `tfsdk:"source"`
+	RepositoryHTTPSURL types.String `tfsdk:"repository_https_url"`
 }
 
 type detailsModel struct {
@@ -240,7 +242,7 @@ func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				PlanModifiers:       keep,
 			},
 			"git_url": schema.StringAttribute{
-				MarkdownDescription: "Clone URL of the algorithm's repository (no credentials in it).",
+				MarkdownDescription: "Clone URL of the algorithm's repository on the cluster's Git (no credentials in it). An SCM-backed algorithm's code is at `repository_https_url`; the platform refuses pushes here (4011).",
 				Computed:            true,
 				PlanModifiers:       keep,
 			},
@@ -254,6 +256,13 @@ func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Computed:            true,
 				PlanModifiers:       keep,
 			},
+			"source": algorithmSourceSCMAttribute(),
+			"repository_https_url": schema.StringAttribute{
+				MarkdownDescription: "HTTPS URL of the algorithm's repository on its external SCM; null on the internal SCM " +
+					"(use `git_url`).",
+				Computed:      true,
+				PlanModifiers: keep,
+			},
 		},
 	}
 }
@@ -263,6 +272,7 @@ func (r *algorithmResource) Configure(_ context.Context, req resource.ConfigureR
 }
 
 func (r *algorithmResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	validateSCMSource(ctx, req.Config, &resp.Diagnostics)
 	var settings types.Object
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("settings"), &settings)...)
 	if resp.Diagnostics.HasError() || settings.IsNull() || settings.IsUnknown() {
@@ -313,6 +323,7 @@ func (r *algorithmResource) Create(ctx context.Context, req resource.CreateReque
 			Details:     body.Details,
 			Settings:    body.Settings,
 			VersionInfo: body.VersionInfo,
+			Source:      body.Source,
 		})
 		return err
 	}, func(ctx context.Context) (bool, error) { return exists(r.cluster.api.GetAlgorithm(ctx, owner, name)) })
@@ -321,6 +332,10 @@ func (r *algorithmResource) Create(ctx context.Context, req resource.CreateReque
 	case lost != nil: // it exists after a create without an answer: adopt compares it with what was sent
 		created = r.adopt(ctx, plan, body, lost, &resp.Diagnostics)
 	case err == nil:
+	case errors.As(err, &apiErr) && body.Source != nil && isSCMError(apiErr):
+		// Before "already exists": 4044 here is the repository on the SCM host, not the algorithm.
+		addSCMCreateError(&resp.Diagnostics, r.cluster, owner+"/"+name, body.Source, err)
+		return
 	case errors.Is(err, algorithmia.ErrAlreadyExists):
 		created = r.adopt(ctx, plan, body, nil, &resp.Diagnostics)
 	case errors.Is(err, algorithmia.ErrForbidden):
@@ -396,6 +411,9 @@ func algorithmConvergence(ctx context.Context, plan algorithmModel, want algorit
 			*have = v
 			changed = append(changed, attr)
 		}
+	}
+	if c := sourceConflict(want.Source, got.Source); c != "" {
+		return u, []string{"source"}, c
 	}
 	set("details.label", true, &u.Details.Label, want.Details.Label)
 	set("details.summary", known(d.Summary), &u.Details.Summary, want.Details.Summary)
@@ -539,7 +557,8 @@ func (r *algorithmResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 			" To only stop managing it, use a removed block with destroy = false, or terraform state rm.")
 		return
 	}
-	if attr := replacedAttribute(ctx, req, &resp.Diagnostics, path.Root("owner"), path.Root("name"), path.Root("settings").AtName("language")); attr != nil {
+	if attr := replacedAttribute(ctx, req, &resp.Diagnostics, path.Root("owner"), path.Root("name"), path.Root("settings").AtName("language"),
+		path.Root("source").AtName("scm_id"), path.Root("source").AtName("repository_owner"), path.Root("source").AtName("repository_name")); attr != nil {
 		resp.Diagnostics.AddAttributeError(*attr, "Algorithm is protected from replacement",
 			fmt.Sprintf("Changing %s replaces the algorithm: the platform cannot change it in place. ", *attr)+
 				protectionDetail(owner, name, address))
@@ -599,6 +618,7 @@ type algorithmRequest struct {
 	Details     algorithmia.Details
 	Settings    algorithmia.CreateSettings
 	VersionInfo *algorithmia.SampleInputInfo
+	Source      *algorithmia.SourceCreate
 }
 
 // algorithmRequestFromModel turns the plan into the body of a create or update call.
@@ -632,6 +652,7 @@ func algorithmRequestFromModel(ctx context.Context, m algorithmModel) (algorithm
 	if !m.SampleInput.IsNull() && !m.SampleInput.IsUnknown() {
 		req.VersionInfo = &algorithmia.SampleInputInfo{SampleInput: m.SampleInput.ValueString()}
 	}
+	req.Source = sourceCreateFromModel(ctx, m.Source, &diags)
 	return req, diags
 }
 
@@ -676,6 +697,15 @@ func algorithmModelFromAPI(ctx context.Context, cc *clusterClient, owner string,
 		GitURL:             types.StringValue(cc.gitURL(owner, a.Name)),
 		PackageSet:         optionalString(a.Settings.PackageSet),
 		LatestBuildCommit:  types.StringNull(),
+		RepositoryHTTPSURL: types.StringNull(),
+	}
+	m.Source, d = scmSourceFromAPI(a.Source, prior.Source)
+	diags.Append(d...)
+	switch {
+	case a.Source != nil:
+		m.RepositoryHTTPSURL = optionalString(a.Source.RepositoryHTTPSURL)
+	case !prior.RepositoryHTTPSURL.IsUnknown():
+		m.RepositoryHTTPSURL = prior.RepositoryHTTPSURL
 	}
 	switch {
 	case a.VersionInfo != nil:

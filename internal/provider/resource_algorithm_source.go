@@ -94,6 +94,9 @@ func (r *algorithmSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 		MarkdownDescription: "Promotes the Git tree of another algorithm's commit (on this cluster or another one) into " +
 			"an existing algorithm: one fast-forward commit on `master` whose tree equals the source commit's tree, then " +
 			"the build that the push starts, then, with `publish`, exactly one published version of that commit.\n\n" +
+			"An algorithm on an external SCM (`algorithmia_algorithm.source`) gets the commit on its repository's default " +
+			"branch at `repository_https_url`, pushed with that host's credentials from the provider's `scm_credentials`; " +
+			"the host's webhook starts the build.\n\n" +
 			"Destroy only removes the resource from state: history is never rewritten and versions stay published.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -204,7 +207,7 @@ func (r *algorithmSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 			"timeouts":      timeoutsAttribute(ctx, timeouts.Opts{Create: true, Update: true}),
 			"source_commit": computed("Source commit that was promoted."),
 			"source_tree":   computed("Tree hash of the source commit."),
-			"commit":        computed("Commit at the head of the destination's `master` after the promotion (or as last read)."),
+			"commit":        computed("Commit at the head of the destination's `master` (an external SCM's default branch) after the promotion (or as last read)."),
 			"tree":          computed("Tree hash of the destination's head as last read; differs from `source_tree` after drift."),
 			"build_id":      computed("Build of `commit` on the destination cluster."),
 			"build_status":  computed("Status of that build: `succeeded` or `failed`."),
@@ -475,23 +478,25 @@ func shipsNothing(plan algorithmSourceModel) bool {
 // Whatever was done is written to state even on failure, so the next plan retries.
 func (r *algorithmSourceResource) apply(ctx context.Context, plan algorithmSourceModel, config tfsdk.Config, state *tfsdk.State, diags *diag.Diagnostics) {
 	owner, name := plan.Owner.ValueString(), plan.Name.ValueString()
-	dest, ok := r.destRemote(owner, name, diags)
-	if !ok {
-		return
-	}
 	var src sourceModel
 	diags.Append(plan.Source.As(ctx, &src, basetypes.ObjectAsOptions{})...)
 	srcRemote, ok := sourceRemote(ctx, src, config, r.cluster.retry, diags)
 	if !ok || diags.HasError() {
 		return
 	}
-	if _, err := r.cluster.api.GetAlgorithm(ctx, owner, name); err != nil {
+	algo, err := r.cluster.api.GetAlgorithm(ctx, owner, name)
+	if err != nil {
 		if errors.Is(err, algorithmia.ErrNotFound) {
 			diags.AddError("Destination algorithm not found",
 				fmt.Sprintf("No algorithm %s/%s exists on %s. Create it first, for example with algorithmia_algorithm.", owner, name, r.cluster.apiAddress))
 			return
 		}
 		addClientError(diags, "read destination algorithm "+owner+"/"+name, err)
+		return
+	}
+	// The internal repository and master, or the external SCM's repository and its default branch.
+	dest, branch, ok := r.cluster.algorithmRepo(ctx, owner, name, algo, diags)
+	if !ok {
 		return
 	}
 
@@ -515,6 +520,7 @@ func (r *algorithmSourceResource) apply(ctx context.Context, plan algorithmSourc
 		Source:         srcRemote,
 		SourceCommit:   sha,
 		Dest:           dest,
+		DestBranch:     branch,
 		ExpectDestHead: expectHead,
 		Message:        plan.CommitMessage.ValueString(), // empty: the engine's deterministic default
 
@@ -603,7 +609,8 @@ func (r *algorithmSourceResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	owner, name := state.Owner.ValueString(), state.Name.ValueString()
-	if _, err := r.cluster.api.GetAlgorithm(ctx, owner, name); err != nil {
+	algo, err := r.cluster.api.GetAlgorithm(ctx, owner, name)
+	if err != nil {
 		if errors.Is(err, algorithmia.ErrNotFound) {
 			resp.State.RemoveResource(ctx)
 			return
@@ -611,18 +618,19 @@ func (r *algorithmSourceResource) Read(ctx context.Context, req resource.ReadReq
 		addClientError(&resp.Diagnostics, "read algorithm "+owner+"/"+name, err)
 		return
 	}
-	dest, ok := r.destRemote(owner, name, &resp.Diagnostics)
+	dest, branch, ok := r.cluster.algorithmRepo(ctx, owner, name, algo, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	// One ref advertisement; a pack is fetched only when master moved.
-	head, err := promote.Head(ctx, dest, promote.DefaultBranch)
+	// One ref advertisement (two for an external SCM, whose default branch is read first);
+	// a pack is fetched only when the branch moved.
+	head, err := promote.Head(ctx, dest, branch)
 	if err != nil {
 		addPromoteError(&resp.Diagnostics, owner+"/"+name, err)
 		return
 	}
 	if head != state.Commit.ValueString() {
-		_, tree, err := promote.HeadTree(ctx, dest, promote.DefaultBranch)
+		_, tree, err := promote.HeadTree(ctx, dest, branch)
 		if err != nil {
 			addPromoteError(&resp.Diagnostics, owner+"/"+name, err)
 			return
@@ -673,17 +681,6 @@ func (r *algorithmSourceResource) ImportState(ctx context.Context, req resource.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("timeouts"), timeouts.Value{
 		Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType}),
 	})...)
-}
-
-// destRemote is the destination repository, authenticated as the provider's account.
-func (r *algorithmSourceResource) destRemote(owner, name string, diags *diag.Diagnostics) (promote.Remote, bool) {
-	if r.cluster.username == "" || r.cluster.apiKey == "" {
-		diags.AddError("Git credentials missing for the destination cluster",
-			"Pushing algorithm source authenticates to Git as the provider's username with its api_key. "+
-				"Set username (or ALGORITHMIA_USERNAME) and api_key in the provider block of the destination alias.")
-		return promote.Remote{}, false
-	}
-	return r.cluster.repo(owner, name), true
 }
 
 // addPromoteError turns a Git engine error (already free of credentials) into a diagnostic.

@@ -29,3 +29,20 @@ resource "algorithmia_algorithm" "hello" {
   # to false, apply, and only then destroy.
   deletion_protection = true
 }
+
+# The same algorithm with its repository on an external SCM (see algorithmia_scm): the
+# cluster creates acme-gh/hello_gh on that host with the template commit, a deploy key and a
+# webhook. The provider's user must be authorized there. Changing source replaces the
+# algorithm; deleting it leaves the repository on the host.
+resource "algorithmia_algorithm" "hello_on_github" {
+  owner = "acme"
+  name  = "hello_gh"
+
+  details  = { label = "Hello (GitHub)" }
+  settings = { algorithm_environment = data.algorithmia_environment.py38.id }
+
+  source = {
+    scm_id           = algorithmia_scm_authorization.ghe.scm_id
+    repository_owner = "acme-gh"
+  }
+}
