@@ -131,8 +131,10 @@ func closePacks(packs []*storedPack) {
 	}
 }
 
-// locate finds h's entry in the first stored pack that has it, or nil.
+// locate finds h's entry in the stored packs, or nil: a whole entry if any
+// pack has one (it can always be copied), else the first delta.
 func locate(packs []*storedPack, h plumbing.Hash) (*rawEntry, error) {
+	var first *rawEntry
 	for _, p := range packs {
 		off, err := p.idx.FindOffset(h)
 		if errors.Is(err, plumbing.ErrObjectNotFound) {
@@ -141,9 +143,18 @@ func locate(packs []*storedPack, h plumbing.Hash) (*rawEntry, error) {
 		if err != nil {
 			return nil, err
 		}
-		return p.entry(h, off)
+		e, err := p.entry(h, off)
+		if err != nil {
+			return nil, err
+		}
+		if e.typ < packOFSDelta {
+			return e, nil
+		}
+		if first == nil {
+			first = e
+		}
 	}
-	return nil, nil
+	return first, nil
 }
 
 func (p *storedPack) entry(h plumbing.Hash, off int64) (*rawEntry, error) {

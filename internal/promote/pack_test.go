@@ -248,3 +248,73 @@ func TestWritePack_deflatesWholeObjectsInOrder(t *testing.T) {
 		t.Errorf("git counts %d objects, want %d", objects, len(hashes))
 	}
 }
+
+// An object stored as a delta in one fetched pack and whole in another is
+// copied whole, not deflated again.
+func TestWritePack_prefersWholeEntries(t *testing.T) {
+	s := newGitServer(t)
+	s.newRepo(t, "dev")
+	s.newRepo(t, "copy")
+	v1Files, v2Files := map[string]string{}, map[string]string{}
+	for i := range 10 {
+		body := text(uint64(i)+10, 300)
+		v1Files[fmt.Sprintf("src/f%02d.txt", i)] = body
+		v2Files[fmt.Sprintf("src/f%02d.txt", i)] = body + "one more line\n"
+	}
+	s.commit(t, "dev", "master", v1Files, "v1")
+	v2 := s.commit(t, "dev", "master", v2Files, "v2")
+	s.git(t, "dev", "repack", "-adf", "-q", "--window=50", "--depth=50")
+	// The same tree alone in another repository: there it has no delta base.
+	v1 := s.commit(t, "copy", "master", v1Files, "v1 copied")
+	ws, err := newWorkspace(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.close()
+	// The copy first: dev does not know its commit, so it sends everything.
+	if err := ws.fetchSource(testCtx(t), s.remote("copy"), plumbing.NewHash(v1), noLog); err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.fetchSource(testCtx(t), s.remote("dev"), plumbing.NewHash(v2), noLog); err != nil {
+		t.Fatal(err)
+	}
+	hashes, err := revlist.Objects(ws.store, []plumbing.Hash{plumbing.NewHash(v1)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	packs, err := openStoredPacks(ws.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closePacks(packs)
+	if len(packs) != 2 {
+		t.Fatalf("%d stored packs, want 2", len(packs))
+	}
+	// Whichever pack is looked at first.
+	for _, order := range [][]*storedPack{packs, {packs[1], packs[0]}} {
+		deltas := 0
+		for _, h := range hashes {
+			for _, p := range order {
+				if off, err := p.idx.FindOffset(h); err == nil {
+					if e, err := p.entry(h, off); err == nil && e.typ >= packOFSDelta {
+						deltas++
+					}
+				}
+			}
+			e, err := locate(order, h)
+			if err != nil || e == nil || e.typ >= packOFSDelta {
+				t.Fatalf("%s: located %+v, %v; want a whole entry", h, e, err)
+			}
+		}
+		if deltas == 0 {
+			t.Fatal("no object is a delta in either pack: the test proves nothing")
+		}
+	}
+	st, err := writePackTo(devNull{}, ws.store, hashes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Whole != 0 || st.Copied != len(hashes) {
+		t.Errorf("%+v: want all %d objects copied", st, len(hashes))
+	}
+}
