@@ -23,18 +23,19 @@ import (
 // A pack made by go-git's encoder inflates every object and deflates it again,
 // which costs most of a promotion's CPU, although nearly every object arrived
 // in a fetched pack, already compressed. The push pack copies those entries as
-// they are (the git CLI does the same; see writePackTo): the fetched packs are kept as pack
-// files with an index, so an entry's bytes run from its offset to the next
-// entry's offset. An entry is copied when it is whole, or when it is a delta
-// whose base is sent in the same pack (written before it, as a REF_DELTA).
-// Anything else is sent whole, inflated once and deflated again: the commit
-// the promotion made (a loose object), and deltas whose base the destination
-// may not have. No thin pack is sent. Each copied entry is checked against the
-// CRC-32 its index records, so a damaged store cannot leak into the push.
+// they are, as the git CLI does (see writePackTo): fetched packs are kept as
+// pack files with an index, so an entry's bytes run from its offset to the
+// next entry's offset. An entry is copied when it is whole, or when it is a
+// delta whose base is sent in the same pack (written before it, as a
+// REF_DELTA). Anything else is sent whole, inflated once and deflated again:
+// the commit the promotion made (a loose object), and deltas whose base the
+// destination may not have. No thin pack is sent. Each copied entry is checked
+// against the CRC-32 its index records, so a damaged store cannot leak into
+// the push.
 //
-// Memory does not grow with the repository: bytes stream from the fetched
-// pack files to the new one; only the indexes (24 bytes per object and a
-// name) are held.
+// Memory does not grow with the bytes of the repository: they stream from the
+// fetched pack files to the new one. What is held is per object (the indexes
+// and the plan, about a hundred bytes each), as in go-git's own store.
 
 // Pack entry types (gitformat-pack).
 const (
