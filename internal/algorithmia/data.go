@@ -2,13 +2,9 @@ package algorithmia
 
 import (
 	"context"
-	"crypto/md5" //nolint:gosec // md5 is the platform's ETag, used to verify uploads, not for security
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"net/http"
 	"net/url"
@@ -559,13 +555,22 @@ func (e *ChecksumError) Is(target error) bool { return target == ErrChecksumMism
 
 // PutObject uploads the bytes that open returns to p, streaming them: memory
 // use does not grow with the size. md5 and sha256 are computed in the same
-// pass; afterwards HEAD must report the md5 as ETag, else ErrChecksumMismatch.
+// pass, each on its own goroutine (see digests); afterwards HEAD must report the md5 as ETag, else ErrChecksumMismatch.
 // A retry (connection error, 429, 5xx) calls open again.
 func (c *Client) PutObject(ctx context.Context, p DataPath, open BodyOpener) (*PutResult, error) {
 	var last *hashingReader
+	defer func() {
+		if last != nil {
+			last.sum.stop()
+		}
+	}()
 	wrapped := func(ctx context.Context) (io.ReadCloser, int64, error) {
+		if last != nil {
+			last.sum.stop() // an earlier attempt's hashes are not needed
+		}
 		body, size, err := open(ctx)
 		if err != nil {
+			last = nil
 			return nil, 0, err
 		}
 		last = newHashingReader(body, size)
@@ -590,7 +595,11 @@ func (c *Client) PutObject(ctx context.Context, p DataPath, open BodyOpener) (*P
 	if last.size >= 0 && last.n != last.size {
 		return nil, &RequestError{Method: http.MethodPut, Path: path, Err: fmt.Errorf("%w: %d of %d bytes were sent", ErrSourceChanged, last.n, last.size), redact: c.redact}
 	}
-	res := &PutResult{Size: last.n, MD5: hex.EncodeToString(last.md5.Sum(nil)), SHA256: hex.EncodeToString(last.sha.Sum(nil))}
+	md5Hex, shaHex, ok := last.sum.sums()
+	if !ok {
+		return nil, &RequestError{Method: http.MethodPut, Path: path, Err: errors.New("the upload's checksums were abandoned"), redact: c.redact}
+	}
+	res := &PutResult{Size: last.n, MD5: md5Hex, SHA256: shaHex}
 	info, err := c.HeadObject(ctx, p)
 	if err != nil {
 		return nil, fmt.Errorf("algorithmia: verifying the upload of %s: %w", p, err)
@@ -644,13 +653,12 @@ type hashingReader struct {
 	body io.ReadCloser
 	size int64
 	n    int64
-	md5  hash.Hash
-	sha  hash.Hash
+	sum  *digests
 	err  error // the first error this reader returned, other than io.EOF
 }
 
 func newHashingReader(body io.ReadCloser, size int64) *hashingReader {
-	return &hashingReader{body: body, size: size, md5: md5.New(), sha: sha256.New()} //nolint:gosec // see the import
+	return &hashingReader{body: body, size: size, sum: newDigests()}
 }
 
 // Read passes bytes on while hashing them. It never passes on more than the
@@ -668,8 +676,7 @@ func (h *hashingReader) Read(p []byte) (int, error) {
 	}
 	n, err := h.body.Read(p)
 	if n > 0 {
-		h.md5.Write(p[:n])
-		h.sha.Write(p[:n])
+		h.sum.Write(p[:n])
 		h.n += int64(n)
 	}
 	if h.size >= 0 && h.n == h.size && err == nil {

@@ -1,7 +1,6 @@
 package promote
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/revlist"
@@ -47,10 +45,11 @@ func (w *workspace) push(ctx context.Context, r Remote, branch string, oldHead, 
 	if err != nil {
 		return 0, fmt.Errorf("list objects to push: %w", err)
 	}
-	pack, size, err := w.writePack(hashes)
+	pack, size, st, err := w.writePack(hashes)
 	if err != nil {
 		return 0, err
 	}
+	log("pack written", map[string]any{"objects": st.Objects, "copied": st.Copied, "deltas": st.Deltas, "deflated": st.Whole, "pack_bytes": size})
 	defer func() { _ = pack.Close(); _ = os.Remove(pack.Name()) }()
 
 	// Checking the advertisement first turns the common race into a cheap
@@ -191,24 +190,22 @@ func (w *workspace) verify(ctx context.Context, r Remote, ref plumbing.Reference
 	}
 }
 
-// writePack encodes the objects into a pack file without delta search:
-// delta search keeps object contents in memory, and promoted trees are
-// usually new to the destination anyway.
-func (w *workspace) writePack(hashes []plumbing.Hash) (*os.File, int64, error) {
+// writePack writes the objects into a pack file (see writePackTo in pack.go:
+// fetched entries are copied, not compressed again). It does no delta search:
+// that keeps object contents in memory, and promoted trees are usually new to
+// the destination anyway.
+func (w *workspace) writePack(hashes []plumbing.Hash) (*os.File, int64, packStats, error) {
+	var st packStats
 	f, err := os.CreateTemp(w.dir, "push-*.pack")
 	if err != nil {
-		return nil, 0, fmt.Errorf("create pack file: %w", err)
+		return nil, 0, st, fmt.Errorf("create pack file: %w", err)
 	}
-	fail := func(err error) (*os.File, int64, error) {
+	fail := func(err error) (*os.File, int64, packStats, error) {
 		_ = f.Close()
 		_ = os.Remove(f.Name())
-		return nil, 0, fmt.Errorf("write pack: %w", err)
+		return nil, 0, st, fmt.Errorf("write pack: %w", err)
 	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if _, err := packfile.NewEncoder(bw, w.store, false).Encode(hashes, 0); err != nil {
-		return fail(err)
-	}
-	if err := bw.Flush(); err != nil {
+	if st, err = writePackTo(f, w.store, hashes); err != nil {
 		return fail(err)
 	}
 	size, err := f.Seek(0, io.SeekCurrent)
@@ -218,7 +215,7 @@ func (w *workspace) writePack(hashes []plumbing.Hash) (*os.File, int64, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return fail(err)
 	}
-	return f, size, nil
+	return f, size, st, nil
 }
 
 func endpoint(base, service string) string {

@@ -91,8 +91,13 @@ func checkPromotedFrom(t *testing.T, dev *acctest.Cluster, devUser *acctest.User
 		if len(history) < 2 {
 			return fmt.Errorf("destination history lost: %v", history)
 		}
-		if got, want := dstUser.TreeOf(t, dst, dstUser.Name, name, commit), devUser.TreeOf(t, dev, devUser.Name, srcName, srcCommit); got != want {
+		want := devUser.TreeOf(t, dev, devUser.Name, srcName, srcCommit)
+		if got := dstUser.TreeOf(t, dst, dstUser.Name, name, commit); got != want {
 			return fmt.Errorf("destination tree %s differs from source tree %s", got, want)
+		}
+		// The git CLI accepts what the engine's pack left on the cluster.
+		if got := dstUser.FsckClone(t, dst, dstUser.Name, name); got != want {
+			return fmt.Errorf("a git clone of the destination has tree %s, the source %s", got, want)
 		}
 		b, err := dstUser.Client.FindBuild(context.Background(), dstUser.Name, name, commit)
 		if err != nil {
