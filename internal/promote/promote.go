@@ -162,6 +162,9 @@ func (p promotion) run(ctx context.Context, ws *workspace) (*Result, error) {
 	}
 	src, err := object.GetCommit(ws.store, want)
 	if err != nil {
+		if !errors.Is(err, plumbing.ErrObjectNotFound) {
+			ws.note(ctx, err) // present but unreadable
+		}
 		return nil, newError("fetch source", ErrCommitNotFound, "commit %s is not reachable from any branch or tag of %s", sha, RedactURL(req.Source.URL))
 	}
 	if err := checkTree(ws.store, src.TreeHash, ""); err != nil {
