@@ -231,7 +231,7 @@ func (p *algorithmiaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 					"concurrent Terraform runs take turns; a damaged repository is rebuilt from a fresh fetch. Defaults to " +
 					"`terraform-provider-algorithmia/git` under the user's cache directory (`$XDG_CACHE_HOME` or `~/.cache` on " +
 					"Linux, `~/Library/Caches` on macOS, `%LocalAppData%` on Windows). `\"off\"` fetches into a temporary " +
-					"directory removed after each operation instead, as releases before the cache did. Falls back to `" +
+					"directory removed after each operation instead (so does `\"\"`). Falls back to `" +
 					envGitCacheDir + "`.",
 				Optional: true,
 			},
