@@ -33,9 +33,9 @@ func BenchmarkRepromote(b *testing.B) {
 	for _, variant := range []string{"cache", "no-cache", "git-cli"} {
 		b.Run(fmt.Sprintf("%dMB/%s", mb, variant), func(b *testing.B) {
 			s := newGitServer(b)
-			s.newRepo(b, "dev")
+			s.newRepo(b, "source")
 			s.newRepo(b, "prod")
-			s.commitGenerated(b, "dev", mb<<20)
+			s.commitGenerated(b, "source", mb<<20)
 			s.commit(b, "prod", "master", map[string]string{"README.md": "# prod\n"}, "Template")
 			var promote func()
 			switch variant {
@@ -47,9 +47,9 @@ func BenchmarkRepromote(b *testing.B) {
 					cache = &Cache{Dir: b.TempDir()}
 				}
 				promote = func() {
-					src, dest := s.remote("dev"), s.remote("prod")
+					src, dest := s.remote("source"), s.remote("prod")
 					src.Cache, dest.Cache = cache, cache
-					head := s.git(b, "dev", "rev-parse", "master")
+					head := s.git(b, "source", "rev-parse", "master")
 					if _, err := Promote(context.Background(), Request{Source: src, SourceCommit: head, Dest: dest, WorkDir: b.TempDir()}); err != nil {
 						b.Fatal(err)
 					}
@@ -57,7 +57,7 @@ func BenchmarkRepromote(b *testing.B) {
 			}
 			promote() // the first promotion, not measured
 			traffic := func() (sent, fetched int64) {
-				ds, df, _ := s.traffic("dev")
+				ds, df, _ := s.traffic("source")
 				ps, pf, _ := s.traffic("prod")
 				return ds + ps, df + pf
 			}
@@ -65,14 +65,14 @@ func BenchmarkRepromote(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
-				s.addFile(b, "dev", fmt.Sprintf("src/change%04d.bin", i), randomBytes(10<<10, byte(i)))
+				s.addFile(b, "source", fmt.Sprintf("src/change%04d.bin", i), randomBytes(10<<10, byte(i)))
 				s0, f0 := traffic()
 				b.StartTimer()
 				promote()
 				b.StopTimer()
 				s1, f1 := traffic()
 				sent, fetched = sent+s1-s0, fetched+f1-f0
-				if got, want := s.git(b, "prod", "rev-parse", "master^{tree}"), s.git(b, "dev", "rev-parse", "master^{tree}"); got != want {
+				if got, want := s.git(b, "prod", "rev-parse", "master^{tree}"), s.git(b, "source", "rev-parse", "master^{tree}"); got != want {
 					b.Fatalf("prod tree %s, want dev's %s", got, want)
 				}
 				b.StartTimer()
@@ -101,8 +101,8 @@ func scriptPromoter(b *testing.B, s *gitServer) func() {
 			b.Fatalf("git %v: %v\n%s", args, err, out)
 		}
 	}
-	dev, prod := filepath.Join(work, "dev"), filepath.Join(work, "prod")
-	run(work, "clone", "-q", withAuth("dev"), dev)
+	dev, prod := filepath.Join(work, "source"), filepath.Join(work, "prod")
+	run(work, "clone", "-q", withAuth("source"), dev)
 	run(work, "clone", "-q", withAuth("prod"), prod)
 	return func() {
 		run(dev, "pull", "-q", "--ff-only")

@@ -438,12 +438,10 @@ func CommitTree(ctx context.Context, r Remote, sha string) (tree string, ok bool
 		if err := ws.fetch(ctx, r, "source", specs, depth, noLog); err != nil {
 			return "", false, scrub("commit tree", err, r.secrets()...)
 		}
-		c, err := object.GetCommit(ws.store, want)
-		if err != nil {
-			// The ref moved between the advertisement and the fetch.
-			return "", false, nil
+		if c, err := object.GetCommit(ws.store, want); err == nil {
+			return c.TreeHash.String(), true, nil
 		}
-		return c.TreeHash.String(), true, nil
+		return "", false, nil // the ref moved between the advertisement and the fetch
 	}
 	tree, ok, err = read()
 	if err != nil && ws.corrupt && ws.reset() == nil {
