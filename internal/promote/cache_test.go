@@ -413,3 +413,63 @@ func TestCacheKey(t *testing.T) {
 		t.Errorf("key %q is not 32 hex digits", base)
 	}
 }
+
+// TestPromote_cacheSharedByConcurrentProcesses runs promotions in separate processes (this
+// test binary re-executed) on one cache, as parallel Terraform runs would: the lock file
+// serializes them per repository.
+func TestPromote_cacheSharedByConcurrentProcesses(t *testing.T) {
+	s, devHead := cacheSetup(t, 512<<10)
+	s.newRepo(t, "prod2")
+	dir := t.TempDir()
+	var wg sync.WaitGroup
+	outs := make([]string, 4)
+	errs := make([]error, 4)
+	for i := range outs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestCacheChild$", "-test.count=1", "-test.v")
+			cmd.Env = append(os.Environ(), "CACHE_CHILD_DIR="+dir, "CACHE_CHILD_SOURCE="+s.url("dev"),
+				"CACHE_CHILD_DEST="+s.url([]string{"prod", "prod2"}[i%2]), "CACHE_CHILD_COMMIT="+devHead)
+			out, err := cmd.CombinedOutput()
+			outs[i], errs[i] = string(out), err
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil || !strings.Contains(outs[i], "--- PASS: TestCacheChild") {
+			t.Errorf("child %d: %v\n%s", i, err, outs[i])
+		}
+	}
+	want := s.git(t, "dev", "rev-parse", devHead+"^{tree}")
+	for _, repo := range []string{"prod", "prod2"} {
+		if got := s.git(t, repo, "rev-parse", "master^{tree}"); got != want {
+			t.Errorf("%s tree = %s, want %s", repo, got, want)
+		}
+		if receive, _ := s.counts(repo); receive != 1 {
+			t.Errorf("%s received %d pushes, want 1", repo, receive)
+		}
+		if reason := verifyRepo(filepath.Join(dir, cacheKey(s.url(repo)))); reason != "" {
+			t.Errorf("cache of %s damaged: %s", repo, reason)
+		}
+	}
+}
+
+// TestCacheChild is TestPromote_cacheSharedByConcurrentProcesses's child process; it does
+// nothing in a normal test run.
+func TestCacheChild(t *testing.T) {
+	dir := os.Getenv("CACHE_CHILD_DIR")
+	if dir == "" {
+		t.Skip("only run as a child process")
+	}
+	creds := &Credentials{Username: testUser, Password: testPass}
+	cache := &Cache{Dir: dir}
+	_, err := Promote(testCtx(t), Request{
+		Source:       Remote{URL: os.Getenv("CACHE_CHILD_SOURCE"), Auth: creds, Cache: cache},
+		SourceCommit: os.Getenv("CACHE_CHILD_COMMIT"),
+		Dest:         Remote{URL: os.Getenv("CACHE_CHILD_DEST"), Auth: creds, Cache: cache},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
