@@ -115,8 +115,9 @@ func (c *Cache) lockRepo(ctx context.Context, rawURL string, log logFunc) (*cach
 }
 
 // release marks the repository used (its directory's time orders eviction), or
-// removes it when its objects turned out corrupt, unlocks it, and evicts.
-func (r *cachedRepo) release(corrupt bool, log logFunc) {
+// removes it when its objects turned out corrupt, unlocks it, and evicts when the call
+// grew the cache (a call that only read leaves its size as it was).
+func (r *cachedRepo) release(corrupt, grew bool, log logFunc) {
 	if corrupt {
 		_ = os.RemoveAll(r.dir)
 	} else {
@@ -124,7 +125,9 @@ func (r *cachedRepo) release(corrupt bool, log logFunc) {
 		_ = os.Chtimes(r.dir, now, now)
 	}
 	_ = r.lock.Unlock()
-	r.cache.evict(log)
+	if grew {
+		r.cache.evict(log)
+	}
 }
 
 // evict removes the least recently used repositories until the cache fits its bound.

@@ -313,8 +313,8 @@ func TestHeadTreeAndCommitTree_cached(t *testing.T) {
 	if commit, tree, err := HeadTree(ctx, dev, ""); err != nil || commit != devHead || tree != wantTree {
 		t.Fatalf("HeadTree = %s, %s, %v", commit, tree, err)
 	}
-	// The cache holds the commit now: its tree is known without any request, even for a
-	// commit no ref points at any more.
+	// The cache holds the commits now: their trees are known without a fetch, even for a
+	// commit no ref points at.
 	first := s.git(t, "dev", "rev-parse", "master~1")
 	_, _, before := s.traffic("dev")
 	for _, sha := range []string{devHead, first} {
@@ -323,8 +323,12 @@ func TestHeadTreeAndCommitTree_cached(t *testing.T) {
 			t.Errorf("CommitTree(%s) = %s, %v, %v", sha, tree, ok, err)
 		}
 	}
-	if _, _, after := s.traffic("dev"); after != before {
-		t.Errorf("CommitTree of cached commits made %d requests, want 0", after-before)
+	// One ref advertisement each (it checks the credentials), and no fetch.
+	if _, _, after := s.traffic("dev"); after-before != 2 {
+		t.Errorf("CommitTree of two cached commits made %d requests, want 2 ref advertisements", after-before)
+	}
+	if _, up := s.counts("dev"); up != 1 {
+		t.Errorf("%d fetches from dev, want only HeadTree's", up)
 	}
 	// A commit the cache lacks is fetched once, then cached.
 	next := s.addFile(t, "dev", "n.txt", []byte("n\n"))
@@ -334,7 +338,7 @@ func TestHeadTreeAndCommitTree_cached(t *testing.T) {
 }
 
 func TestCache_evictsLeastRecentlyUsed(t *testing.T) {
-	s, devHead := cacheSetup(t, 256<<10)
+	s, _ := cacheSetup(t, 256<<10)
 	s.newRepo(t, "prod2")
 	s.newRepo(t, "prod3")
 	ctx := testCtx(t)
@@ -344,7 +348,8 @@ func TestCache_evictsLeastRecentlyUsed(t *testing.T) {
 		t.Helper()
 		dest := s.remote(repo)
 		dest.Cache = cache
-		if _, err := Promote(ctx, Request{Source: s.remote("dev"), SourceCommit: devHead, Dest: dest}); err != nil {
+		head := s.git(t, "dev", "rev-parse", "master")
+		if _, err := Promote(ctx, Request{Source: s.remote("dev"), SourceCommit: head, Dest: dest}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -375,8 +380,10 @@ func TestCache_evictsLeastRecentlyUsed(t *testing.T) {
 		t.Fatal("prod in use, so prod2 should have gone instead")
 	}
 	_ = lock.Unlock()
-	// Room for one: using prod3 again keeps it, and the least recently used (prod) goes.
+	// Room for one: a promotion that adds objects to prod3 keeps it, and the least recently
+	// used (prod) goes.
 	cache.MaxBytes = dirSize(dir("prod3")) + one/2
+	s.addFile(t, "dev", "next.txt", []byte("next\n"))
 	promoteTo("prod3")
 	if _, err := os.Stat(dir("prod")); err == nil {
 		t.Error("the least recently used repository was not evicted")

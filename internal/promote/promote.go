@@ -277,6 +277,8 @@ type workspace struct {
 	// corrupt records that the cached store failed in a way only damage explains; the
 	// caller may reset and start again, and close removes the cached repository.
 	corrupt bool
+	// grew records that objects were written, so the cache may have outgrown its bound.
+	grew bool
 }
 
 // largeObject is the size above which go-git streams a blob from its pack
@@ -312,7 +314,7 @@ func (w *workspace) close(log logFunc) {
 	_ = w.store.Close()
 	_ = os.RemoveAll(w.dir)
 	if w.repo != nil {
-		w.repo.release(w.corrupt, log)
+		w.repo.release(w.corrupt, w.grew, log)
 	}
 }
 
@@ -397,9 +399,9 @@ func tipSpec(refs map[string]plumbing.Hash, want plumbing.Hash, prefix string) [
 
 // CommitTree returns the tree hash of commit sha when an advertised branch or tag points
 // exactly at it, fetching that ref (go-git cannot ask for one commit object): with depth 1
-// into a temporary store, or into r.Cache, which answers without any request when it
-// holds the commit already (a commit's tree never changes). ok is false, with no error,
-// when neither finds it: finding it would need the history, which only Promote fetches.
+// into a temporary store, or into r.Cache, which answers after the ref advertisement alone
+// when it holds the commit already (a commit's tree never changes). ok is false, with no
+// error, when neither finds it: finding it would need the history, which only Promote fetches.
 func CommitTree(ctx context.Context, r Remote, sha string) (tree string, ok bool, err error) {
 	if !fullSHARE.MatchString(sha) {
 		return "", false, newError("commit tree", ErrCommitNotFound, "%q is not a full 40-character SHA", sha)
@@ -407,32 +409,28 @@ func CommitTree(ctx context.Context, r Remote, sha string) (tree string, ok bool
 	if err := r.Validate(); err != nil {
 		return "", false, err
 	}
-	want := plumbing.NewHash(sha)
-	var ws *workspace
-	if r.Cache != nil {
-		if ws, err = newWorkspace(ctx, "", r, noLog); err != nil {
-			return "", false, err
-		}
-		defer ws.close(noLog)
-		if c, err := object.GetCommit(ws.store, want); err == nil {
-			return c.TreeHash.String(), true, nil
-		}
-	}
+	// The ref advertisement comes first even with a cache: it checks the credentials, so
+	// the cache never tells a caller what the server would not.
 	refs, err := listRefs(ctx, r, noLog)
 	if err != nil {
 		return "", false, err
 	}
+	want := plumbing.NewHash(sha)
+	ws, err := newWorkspace(ctx, "", r, noLog)
+	if err != nil {
+		return "", false, err
+	}
+	defer ws.close(noLog)
+	depth := 1
+	if ws.repo != nil {
+		if c, err := object.GetCommit(ws.store, want); err == nil {
+			return c.TreeHash.String(), true, nil
+		}
+		depth = 0
+	}
 	specs := tipSpec(refs, want, sourceRefs(r.URL))
 	if specs == nil {
 		return "", false, nil
-	}
-	depth := 0
-	if ws == nil {
-		if ws, err = newWorkspace(ctx, "", r, noLog); err != nil {
-			return "", false, err
-		}
-		defer ws.close(noLog)
-		depth = 1
 	}
 	read := func() (string, bool, error) {
 		if err := ws.fetch(ctx, r, "source", specs, depth, noLog); err != nil {
@@ -487,7 +485,10 @@ func (w *workspace) fetch(ctx context.Context, r Remote, name string, specs []co
 	})
 	var noMatch git.NoMatchingRefSpecError
 	switch {
-	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
+	case err == nil:
+		w.grew = true
+		return nil
+	case errors.Is(err, git.NoErrAlreadyUpToDate):
 		return nil
 	case errors.Is(err, transport.ErrEmptyRemoteRepository), errors.As(err, &noMatch):
 		return err
