@@ -480,3 +480,21 @@ func TestCacheChild(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestPromote_unusableCacheFallsBackToTemporaryStore(t *testing.T) {
+	s, devHead := cacheSetup(t, 1<<10)
+	blocker := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dest := s.remote("prod")
+	dest.Cache = &Cache{Dir: filepath.Join(blocker, "cache")} // under a file: cannot be created
+	var log logRecorder
+	res, err := Promote(testCtx(t), Request{Source: s.remote("dev"), SourceCommit: devHead, Dest: dest, Logf: log.logf})
+	if err != nil || !res.Pushed {
+		t.Fatalf("Promote = %+v, %v", res, err)
+	}
+	if !strings.Contains(log.String(), "cannot be used") {
+		t.Errorf("the log does not say the cache was skipped:\n%s", &log)
+	}
+}

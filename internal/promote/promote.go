@@ -295,11 +295,18 @@ func newWorkspace(ctx context.Context, root string, r Remote, log logFunc) (*wor
 	w := &workspace{dir: dir}
 	storeDir := dir
 	if r.Cache != nil {
-		if w.repo, err = r.Cache.lockRepo(ctx, r.URL, log); err != nil {
+		repo, err := r.Cache.lockRepo(ctx, r.URL, log)
+		switch {
+		case err == nil:
+			w.repo, storeDir = repo, repo.dir
+		case ctx.Err() != nil:
 			_ = os.RemoveAll(dir)
 			return nil, err
+		default:
+			// The cache only saves traffic: a cache directory that cannot be used (read-only,
+			// full, removed) leaves the temporary store, as without a cache.
+			log("the Git cache cannot be used; fetching into a temporary directory", map[string]any{"error": err.Error()})
 		}
-		storeDir = w.repo.dir
 	}
 	w.store = openStore(storeDir)
 	return w, nil
