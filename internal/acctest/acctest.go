@@ -258,6 +258,27 @@ func StopShared() {
 	}
 }
 
+// GitCacheEnv is the environment variable of the provider's git_cache_dir.
+const GitCacheEnv = "ALGORITHMIA_GIT_CACHE_DIR"
+
+// IsolateGitCache points the provider's Git object cache, in this process and in every
+// Terraform run it starts, at a fresh temporary directory instead of the user's cache
+// directory (unless GitCacheEnv is set already), and returns the function that removes it.
+// TestMain calls it, so tests and the demo never write into the real user cache.
+func IsolateGitCache() (cleanup func(), err error) {
+	if os.Getenv(GitCacheEnv) != "" {
+		return func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "algorithmia-git-cache-*")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Setenv(GitCacheEnv, dir); err != nil {
+		return nil, err
+	}
+	return func() { _ = os.RemoveAll(dir) }, nil
+}
+
 // RandomName returns prefix plus a random suffix that is a valid platform name.
 func RandomName(prefix string) string {
 	return prefix + "_" + randomHex(5)

@@ -1,6 +1,7 @@
 package promote
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -51,7 +52,7 @@ func deltaHistory(t *testing.T, s *gitServer) (v1, v2 string) {
 // verifyPack indexes a pack with the git CLI (which inflates and hashes every
 // object and resolves every delta; strict: and finds every object the pack's
 // trees and commits name) and returns its delta entries.
-func verifyPack(t *testing.T, pack string, strict bool) (objects, deltas int) {
+func gitVerifyPack(t *testing.T, pack string, strict bool) (objects, deltas int) {
 	t.Helper()
 	if strict {
 		runGit(t, "", "index-pack", "--strict", pack)
@@ -74,11 +75,11 @@ func verifyPack(t *testing.T, pack string, strict bool) (objects, deltas int) {
 func TestWritePack_copiesFetchedEntries(t *testing.T) {
 	s := newGitServer(t)
 	v1, v2 := deltaHistory(t, s)
-	ws, err := newWorkspace(t.TempDir())
+	ws, err := newWorkspace(context.Background(), t.TempDir(), Remote{}, noLog)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ws.close()
+	defer ws.close(noLog)
 	if err := ws.fetchSource(testCtx(t), s.remote("dev"), plumbing.NewHash(v2), noLog); err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +115,7 @@ func TestWritePack_copiesFetchedEntries(t *testing.T) {
 			if st.Copied == 0 {
 				t.Errorf("no entry was copied: %+v", st)
 			}
-			objects, deltas := verifyPack(t, path, tc.ignore == nil)
+			objects, deltas := gitVerifyPack(t, path, tc.ignore == nil)
 			if objects != len(hashes) || deltas != st.Deltas {
 				t.Errorf("git counts %d objects and %d deltas; writer says %+v", objects, deltas, st)
 			}
@@ -138,11 +139,11 @@ func (devNull) Write(p []byte) (int, error) { return len(p), nil }
 func TestWritePack_refusesDamagedStore(t *testing.T) {
 	s := newGitServer(t)
 	_, v2 := deltaHistory(t, s)
-	ws, err := newWorkspace(t.TempDir())
+	ws, err := newWorkspace(context.Background(), t.TempDir(), Remote{}, noLog)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ws.close()
+	defer ws.close(noLog)
 	if err := ws.fetchSource(testCtx(t), s.remote("dev"), plumbing.NewHash(v2), noLog); err != nil {
 		t.Fatal(err)
 	}
@@ -218,11 +219,11 @@ func TestWritePack_deflatesWholeObjectsInOrder(t *testing.T) {
 	v1 := s.commit(t, "dev", "master", v1Files, "v1")
 	v2 := s.commit(t, "dev", "master", v2Files, "v2")
 	s.git(t, "dev", "repack", "-adf", "-q", "--window=50", "--depth=50")
-	ws, err := newWorkspace(t.TempDir())
+	ws, err := newWorkspace(context.Background(), t.TempDir(), Remote{}, noLog)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ws.close()
+	defer ws.close(noLog)
 	if err := ws.fetchSource(testCtx(t), s.remote("dev"), plumbing.NewHash(v2), noLog); err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +245,7 @@ func TestWritePack_deflatesWholeObjectsInOrder(t *testing.T) {
 	if st.Whole <= aheadWindow {
 		t.Errorf("only %d objects were deflated again; the test wants more than the window: %+v", st.Whole, st)
 	}
-	if objects, _ := verifyPack(t, path, true); objects != len(hashes) {
+	if objects, _ := gitVerifyPack(t, path, true); objects != len(hashes) {
 		t.Errorf("git counts %d objects, want %d", objects, len(hashes))
 	}
 }
@@ -266,11 +267,11 @@ func TestWritePack_prefersWholeEntries(t *testing.T) {
 	s.git(t, "dev", "repack", "-adf", "-q", "--window=50", "--depth=50")
 	// The same tree alone in another repository: there it has no delta base.
 	v1 := s.commit(t, "copy", "master", v1Files, "v1 copied")
-	ws, err := newWorkspace(t.TempDir())
+	ws, err := newWorkspace(context.Background(), t.TempDir(), Remote{}, noLog)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ws.close()
+	defer ws.close(noLog)
 	// The copy first: dev does not know its commit, so it sends everything.
 	if err := ws.fetchSource(testCtx(t), s.remote("copy"), plumbing.NewHash(v1), noLog); err != nil {
 		t.Fatal(err)

@@ -42,6 +42,10 @@ type Remote struct {
 	// Retry is how every request to this remote is retried on 429, 5xx and connection
 	// errors; the zero value makes one attempt.
 	Retry retry.Policy
+	// Cache, when non-nil, keeps this repository's objects on disk between calls so
+	// later fetches bring only new objects (see Cache). Nil fetches into a temporary
+	// store removed before the call returns. Promote uses the destination's.
+	Cache *Cache
 }
 
 // endpoint is the go-git endpoint of r, carrying its TLS settings.

@@ -1,6 +1,7 @@
 package promote
 
 import (
+	"io"
 	"net/http"
 	"net/http/cgi"
 	"net/http/httptest"
@@ -53,6 +54,9 @@ type gitServer struct {
 	mu           sync.Mutex
 	receivePacks map[string]int // POSTs to git-receive-pack per repo
 	uploadPacks  map[string]int
+	requests     map[string]int   // every request per repo
+	sent         map[string]int64 // request body bytes per repo (client to server)
+	fetched      map[string]int64 // response body bytes per repo (server to client)
 	// hooks run before the request reaches http-backend, so a test can move
 	// a branch at an exact protocol step.
 	beforeReceiveAdv  func(repo string)
@@ -67,6 +71,9 @@ func newGitServer(t testing.TB) *gitServer {
 		backend:      filepath.Join(execPath, "git-http-backend"),
 		receivePacks: map[string]int{},
 		uploadPacks:  map[string]int{},
+		requests:     map[string]int{},
+		sent:         map[string]int64{},
+		fetched:      map[string]int64{},
 	}
 	s.srv = httptest.NewServer(s)
 	t.Cleanup(s.srv.Close)
@@ -97,6 +104,7 @@ func (s *gitServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
+	s.requests[repo]++
 	var hook func(string)
 	switch {
 	case isReceive:
@@ -115,7 +123,45 @@ func (s *gitServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Path: s.backend,
 		Env:  append([]string{"GIT_PROJECT_ROOT=" + s.root, "GIT_HTTP_EXPORT_ALL=1", "REMOTE_USER=" + user}, gitEnv...),
 	}
-	h.ServeHTTP(w, r)
+	body := &countingReader{r: r.Body}
+	r.Body = body
+	cw := &countingWriter{ResponseWriter: w}
+	h.ServeHTTP(cw, r)
+	s.mu.Lock()
+	s.sent[repo] += body.n
+	s.fetched[repo] += cw.n
+	s.mu.Unlock()
+}
+
+// traffic is what the server received from and sent to clients for repo, bodies only.
+func (s *gitServer) traffic(repo string) (sent, fetched int64, requests int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sent[repo], s.fetched[repo], s.requests[repo]
+}
+
+type countingReader struct {
+	r io.ReadCloser
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingReader) Close() error { return c.r.Close() }
+
+type countingWriter struct {
+	http.ResponseWriter
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.ResponseWriter.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func (s *gitServer) url(repo string) string { return s.srv.URL + "/" + repo + ".git" }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -42,6 +44,9 @@ const (
 	envGitAddress  = "ALGORITHMIA_GIT"
 	envCACertFile  = "ALGORITHMIA_CA_CERT_FILE"
 	envAdopt       = "ALGORITHMIA_ADOPT_EXISTING"
+	envGitCacheDir = "ALGORITHMIA_GIT_CACHE_DIR"
+
+	defaultGitCacheMaxMB = promote.DefaultCacheMaxBytes >> 20
 
 	defaultMaxRetries     = 4
 	defaultRequestTimeout = 60 * time.Second
@@ -73,6 +78,8 @@ type providerModel struct {
 	MaxRetries         types.Int64  `tfsdk:"max_retries"`
 	AdoptExisting      types.Bool   `tfsdk:"adopt_existing"`
 	SCMCredentials     types.Map    `tfsdk:"scm_credentials"`
+	GitCacheDir        types.String `tfsdk:"git_cache_dir"`
+	GitCacheMaxMB      types.Int64  `tfsdk:"git_cache_max_mb"`
 }
 
 // clusterClient is what every resource and data source of one provider alias shares:
@@ -94,6 +101,8 @@ type clusterClient struct {
 	adoptExisting bool
 	// scmCreds are the Git credentials of external SCM hosts, by SCM id (scm_credentials).
 	scmCreds map[string]promote.Credentials
+	// gitCache keeps Git objects between calls (git_cache_dir); nil fetches into temporary stores.
+	gitCache *promote.Cache
 }
 
 // newClient is a REST client with this alias's user agent, timeouts, retries and masked
@@ -142,6 +151,7 @@ func (c *clusterClient) repo(owner, name string) promote.Remote {
 		CABundle:        c.caPEM,
 		InsecureSkipTLS: c.insecure,
 		Retry:           c.retry,
+		Cache:           c.gitCache,
 	}
 }
 
@@ -216,6 +226,25 @@ func (p *algorithmiaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
+			"git_cache_dir": schema.StringAttribute{
+				MarkdownDescription: "Directory where the Git objects of every repository the provider fetches are kept between " +
+					"runs, one subdirectory per repository named by a hash of its URL, so a later promotion fetches only what " +
+					"is new (a re-promotion after a small change moves about the size of the change, not the repository). " +
+					"It never holds a credential. Each repository is locked while in use, so parallel resources and " +
+					"concurrent Terraform runs take turns; a damaged repository is rebuilt from a fresh fetch. Defaults to " +
+					"`terraform-provider-algorithmia/git` under the user's cache directory (`$XDG_CACHE_HOME` or `~/.cache` on " +
+					"Linux, `~/Library/Caches` on macOS, `%LocalAppData%` on Windows). `\"off\"` fetches into a temporary " +
+					"directory removed after each operation instead (so does `\"\"`). Falls back to `" +
+					envGitCacheDir + "`.",
+				Optional: true,
+			},
+			"git_cache_max_mb": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Size bound of `git_cache_dir`, in MiB: after each Git operation the least "+
+					"recently used repositories are removed until the cache fits. Set it above your largest repository, or "+
+					"that repository is fetched whole every time. Defaults to `%d`.", defaultGitCacheMaxMB),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+			},
 			"adopt_existing": schema.BoolAttribute{
 				MarkdownDescription: "When a resource is to be created but its object already exists on the cluster " +
 					"(an algorithm, user, organization, membership, collection or data object of the same name), adopt it " +
@@ -245,6 +274,7 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 		"username": cfg.Username, "ca_cert_file": cfg.CACertFile, "ca_cert_pem": cfg.CACertPEM,
 		"insecure_skip_verify": cfg.InsecureSkipVerify, "request_timeout": cfg.RequestTimeout, "max_retries": cfg.MaxRetries,
 		"scm_credentials": cfg.SCMCredentials,
+		"git_cache_dir":   cfg.GitCacheDir, "git_cache_max_mb": cfg.GitCacheMaxMB,
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown value for "+name,
@@ -340,6 +370,7 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 		userAgent: fmt.Sprintf("terraform-provider-algorithmia/%s (+https://registry.terraform.io/providers/algorithmia-iac/algorithmia) Terraform/%s",
 			p.version, req.TerraformVersion),
 		timeout: timeout, retry: retry.Policy{MaxRetries: maxRetries}, adoptExisting: adopt,
+		gitCache: gitCache(ctx, cfg, &resp.Diagnostics),
 	}
 	if cc.scmCreds, err = scmCredentialsFromConfig(ctx, cfg.SCMCredentials); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("scm_credentials"), "Invalid scm_credentials", err.Error())
@@ -387,6 +418,41 @@ func (p *algorithmiaProvider) DataSources(_ context.Context) []func() datasource
 		NewDataObjectDataSource,
 		NewSCMsDataSource,
 	}
+}
+
+// gitCache is the Git object cache of git_cache_dir and git_cache_max_mb, or nil when it
+// is off. A directory that cannot be used is a warning, not an error: the cache only saves
+// traffic, and every operation works without it.
+func gitCache(ctx context.Context, cfg providerModel, diags *diag.Diagnostics) *promote.Cache {
+	dir := os.Getenv(envGitCacheDir)
+	if !cfg.GitCacheDir.IsNull() {
+		dir = cfg.GitCacheDir.ValueString()
+	}
+	if strings.EqualFold(strings.TrimSpace(dir), "off") || (!cfg.GitCacheDir.IsNull() && dir == "") {
+		return nil
+	}
+	if dir == "" {
+		var err error
+		if dir, err = promote.DefaultCacheDir(); err != nil {
+			tflog.Info(ctx, "no user cache directory; Git objects are fetched into temporary directories", map[string]any{"error": err.Error()})
+			return nil
+		}
+	}
+	abs, err := filepath.Abs(dir)
+	if err == nil {
+		err = os.MkdirAll(abs, 0o700)
+	}
+	if err != nil {
+		diags.AddAttributeWarning(path.Root("git_cache_dir"), "Git cache directory not usable",
+			fmt.Sprintf("The Git object cache %q cannot be created (%s); every Git operation fetches into a temporary "+
+				"directory instead. Set git_cache_dir (or %s) to a writable directory, or to \"off\".", dir, err, envGitCacheDir))
+		return nil
+	}
+	maxMB := defaultGitCacheMaxMB
+	if !cfg.GitCacheMaxMB.IsNull() {
+		maxMB = cfg.GitCacheMaxMB.ValueInt64()
+	}
+	return &promote.Cache{Dir: abs, MaxBytes: maxMB << 20}
 }
 
 // defaultGitAddress follows the official CLI: api.<domain> becomes git.<domain>;

@@ -24,6 +24,11 @@ var testAccProviders = map[string]func() (tfprotov6.ProviderServer, error){
 }
 
 func TestMain(m *testing.M) {
+	removeGitCache, err := acctest.IsolateGitCache()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	if os.Getenv("TF_ACC") != "" {
 		// OpenTofu resolves "algorithmia" to registry.opentofu.org/hashicorp/algorithmia.
 		if err := acctest.SetProviderHost(); err != nil {
@@ -33,5 +38,6 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	acctest.StopShared()
+	removeGitCache()
 	os.Exit(code)
 }

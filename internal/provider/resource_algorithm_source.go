@@ -26,7 +26,6 @@ import (
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/promote"
-	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/retry"
 )
 
 var (
@@ -356,7 +355,7 @@ func (r *algorithmSourceResource) pinnedSourceTree(ctx context.Context, plan alg
 	if diags.HasError() || src.GitURL.IsUnknown() || src.Username.IsUnknown() || src.Password.IsUnknown() || src.CACertPEM.IsUnknown() || r.cluster == nil {
 		return types.StringUnknown()
 	}
-	remote, ok := sourceRemote(ctx, src, config, r.cluster.retry, diags)
+	remote, ok := sourceRemote(ctx, src, config, r.cluster, diags)
 	if !ok {
 		return types.StringUnknown()
 	}
@@ -393,7 +392,7 @@ func (r *algorithmSourceResource) plannedSourceCommit(ctx context.Context, plan 
 	if src.Ref.IsUnknown() || src.GitURL.IsUnknown() || src.Username.IsUnknown() || src.Password.IsUnknown() || r.cluster == nil {
 		return "", false
 	}
-	remote, ok := sourceRemote(ctx, src, config, r.cluster.retry, diags)
+	remote, ok := sourceRemote(ctx, src, config, r.cluster, diags)
 	if !ok {
 		return "", false
 	}
@@ -406,10 +405,10 @@ func (r *algorithmSourceResource) plannedSourceCommit(ctx context.Context, plan 
 	return sha, true
 }
 
-// sourceRemote builds the source remote, retried like the provider's own requests; the
-// write-only password is only in the configuration.
-func sourceRemote(ctx context.Context, src sourceModel, config tfsdk.Config, policy retry.Policy, diags *diag.Diagnostics) (promote.Remote, bool) {
-	remote := promote.Remote{URL: src.GitURL.ValueString(), Retry: policy}
+// sourceRemote builds the source remote, retried and cached like the alias's own
+// repositories; the write-only password is only in the configuration.
+func sourceRemote(ctx context.Context, src sourceModel, config tfsdk.Config, c *clusterClient, diags *diag.Diagnostics) (promote.Remote, bool) {
+	remote := promote.Remote{URL: src.GitURL.ValueString(), Retry: c.retry, Cache: c.gitCache}
 	if pemText := src.CACertPEM.ValueString(); pemText != "" {
 		remote.CABundle = []byte(pemText)
 	}
@@ -480,7 +479,7 @@ func (r *algorithmSourceResource) apply(ctx context.Context, plan algorithmSourc
 	owner, name := plan.Owner.ValueString(), plan.Name.ValueString()
 	var src sourceModel
 	diags.Append(plan.Source.As(ctx, &src, basetypes.ObjectAsOptions{})...)
-	srcRemote, ok := sourceRemote(ctx, src, config, r.cluster.retry, diags)
+	srcRemote, ok := sourceRemote(ctx, src, config, r.cluster, diags)
 	if !ok || diags.HasError() {
 		return
 	}

@@ -33,6 +33,10 @@ func (d *demo) checkTools() error {
 		return err
 	}
 	d.tfEnv = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	if os.Getenv("ALGORITHMIA_GIT_CACHE_DIR") == "" {
+		// The provider's Git object cache lives with the demo's other files, not in the user's cache.
+		d.tfEnv = append(d.tfEnv, "ALGORITHMIA_GIT_CACHE_DIR="+filepath.Join(d.o.work, "run", "git-cache"))
+	}
 
 	cli, err := tfcli.Probe(d.o.terraform)
 	if err != nil {

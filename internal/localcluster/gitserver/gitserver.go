@@ -120,6 +120,9 @@ type Repos struct {
 type Stats struct {
 	UploadPacks  int // POST git-upload-pack except protocol v2 ref listings: fetch negotiations and clones
 	ReceivePacks int // POST git-receive-pack: pushes, accepted or not
+	// UploadPackBytes is the size of the upload-pack answers (what fetches and clones
+	// received, packs included), so tests can tell an incremental fetch from a full one.
+	UploadPackBytes int64
 }
 
 // Open prepares root (creating it if needed) and checks that the git binary
@@ -232,7 +235,7 @@ func (r *Repos) Stats(owner, name string) Stats {
 	return Stats{}
 }
 
-func (r *Repos) count(owner, name string, upload bool) {
+func (r *Repos) count(owner, name string, upload bool, uploadBytes int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	k := owner + "/" + name
@@ -243,6 +246,7 @@ func (r *Repos) count(owner, name string, upload bool) {
 	}
 	if upload {
 		s.UploadPacks++
+		s.UploadPackBytes += uploadBytes
 	} else {
 		s.ReceivePacks++
 	}

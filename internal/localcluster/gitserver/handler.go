@@ -189,16 +189,31 @@ func (r *Repos) serve(w http.ResponseWriter, req *http.Request, auth Authorizer,
 	h := r.cgi(user)
 	switch {
 	case req.Method == http.MethodPost && q.service == "git-upload-pack":
-		if !isRefListing(req) {
-			r.count(q.owner, q.name, true)
+		if isRefListing(req) {
+			h.ServeHTTP(w, req)
+			break
 		}
-		h.ServeHTTP(w, req)
+		cw := &countingWriter{ResponseWriter: w}
+		h.ServeHTTP(cw, req)
+		r.count(q.owner, q.name, true, cw.n)
 	case req.Method == http.MethodPost && q.service == "git-receive-pack":
-		r.count(q.owner, q.name, false)
+		r.count(q.owner, q.name, false, 0)
 		r.receivePack(w, req, h, q, onPush)
 	default:
 		h.ServeHTTP(w, req)
 	}
+}
+
+// countingWriter counts the body bytes of an answer.
+type countingWriter struct {
+	http.ResponseWriter
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.ResponseWriter.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // isRefListing reports whether an upload-pack POST is a protocol v2 ls-refs
