@@ -603,21 +603,19 @@ func (r *algorithmSourceResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	owner, name := state.Owner.ValueString(), state.Name.ValueString()
-	if _, err := r.cluster.api.GetAlgorithm(ctx, owner, name); err != nil {
-		if errors.Is(err, algorithmia.ErrNotFound) {
-			resp.State.RemoveResource(ctx)
-			return
-		}
-		addClientError(&resp.Diagnostics, "read algorithm "+owner+"/"+name, err)
-		return
-	}
+	// Lean refresh: the ref advertisement of the destination is the only request while
+	// nothing changed. The repository lives as long as the algorithm, so the API is asked
+	// only when the advertisement fails, to tell a deleted algorithm from other errors.
 	dest, ok := r.destRemote(owner, name, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	// One ref advertisement; a pack is fetched only when master moved.
 	head, err := promote.Head(ctx, dest, promote.DefaultBranch)
 	if err != nil {
+		if _, aerr := r.cluster.api.GetAlgorithm(ctx, owner, name); errors.Is(aerr, algorithmia.ErrNotFound) {
+			resp.State.RemoveResource(ctx)
+			return
+		}
 		addPromoteError(&resp.Diagnostics, owner+"/"+name, err)
 		return
 	}
