@@ -33,7 +33,6 @@ type results struct {
 	p2Keys []int
 	dataMB int
 	bigMB  float64
-	desc   string
 }
 
 const dataCollection = "models"

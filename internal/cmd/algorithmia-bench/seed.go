@@ -34,7 +34,7 @@ func (r *devRepo) version() string { return r.versions[len(r.versions)-1] }
 
 // payload writes the algorithm's files: a small Python algorithm and sizeMB of data
 // files, half random (like model weights) and half text (like code and CSV).
-func (r *devRepo) payload() (map[string][]byte, error) {
+func (r *devRepo) payload() map[string][]byte {
 	files := map[string][]byte{
 		"algorithmia.conf": fmt.Appendf(nil, `{"username": %q, "algoname": %q, "language": "python3"}`+"\n", organization, r.name),
 		"requirements.txt": []byte("algorithmia>=1.0.0,<2.0\n"),
@@ -52,7 +52,7 @@ func (r *devRepo) payload() (map[string][]byte, error) {
 			files[fmt.Sprintf("data/part-%04d.csv", i)] = textBlock(seedOf(r.name, i), n)
 		}
 	}
-	return files, nil
+	return files
 }
 
 func (r *devRepo) entry() []byte {
@@ -140,10 +140,7 @@ func (s *seeder) create(ctx context.Context, name string, sizeMB float64) (*devR
 	if _, err := git(ctx, filepath.Dir(mkdir(r.dir)), "clone", "-q", s.dev.gitURL(name), r.dir); err != nil {
 		return nil, err
 	}
-	files, err := r.payload()
-	if err != nil {
-		return nil, err
-	}
+	files := r.payload()
 	entries, _ := os.ReadDir(r.dir)
 	for _, e := range entries {
 		if e.Name() != ".git" {
