@@ -38,3 +38,34 @@ func TestCLI_noOpPlanReadsOnlyTheDestinationHead(t *testing.T) {
 		t.Fatalf("plan after the algorithm was deleted: exit %d, want 2 with the source planned for creation:\n%s", code, out)
 	}
 }
+
+// Environments of one language are listed once per Terraform command, however many
+// algorithmia_environment data sources (a for_each over algorithms) ask.
+func TestCLI_environmentsAreListedOncePerLanguage(t *testing.T) {
+	skipWithoutAcc(t)
+	_, prod := acctest.Shared(t)
+	pu := prod.NewUser(t, "env")
+	counted, log := acctest.CountRequests(t, prod)
+	w := acctest.NewWorkdir(t, counted.ProviderBlock("", pu, false)+`
+data "algorithmia_environment" "py" {
+  for_each     = toset(["Python 3.8", "Python 3.9"])
+  language     = "python3"
+  display_name = each.key
+}
+
+output "ids" { value = { for k, e in data.algorithmia_environment.py : k => e.id } }
+`)
+	out := w.MustRun(t, "apply", "-auto-approve")
+	if !strings.Contains(out, `"Python 3.9" = "`) {
+		t.Fatalf("apply did not output both environments' IDs:\n%s", out)
+	}
+	lists := 0
+	for _, r := range log.Requests() {
+		if strings.HasPrefix(r, "GET /v1/algorithm-environments/edge/languages/python3/environments") {
+			lists++
+		}
+	}
+	if lists != 1 {
+		t.Fatalf("python3's environments were listed %d times in one apply, want 1:\n  %s", lists, strings.Join(log.Requests(), "\n  "))
+	}
+}

@@ -91,6 +91,8 @@ type clusterClient struct {
 	retry retry.Policy
 	// adoptExisting lets Create take over an object that already exists (adopt_existing).
 	adoptExisting bool
+	// environments remembers each language's environments for this configuration (nil: none).
+	environments *environmentMemo
 }
 
 // newClient is a REST client with this alias's user agent, timeouts, retries and masked
@@ -335,6 +337,7 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 		userAgent: fmt.Sprintf("terraform-provider-algorithmia/%s (+https://registry.terraform.io/providers/algorithmia-iac/algorithmia) Terraform/%s",
 			p.version, req.TerraformVersion),
 		timeout: timeout, retry: retry.Policy{MaxRetries: maxRetries}, adoptExisting: adopt,
+		environments: &environmentMemo{calls: map[string]*environmentCall{}},
 	}
 	cc.api, err = cc.newClient(apiAddress, apiKey, adminKey, httpClient)
 	if err != nil {
