@@ -71,7 +71,7 @@ type proxy struct {
 
 	mu    sync.Mutex
 	c     counts
-	trace io.Writer // with BENCH_TRACE set: one line per request (kind, method, path, bytes)
+	trace io.Writer // with BENCH_TRACE set: one line per request (start, kind, method, path, bytes each way, duration)
 }
 
 func classify(r *http.Request) string {
@@ -121,7 +121,8 @@ func startProxy(target string) (*proxy, error) {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		if p.trace != nil {
-			fmt.Fprintf(p.trace, "%s %s %s?%s %d %d\n", kind, r.Method, r.URL.Path, r.URL.RawQuery, in.n.Load(), cw.n)
+			fmt.Fprintf(p.trace, "%s %s %s %s?%s %d %d %s\n", start.Format("15:04:05.000"), kind, r.Method, r.URL.Path, r.URL.RawQuery,
+				in.n.Load(), cw.n, time.Since(start).Round(time.Millisecond))
 		}
 		p.c.Requests[kind]++
 		p.c.Sent += in.n.Load()
