@@ -129,8 +129,10 @@ func (r *results) markdown(desc string) string {
 				fetches := stats(of(ss, func(s p2Sample) float64 {
 					return float64(s.prod.Requests[kindFetchPack] + s.dev.Requests[kindFetchPack])
 				})).med
-				fmt.Fprintf(&b, "| %s, %d promoted algorithms | %s; %s requests per algorithm to prod, %s to dev; %s pack fetches | — | — | %s |\n",
-					title, n, wall.secs(), trim(stats(prod).med/float64(n)), trim(stats(dev).med/float64(n)), trim(fetches), goals[key])
+				cpuAll := stats(of(ss, func(s p2Sample) float64 { return s.m.cpuAll.Seconds() })).med
+				cpuProv := stats(of(ss, func(s p2Sample) float64 { return s.m.cpuProvider.Seconds() })).med
+				fmt.Fprintf(&b, "| %s, %d promoted algorithms | %s; %s requests per algorithm to prod, %s to dev; %s pack fetches; CPU %.1f s (providers %.1f s) | — | — | %s |\n",
+					title, n, wall.secs(), trim(stats(prod).med/float64(n)), trim(stats(dev).med/float64(n)), trim(fetches), cpuAll, cpuProv, goals[key])
 			}
 			continue
 		}

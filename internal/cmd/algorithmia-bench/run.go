@@ -25,10 +25,14 @@ type peakRSS struct {
 	done chan struct{}
 	mu   sync.Mutex
 	peak int64
+	cpu  map[string]time.Duration // CPU time of each provider process, as last seen
 }
 
+// clockTicks is USER_HZ, the unit of /proc/PID/stat times: 100 on every Linux port.
+const clockTicks = 100
+
 func watchRSS(exe string) *peakRSS {
-	p := &peakRSS{exe: exe, stop: make(chan struct{}), done: make(chan struct{})}
+	p := &peakRSS{exe: exe, stop: make(chan struct{}), done: make(chan struct{}), cpu: map[string]time.Duration{}}
 	go func() {
 		defer close(p.done)
 		t := time.NewTicker(40 * time.Millisecond)
@@ -57,6 +61,19 @@ func (p *peakRSS) poll() {
 		if exe, err := os.Readlink("/proc/" + e.Name() + "/exe"); err != nil || exe != p.exe {
 			continue
 		}
+		if stat, err := os.ReadFile("/proc/" + e.Name() + "/stat"); err == nil {
+			// Fields after the command name: state is field 3, utime 14, stime 15 (clock ticks).
+			if i := strings.LastIndexByte(string(stat), ')'); i > 0 {
+				f := strings.Fields(string(stat)[i+1:])
+				if len(f) > 12 {
+					u, _ := strconv.ParseInt(f[11], 10, 64)
+					s, _ := strconv.ParseInt(f[12], 10, 64)
+					p.mu.Lock()
+					p.cpu[e.Name()] = time.Duration(u+s) * time.Second / clockTicks
+					p.mu.Unlock()
+				}
+			}
+		}
 		f, err := os.Open("/proc/" + e.Name() + "/status")
 		if err != nil {
 			continue
@@ -74,12 +91,18 @@ func (p *peakRSS) poll() {
 	}
 }
 
-func (p *peakRSS) finish() int64 {
+// finish stops polling and returns the peak RSS and the provider processes' CPU time (as
+// last polled, so up to one interval short).
+func (p *peakRSS) finish() (int64, time.Duration) {
 	close(p.stop)
 	<-p.done
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.peak
+	var cpu time.Duration
+	for _, c := range p.cpu {
+		cpu += c
+	}
+	return p.peak, cpu
 }
 
 // workdir is one Terraform configuration: a copy of the promotion example.
@@ -131,10 +154,13 @@ func (w *workdir) setAlgorithms(repos []*devRepo) {
 	w.vars["algorithms"] = m
 }
 
-// measured is one timed command: wall time and the provider's peak RSS.
+// measured is one timed command: wall time, the provider's peak RSS, and for Terraform
+// the CPU time of the whole command (Terraform and the providers it waited for) and of
+// the provider alone.
 type measured struct {
-	wall time.Duration
-	rss  int64
+	wall                time.Duration
+	rss                 int64
+	cpuAll, cpuProvider time.Duration
 }
 
 // terraform runs the CLI; with wantCode >= 0 any other exit code is an error.
@@ -153,7 +179,11 @@ func (b *bench) terraform(ctx context.Context, w *workdir, wantCode int, args ..
 	rss := watchRSS(b.providerBin)
 	start := time.Now()
 	err = cmd.Run()
-	m := measured{wall: time.Since(start), rss: rss.finish()}
+	m := measured{wall: time.Since(start)}
+	m.rss, m.cpuProvider = rss.finish()
+	if cmd.ProcessState != nil {
+		m.cpuAll = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	code := 0
 	var exitErr *exec.ExitError
 	if errors.As(err, &exitErr) {
