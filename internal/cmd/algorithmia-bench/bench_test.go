@@ -64,7 +64,7 @@ func TestBenchSmoke(t *testing.T) {
 		t.Error("the text before the bench markers changed")
 	}
 	for _, row := range []string{
-		"| P1 first promotion | ", "| P1b repeat, one small file changed in each | ", "| P2 no-op plan, 2 promoted algorithms | ",
+		"| P1 first promotion, 2 × 0.05 MB | ", "| P1b repeat, one small file changed in each, 2 × 0.05 MB | ", "| P2 no-op plan, 2 promoted algorithms | ",
 		"| P3 re-promotion after a 10 KB change, 0.5 MB | ", "| P4 data object copied between clusters, 2 MiB | ",
 		"| P5 first promotion of a big tree, 0.5 MB | ",
 		"| P1 | provider | ", "| P1 | script | ", "| P1b | script | ", "| P2, 2 algorithms | provider, per algorithm, prod | ",

@@ -198,7 +198,7 @@ func (b *bench) logf(format string, args ...any) {
 
 // startCluster starts a cluster the bench stops at the end.
 func (b *bench) startCluster(ctx context.Context, name string) (*cluster, error) {
-	c, err := startCluster(ctx, filepath.Join(b.bin), filepath.Join(b.work, "clusters"), name, b.build)
+	c, err := startCluster(ctx, b.bin, filepath.Join(b.work, "clusters"), name, b.build)
 	if err != nil {
 		return nil, err
 	}

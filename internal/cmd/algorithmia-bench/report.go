@@ -150,7 +150,6 @@ func (r *results) markdown(desc string) string {
 		}
 		prov := stats(of(ps, func(p pair) float64 { return p.provider.m.wall.Seconds() }))
 		base := stats(of(ps, func(p pair) float64 { return p.baseline.m.wall.Seconds() }))
-		extra := ""
 		switch key {
 		case "P3", "P5":
 			sent := stats(of(ps, func(p pair) float64 { return float64(p.provider.c.Sent) })).med
@@ -162,7 +161,7 @@ func (r *results) markdown(desc string) string {
 				title, r.bigMB, prov.secs(), mib(sent), mib(got), mib(rss), base.secs(), mib(bsent), mib(bgot), prov.med/base.med, goals[key])
 			continue
 		}
-		fmt.Fprintf(&b, "| %s | %s%s | %s | %.2f | %s |\n", title, prov.secs(), extra, base.secs(), prov.med/base.med, goals[key])
+		fmt.Fprintf(&b, "| %s, %d × %g MB | %s | %s | %.2f | %s |\n", title, r.n, r.sizeMB, prov.secs(), base.secs(), prov.med/base.med, goals[key])
 	}
 
 	b.WriteString("\nTraffic through the counting proxies (medians over runs; both clusters; bodies only, without HTTP headers):\n\n")

@@ -33,13 +33,15 @@ type results struct {
 	p2Keys []int
 	dataMB int
 	bigMB  float64
+	n      int
+	sizeMB float64
 }
 
 const dataCollection = "models"
 const dataFile = "blob.bin"
 
 func (b *bench) measure(ctx context.Context) (*results, error) {
-	res := &results{pairs: map[string][]pair{}, p2: map[int][]p2Sample{}, dataMB: b.dataMB, bigMB: b.bigMB}
+	res := &results{pairs: map[string][]pair{}, p2: map[int][]p2Sample{}, dataMB: b.dataMB, bigMB: b.bigMB, n: b.n, sizeMB: b.sizeMB}
 	var err error
 	if b.dev, err = b.startCluster(ctx, "dev"); err != nil {
 		return nil, err
