@@ -83,7 +83,7 @@ func (d *environmentDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	language, display := cfg.Language.ValueString(), cfg.DisplayName.ValueString()
-	envs, err := d.cluster.api.ListEnvironments(ctx, language)
+	envs, err := d.cluster.listEnvironments(ctx, language)
 	if err != nil {
 		addClientError(&resp.Diagnostics, "list the environments of language "+language, err)
 		return

@@ -103,6 +103,8 @@ type clusterClient struct {
 	scmCreds map[string]promote.Credentials
 	// gitCache keeps Git objects between calls (git_cache_dir); nil fetches into temporary stores.
 	gitCache *promote.Cache
+	// environments remembers each language's environments for this configuration (nil: none).
+	environments *environmentMemo
 }
 
 // newClient is a REST client with this alias's user agent, timeouts, retries and masked
@@ -370,7 +372,8 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 		userAgent: fmt.Sprintf("terraform-provider-algorithmia/%s (+https://registry.terraform.io/providers/algorithmia-iac/algorithmia) Terraform/%s",
 			p.version, req.TerraformVersion),
 		timeout: timeout, retry: retry.Policy{MaxRetries: maxRetries}, adoptExisting: adopt,
-		gitCache: gitCache(ctx, cfg, &resp.Diagnostics),
+		gitCache:     gitCache(ctx, cfg, &resp.Diagnostics),
+		environments: &environmentMemo{calls: map[string]*environmentCall{}},
 	}
 	if cc.scmCreds, err = scmCredentialsFromConfig(ctx, cfg.SCMCredentials); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("scm_credentials"), "Invalid scm_credentials", err.Error())

@@ -608,24 +608,12 @@ func (r *algorithmSourceResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	owner, name := state.Owner.ValueString(), state.Name.ValueString()
-	algo, err := r.cluster.api.GetAlgorithm(ctx, owner, name)
-	if err != nil {
-		if errors.Is(err, algorithmia.ErrNotFound) {
-			resp.State.RemoveResource(ctx)
-			return
-		}
-		addClientError(&resp.Diagnostics, "read algorithm "+owner+"/"+name, err)
-		return
-	}
-	dest, branch, ok := r.cluster.algorithmRepo(ctx, owner, name, algo, &resp.Diagnostics)
+	dest, branch, head, ok := r.readHead(ctx, owner, name, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	// One ref advertisement (two for an external SCM, whose default branch is read first);
-	// a pack is fetched only when the branch moved.
-	head, err := promote.Head(ctx, dest, branch)
-	if err != nil {
-		addPromoteError(&resp.Diagnostics, owner+"/"+name, err)
+	if dest.URL == "" {
+		resp.State.RemoveResource(ctx)
 		return
 	}
 	if head != state.Commit.ValueString() {
@@ -680,6 +668,46 @@ func (r *algorithmSourceResource) ImportState(ctx context.Context, req resource.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("timeouts"), timeouts.Value{
 		Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType}),
 	})...)
+}
+
+// readHead reads the head of the destination's default branch. Lean refresh: for an
+// algorithm on the internal SCM, one ref advertisement of its repository on the cluster is the
+// only request while nothing changed. The API is asked only when that fails: to tell a
+// deleted algorithm (an empty dest.URL, ok) from other errors, and to find the repository of
+// an algorithm backed by an external SCM (whose internal repository does not exist), where
+// the host's default branch is read first.
+func (r *algorithmSourceResource) readHead(ctx context.Context, owner, name string, diags *diag.Diagnostics) (dest promote.Remote, branch, head string, ok bool) {
+	var gitErr error
+	if r.cluster.username != "" && r.cluster.apiKey != "" {
+		dest = r.cluster.repo(owner, name)
+		head, gitErr = promote.Head(ctx, dest, promote.DefaultBranch)
+		if gitErr == nil {
+			return dest, promote.DefaultBranch, head, true
+		}
+	}
+	algo, err := r.cluster.api.GetAlgorithm(ctx, owner, name)
+	switch {
+	case errors.Is(err, algorithmia.ErrNotFound):
+		return promote.Remote{}, "", "", true
+	case err != nil && gitErr != nil:
+		addPromoteError(diags, owner+"/"+name, gitErr)
+		return promote.Remote{}, "", "", false
+	case err != nil:
+		addClientError(diags, "read algorithm "+owner+"/"+name, err)
+		return promote.Remote{}, "", "", false
+	case gitErr != nil && scmIDOf(algo) == algorithmia.SCMInternal:
+		addPromoteError(diags, owner+"/"+name, gitErr)
+		return promote.Remote{}, "", "", false
+	}
+	dest, branch, ok = r.cluster.algorithmRepo(ctx, owner, name, algo, diags)
+	if !ok {
+		return promote.Remote{}, "", "", false
+	}
+	if head, err = promote.Head(ctx, dest, branch); err != nil {
+		addPromoteError(diags, owner+"/"+name, err)
+		return promote.Remote{}, "", "", false
+	}
+	return dest, branch, head, true
 }
 
 // addPromoteError turns a Git engine error (already free of credentials) into a diagnostic.

@@ -111,7 +111,7 @@ func checkAlgorithmEnvironment(ctx context.Context, cc *clusterClient, plan tfsd
 	}
 	var names []string
 	for _, l := range languages {
-		envs, err := cc.api.ListEnvironments(ctx, l.Name)
+		envs, err := cc.listEnvironments(ctx, l.Name)
 		if err != nil {
 			tflog.Debug(ctx, "cannot list environments to check algorithm_environment", map[string]any{"error": err.Error()})
 			return
