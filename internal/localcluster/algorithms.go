@@ -70,17 +70,23 @@ type detailsBody struct {
 }
 
 type settingsBody struct {
-	AlgorithmCallability *string `json:"algorithm_callability"`
-	SourceVisibility     *string `json:"source_visibility"`
+	settingsPatch
 	Language             *string `json:"language"`
 	Environment          *string `json:"environment"`
 	PackageSet           *string `json:"package_set"`
 	AlgorithmEnvironment *string `json:"algorithm_environment"`
+	InsightsEnabled      *bool   `json:"insights_enabled"`
+}
+
+// settingsPatch holds the settings that both a create or update body and a
+// publish body (CONTRACT.md §7.1) may set; a nil field keeps the current value.
+type settingsPatch struct {
+	AlgorithmCallability *string `json:"algorithm_callability"`
+	SourceVisibility     *string `json:"source_visibility"`
 	License              *string `json:"license"`
 	RoyaltyMicrocredits  *int64  `json:"royalty_microcredits"`
 	NetworkAccess        *string `json:"network_access"`
 	PipelineEnabled      *bool   `json:"pipeline_enabled"`
-	InsightsEnabled      *bool   `json:"insights_enabled"`
 }
 
 type sampleInputBody struct {
@@ -281,6 +287,52 @@ func oneOf(field, v string, allowed []string) error {
 	return errf(http.StatusBadRequest, codeInvalidRequest, "settings.%s must be one of %s", field, strings.Join(allowed, ", "))
 }
 
+// applyTo overwrites the settings p names and checks the result with
+// validateSettings. A negative royalty is refused before the enumerations.
+func (p *settingsPatch) applyTo(s *settings) error {
+	if p == nil {
+		return validateSettings(*s)
+	}
+	if p.AlgorithmCallability != nil {
+		s.AlgorithmCallability = *p.AlgorithmCallability
+	}
+	if p.SourceVisibility != nil {
+		s.SourceVisibility = *p.SourceVisibility
+	}
+	if p.License != nil {
+		s.License = *p.License
+	}
+	if p.NetworkAccess != nil {
+		s.NetworkAccess = *p.NetworkAccess
+	}
+	if p.PipelineEnabled != nil {
+		s.PipelineEnabled = *p.PipelineEnabled
+	}
+	if p.RoyaltyMicrocredits != nil {
+		if *p.RoyaltyMicrocredits < 0 {
+			return errf(http.StatusBadRequest, codeInvalidRequest, "settings.royalty_microcredits must not be negative")
+		}
+		s.RoyaltyMicrocredits = *p.RoyaltyMicrocredits
+	}
+	return validateSettings(*s)
+}
+
+// validateSettings checks the enumerated settings every algorithm and
+// version carries.
+func validateSettings(s settings) error {
+	for _, chk := range []error{
+		oneOf("algorithm_callability", s.AlgorithmCallability, callabilities),
+		oneOf("source_visibility", s.SourceVisibility, visibilities),
+		oneOf("license", s.License, licenses),
+		oneOf("network_access", s.NetworkAccess, networks),
+	} {
+		if chk != nil {
+			return chk
+		}
+	}
+	return nil
+}
+
 // resolveSettings validates a create or update body's settings against the
 // previous ones (nil on create) and returns the full settings to store plus
 // the language builds check the tree as. Settings are replaced as a whole;
@@ -302,32 +354,17 @@ func resolveSettings(tx *store.Tx, b *settingsBody, prev *algorithmRecord) (sett
 	if len(missing) > 0 {
 		return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "settings is missing required fields: %s", strings.Join(sortedStrings(missing), ", "))
 	}
-	s.SourceVisibility, s.License, s.NetworkAccess, s.PipelineEnabled = *b.SourceVisibility, *b.License, *b.NetworkAccess, *b.PipelineEnabled
+	// The four fields checked above are present, so the patch replaces them;
+	// callability, royalty and insights default to the previous values.
 	s.AlgorithmCallability = "private"
 	if prev != nil {
 		s.AlgorithmCallability, s.RoyaltyMicrocredits, s.InsightsEnabled = prev.Settings.AlgorithmCallability, prev.Settings.RoyaltyMicrocredits, prev.Settings.InsightsEnabled
 	}
-	if b.AlgorithmCallability != nil {
-		s.AlgorithmCallability = *b.AlgorithmCallability
-	}
-	if b.RoyaltyMicrocredits != nil {
-		if *b.RoyaltyMicrocredits < 0 {
-			return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "settings.royalty_microcredits must not be negative")
-		}
-		s.RoyaltyMicrocredits = *b.RoyaltyMicrocredits
-	}
 	if b.InsightsEnabled != nil {
 		s.InsightsEnabled = *b.InsightsEnabled
 	}
-	for _, chk := range []error{
-		oneOf("algorithm_callability", s.AlgorithmCallability, callabilities),
-		oneOf("source_visibility", s.SourceVisibility, visibilities),
-		oneOf("license", s.License, licenses),
-		oneOf("network_access", s.NetworkAccess, networks),
-	} {
-		if chk != nil {
-			return s, "", chk
-		}
+	if err := b.applyTo(&s); err != nil {
+		return s, "", err
 	}
 
 	// Language and runtime.

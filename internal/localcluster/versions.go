@@ -15,15 +15,8 @@ import (
 // publishBody is the spec's VersionRequest plus the legacy spellings of CONTRACT.md §7.1:
 // version_info.type and version_info.git_hash.
 type publishBody struct {
-	Details  *detailsBody `json:"details"`
-	Settings *struct {
-		AlgorithmCallability *string `json:"algorithm_callability"`
-		SourceVisibility     *string `json:"source_visibility"`
-		License              *string `json:"license"`
-		RoyaltyMicrocredits  *int64  `json:"royalty_microcredits"`
-		NetworkAccess        *string `json:"network_access"`
-		PipelineEnabled      *bool   `json:"pipeline_enabled"`
-	} `json:"settings"`
+	Details     *detailsBody   `json:"details"`
+	Settings    *settingsPatch `json:"settings"`
 	VersionInfo *struct {
 		VersionType     *string `json:"version_type"`
 		Type            *string `json:"type"`
@@ -157,38 +150,8 @@ func (c *Cluster) publish(w http.ResponseWriter, r *http.Request, ref algoRef) e
 		// Settings of the body overwrite the algorithm's (CONTRACT.md §7.1 "will overwrite
 		// those specified in the initial create() call").
 		s := a.Settings
-		if bs := b.Settings; bs != nil {
-			if bs.AlgorithmCallability != nil {
-				s.AlgorithmCallability = *bs.AlgorithmCallability
-			}
-			if bs.SourceVisibility != nil {
-				s.SourceVisibility = *bs.SourceVisibility
-			}
-			if bs.License != nil {
-				s.License = *bs.License
-			}
-			if bs.NetworkAccess != nil {
-				s.NetworkAccess = *bs.NetworkAccess
-			}
-			if bs.PipelineEnabled != nil {
-				s.PipelineEnabled = *bs.PipelineEnabled
-			}
-			if bs.RoyaltyMicrocredits != nil {
-				if *bs.RoyaltyMicrocredits < 0 {
-					return errf(http.StatusBadRequest, codeInvalidRequest, "settings.royalty_microcredits must not be negative")
-				}
-				s.RoyaltyMicrocredits = *bs.RoyaltyMicrocredits
-			}
-		}
-		for _, chk := range []error{
-			oneOf("algorithm_callability", s.AlgorithmCallability, callabilities),
-			oneOf("source_visibility", s.SourceVisibility, visibilities),
-			oneOf("license", s.License, licenses),
-			oneOf("network_access", s.NetworkAccess, networks),
-		} {
-			if chk != nil {
-				return chk
-			}
+		if err := b.Settings.applyTo(&s); err != nil {
+			return err
 		}
 		if prev != nil && prev.Settings.AlgorithmCallability != s.AlgorithmCallability && kind != "major" {
 			return errf(http.StatusBadRequest, codeInputValidation,
