@@ -249,23 +249,6 @@ func publishSettings(cur settings, patch *settingsPatch, prev *versionRecord, ki
 	return s, nil
 }
 
-// mergeInto copies the details a publish body names onto dst; unlike an
-// update, a publish may leave any of them out, and an empty label is ignored.
-func (d *detailsBody) mergeInto(dst *details) {
-	if d == nil {
-		return
-	}
-	if d.Label != nil && *d.Label != "" {
-		dst.Label = *d.Label
-	}
-	if d.Summary != nil {
-		dst.Summary = *d.Summary
-	}
-	if d.Tagline != nil {
-		dst.Tagline = *d.Tagline
-	}
-}
-
 // applyTo writes the version_info of a publish body to the version; the
 // sample input also becomes the algorithm's, and insights_enabled a setting.
 func (vi *publishVersionInfo) applyTo(a *algorithmRecord, v *versionRecord, s *settings) {
