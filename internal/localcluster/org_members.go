@@ -88,12 +88,8 @@ func (c *Cluster) putMember(w http.ResponseWriter, r *http.Request) error {
 		case b.Role == "" || b.Role == m.Role:
 			return nil
 		default:
-			if m.Role == "owner" {
-				if n, err := countOwners(tx, org); err != nil {
-					return err
-				} else if n == 1 {
-					return errf(http.StatusBadRequest, codeOrganizationRequiresOwner, "Unable to remove the last owner of an organization.")
-				}
+			if err := keepAnOwner(tx, org, m); err != nil {
+				return err
 			}
 			m.Role = b.Role
 		}
@@ -117,6 +113,22 @@ func countOwners(tx *store.Tx, org string) (int, error) {
 	return n, err
 }
 
+// keepAnOwner refuses (3102) to demote or remove m when it is the last owner
+// of org (CONTRACT.md §10.3).
+func keepAnOwner(tx *store.Tx, org string, m memberRecord) error {
+	if m.Role != "owner" {
+		return nil
+	}
+	n, err := countOwners(tx, org)
+	if err != nil {
+		return err
+	}
+	if n == 1 {
+		return errf(http.StatusBadRequest, codeOrganizationRequiresOwner, "Unable to remove the last owner of an organization.")
+	}
+	return nil
+}
+
 // deleteMember answers 204 also when the user is no member (CONTRACT.md §10.3), and
 // refuses to remove the last owner (3102).
 func (c *Cluster) deleteMember(w http.ResponseWriter, r *http.Request) error {
@@ -135,12 +147,8 @@ func (c *Cluster) deleteMember(w http.ResponseWriter, r *http.Request) error {
 			}
 			return err
 		}
-		if m.Role == "owner" {
-			if n, err := countOwners(tx, org); err != nil {
-				return err
-			} else if n == 1 {
-				return errf(http.StatusBadRequest, codeOrganizationRequiresOwner, "Unable to remove the last owner of an organization.")
-			}
+		if err := keepAnOwner(tx, org, m); err != nil {
+			return err
 		}
 		return tx.Delete(bucketMembers, memberKey(org, username))
 	})
