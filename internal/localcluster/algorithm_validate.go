@@ -115,9 +115,24 @@ func validateSettings(s settings) error {
 // the language builds check the tree as. Settings are replaced as a whole;
 // the language can never change.
 func resolveSettings(tx *store.Tx, b *settingsBody, prev *algorithmRecord) (settings, string, error) {
+	s, err := resolveGeneralSettings(b, prev)
+	if err != nil {
+		return s, "", err
+	}
+	buildLang, err := resolveRuntime(tx, b, prev, &s)
+	if err != nil {
+		return s, "", err
+	}
+	return s, buildLang, nil
+}
+
+// resolveGeneralSettings checks that the required settings are present and
+// merges them over the defaults: private, or the previous callability,
+// royalty and insights.
+func resolveGeneralSettings(b *settingsBody, prev *algorithmRecord) (settings, error) {
 	var s settings
 	if b == nil {
-		return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "settings is required")
+		return s, errf(http.StatusBadRequest, codeInvalidRequest, "settings is required")
 	}
 	var missing []string
 	for name, v := range map[string]bool{
@@ -129,7 +144,7 @@ func resolveSettings(tx *store.Tx, b *settingsBody, prev *algorithmRecord) (sett
 		}
 	}
 	if len(missing) > 0 {
-		return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "settings is missing required fields: %s", strings.Join(sortedStrings(missing), ", "))
+		return s, errf(http.StatusBadRequest, codeInvalidRequest, "settings is missing required fields: %s", strings.Join(sortedStrings(missing), ", "))
 	}
 	// The four fields checked above are present, so the patch replaces them;
 	// callability, royalty and insights default to the previous values.
@@ -141,53 +156,41 @@ func resolveSettings(tx *store.Tx, b *settingsBody, prev *algorithmRecord) (sett
 		s.InsightsEnabled = *b.InsightsEnabled
 	}
 	if err := b.applyTo(&s); err != nil {
-		return s, "", err
+		return s, err
 	}
+	return s, nil
+}
 
-	// Language and runtime.
+// resolveRuntime sets the language, machine type, package set and algorithm
+// environment on s and returns the language builds check the tree as. The
+// language family can never change.
+func resolveRuntime(tx *store.Tx, b *settingsBody, prev *algorithmRecord, s *settings) (string, error) {
 	buildLang := ""
 	if prev != nil {
 		s.Language, s.Environment, s.PackageSet, s.AlgorithmEnvironment = prev.Settings.Language, prev.Settings.Environment, prev.Settings.PackageSet, prev.Settings.AlgorithmEnvironment
 		buildLang = prev.BuildLanguage
 		if b.Language != nil && *b.Language != prev.Settings.Language {
-			return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "the language of an algorithm cannot change (it is %q)", prev.Settings.Language)
+			return "", errf(http.StatusBadRequest, codeInvalidRequest, "the language of an algorithm cannot change (it is %q)", prev.Settings.Language)
 		}
 	} else if b.Language != nil {
 		if !runtimes.IsLegacyLanguage(*b.Language) {
-			return s, "", errf(http.StatusBadRequest, codeUnknownLanguage, "Unknown algorithm language %q", *b.Language)
+			return "", errf(http.StatusBadRequest, codeUnknownLanguage, "Unknown algorithm language %q", *b.Language)
 		}
 		s.Language, buildLang = *b.Language, *b.Language
 	}
 	if b.Environment != nil {
 		if err := oneOf("environment", *b.Environment, machines); err != nil {
-			return s, "", err
+			return "", err
 		}
 		s.Environment = *b.Environment
 	}
-	var env *environment
-	switch {
-	case b.AlgorithmEnvironment != nil && *b.AlgorithmEnvironment != "":
-		e, ok, err := findEnvironment(tx, func(e environment) bool { return e.ID == *b.AlgorithmEnvironment })
-		if err != nil {
-			return s, "", err
-		}
-		if !ok {
-			return s, "", errf(http.StatusBadRequest, codePackageSetNotFound, "Unknown algorithm environment %q", *b.AlgorithmEnvironment)
-		}
-		env = &e
-	case b.PackageSet != nil && *b.PackageSet != "" && (prev == nil || *b.PackageSet != prev.Settings.PackageSet):
-		e, ok, err := findEnvironment(tx, func(e environment) bool { return e.PackageSet == *b.PackageSet })
-		if err != nil {
-			return s, "", err
-		}
-		if !ok {
-			return s, "", errf(http.StatusBadRequest, codePackageSetNotFound, "Unknown package set %q", *b.PackageSet)
-		}
-		env = &e
+	env, err := requestedEnvironment(tx, b, prev)
+	if err != nil {
+		return "", err
 	}
 	if env != nil {
 		if buildLang != "" && runtimes.Family(buildLang) != runtimes.Family(env.Language) {
-			return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "the language of an algorithm cannot change: environment %q is for %s", env.DisplayName, env.Language)
+			return "", errf(http.StatusBadRequest, codeInvalidRequest, "the language of an algorithm cannot change: environment %q is for %s", env.DisplayName, env.Language)
 		}
 		s.AlgorithmEnvironment, s.PackageSet = env.ID, env.PackageSet
 		if b.Environment == nil {
@@ -198,12 +201,37 @@ func resolveSettings(tx *store.Tx, b *settingsBody, prev *algorithmRecord) (sett
 		}
 	}
 	if buildLang == "" {
-		return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "settings.language or settings.algorithm_environment is required")
+		return "", errf(http.StatusBadRequest, codeInvalidRequest, "settings.language or settings.algorithm_environment is required")
 	}
 	if s.Language != "" && s.Environment == "" {
-		return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "settings.environment is required with settings.language")
+		return "", errf(http.StatusBadRequest, codeInvalidRequest, "settings.environment is required with settings.language")
 	}
-	return s, buildLang, nil
+	return buildLang, nil
+}
+
+// requestedEnvironment is the environment the body names by id or, when it
+// changes, by package set; nil when it names none.
+func requestedEnvironment(tx *store.Tx, b *settingsBody, prev *algorithmRecord) (*environment, error) {
+	var match func(environment) bool
+	var notFound error
+	switch {
+	case b.AlgorithmEnvironment != nil && *b.AlgorithmEnvironment != "":
+		match = func(e environment) bool { return e.ID == *b.AlgorithmEnvironment }
+		notFound = errf(http.StatusBadRequest, codePackageSetNotFound, "Unknown algorithm environment %q", *b.AlgorithmEnvironment)
+	case b.PackageSet != nil && *b.PackageSet != "" && (prev == nil || *b.PackageSet != prev.Settings.PackageSet):
+		match = func(e environment) bool { return e.PackageSet == *b.PackageSet }
+		notFound = errf(http.StatusBadRequest, codePackageSetNotFound, "Unknown package set %q", *b.PackageSet)
+	default:
+		return nil, nil
+	}
+	e, ok, err := findEnvironment(tx, match)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, notFound
+	}
+	return &e, nil
 }
 
 func resolveDetails(b *detailsBody, prev details) (details, error) {
