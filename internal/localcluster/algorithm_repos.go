@@ -2,6 +2,7 @@ package localcluster
 
 import (
 	"errors"
+	"net/http"
 	"strings"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster/gitserver"
@@ -47,6 +48,26 @@ func (c *Cluster) createRepo(a *algorithmRecord, message string, fresh bool) err
 		cur.RepoReady = true
 		return tx.Put(bucketAlgorithms, algoKey(a.Owner, a.Name), cur)
 	})
+}
+
+// createRepoOrUndo makes a new algorithm's repository; when that fails it
+// removes the algorithm's records again, so the request leaves nothing
+// behind, and answers with the API error or a 500 that names no internals.
+func (c *Cluster) createRepoOrUndo(a *algorithmRecord, message string) error {
+	err := c.createRepo(a, message, true)
+	if err == nil {
+		return nil
+	}
+	_ = c.st.Update(func(tx *store.Tx) error {
+		_ = tx.Delete(bucketAlgorithmIDs, a.ID)
+		return tx.Delete(bucketAlgorithms, algoKey(a.Owner, a.Name))
+	})
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return err
+	}
+	c.log.Error("create repository", "algorithm", algoKey(a.Owner, a.Name), "err", err.Error())
+	return errf(http.StatusInternalServerError, codeScmFailedToCreateRepo, "Failed to create algorithm on backing SCM.")
 }
 
 // repairRepos finishes what a crash interrupted: algorithms whose repository

@@ -90,34 +90,46 @@ func (c *Cluster) serveAlgorithms(w http.ResponseWriter, r *http.Request) error 
 	if len(segs) == 0 || segs[0] == "" {
 		return errf(http.StatusNotFound, codeInvalidRequest, "No such route")
 	}
-	var ref algoRef
-	byID := uuidPattern.MatchString(segs[0])
-	if byID {
-		// Authenticate before resolving, so an unknown key never learns
-		// whether an id exists. Webhooks come from SCM hosts, with no key.
-		webhook := len(segs) == 3 && segs[1] == "scm" && segs[2] == "webhook"
-		if _, err := c.authenticate(r); err != nil && !webhook {
-			return err
-		}
-		var key string
-		err := c.st.View(func(tx *store.Tx) error { return tx.Get(bucketAlgorithmIDs, segs[0], &key) })
-		if errors.Is(err, store.ErrNotFound) {
-			return errf(http.StatusNotFound, codeAlgorithmIDDoesNotExist, "An algorithm with the requested ID does not exist.")
-		}
+	if uuidPattern.MatchString(segs[0]) {
+		ref, err := c.algoRefByID(r, segs)
 		if err != nil {
 			return err
 		}
-		owner, name, _ := strings.Cut(key, "/")
-		ref = algoRef{owner: owner, name: name, rest: segs[1:]}
-	} else {
-		if len(segs) == 1 {
-			if r.Method == http.MethodPost {
-				return c.createAlgorithm(w, r, segs[0])
-			}
-			return methodNotAllowed()
-		}
-		ref = algoRef{owner: segs[0], name: segs[1], rest: segs[2:]}
+		return c.routeAlgorithm(w, r, ref, true)
 	}
+	if len(segs) == 1 {
+		if r.Method == http.MethodPost {
+			return c.createAlgorithm(w, r, segs[0])
+		}
+		return methodNotAllowed()
+	}
+	return c.routeAlgorithm(w, r, algoRef{owner: segs[0], name: segs[1], rest: segs[2:]}, false)
+}
+
+// algoRefByID resolves /v1/algorithms/{algorithmId}/... to the algorithm's
+// owner and name.
+func (c *Cluster) algoRefByID(r *http.Request, segs []string) (algoRef, error) {
+	// Authenticate before resolving, so an unknown key never learns
+	// whether an id exists. Webhooks come from SCM hosts, with no key.
+	webhook := len(segs) == 3 && segs[1] == "scm" && segs[2] == "webhook"
+	if _, err := c.authenticate(r); err != nil && !webhook {
+		return algoRef{}, err
+	}
+	var key string
+	err := c.st.View(func(tx *store.Tx) error { return tx.Get(bucketAlgorithmIDs, segs[0], &key) })
+	if errors.Is(err, store.ErrNotFound) {
+		return algoRef{}, errf(http.StatusNotFound, codeAlgorithmIDDoesNotExist, "An algorithm with the requested ID does not exist.")
+	}
+	if err != nil {
+		return algoRef{}, err
+	}
+	owner, name, _ := strings.Cut(key, "/")
+	return algoRef{owner: owner, name: name, rest: segs[1:]}, nil
+}
+
+// routeAlgorithm dispatches a request on one algorithm by the path after it;
+// byID says the algorithm was named by id.
+func (c *Cluster) routeAlgorithm(w http.ResponseWriter, r *http.Request, ref algoRef, byID bool) error {
 	route := strings.Join(ref.rest, "/")
 	switch {
 	case route == "":
@@ -241,53 +253,9 @@ func (c *Cluster) createAlgorithm(w http.ResponseWriter, r *http.Request, owner 
 		return err
 	}
 	var a algorithmRecord
-	err = c.st.Update(func(tx *store.Tx) error {
-		if !actsFor(tx, cl.owner, owner) {
-			return errForbidden
-		}
-		if !cl.perms.AllowAlgoManagement {
-			return errNoManagement
-		}
-		name := str(b.Name)
-		if name == "" {
-			return errf(http.StatusBadRequest, codeInvalidRequest, "name is required")
-		}
-		if !validName(name) {
-			return errf(http.StatusBadRequest, codeInputValidation, "name must match ^[a-zA-Z][a-zA-Z0-9_]*$ and be at most 30 characters")
-		}
-		oneShot := ""
-		if cr := b.ScmsCredentials; cr != nil {
-			oneShot = str(cr.SecretToken)
-			if oneShot == "" {
-				oneShot = str(cr.Password)
-			}
-		}
-		src, err := resolveSource(tx, r, cl, b.Source, oneShot, owner, name)
-		if err != nil {
-			return err
-		}
-		d, err := resolveDetails(b.Details, details{})
-		if err != nil {
-			return err
-		}
-		s, lang, err := resolveSettings(tx, b.Settings, nil)
-		if err != nil {
-			return err
-		}
-		if tx.Has(bucketAlgorithms, algoKey(owner, name)) {
-			return errf(http.StatusBadRequest, codeAlgorithmNameTaken, "An algorithm with the requested name already exists.")
-		}
-		a = algorithmRecord{
-			ID: uuid.NewString(), Owner: owner, Name: name, Details: d, Settings: s,
-			CreatedAt: time.Now().UTC(), BuildLanguage: lang, Source: src,
-		}
-		if b.VersionInfo != nil {
-			a.SampleInput = str(b.VersionInfo.SampleInput)
-		}
-		if err := tx.Put(bucketAlgorithms, algoKey(owner, name), a); err != nil {
-			return err
-		}
-		return tx.Put(bucketAlgorithmIDs, a.ID, algoKey(owner, name))
+	err = c.st.Update(func(tx *store.Tx) (err error) {
+		a, err = newAlgorithm(tx, r, cl, owner, &b)
+		return err
 	})
 	if err != nil {
 		return err
@@ -296,17 +264,8 @@ func (c *Cluster) createAlgorithm(w http.ResponseWriter, r *http.Request, owner 
 	if b.Source != nil && str(b.Source.InitialCommitMessage) != "" {
 		message = *b.Source.InitialCommitMessage
 	}
-	if err := c.createRepo(&a, message, true); err != nil {
-		_ = c.st.Update(func(tx *store.Tx) error {
-			_ = tx.Delete(bucketAlgorithmIDs, a.ID)
-			return tx.Delete(bucketAlgorithms, algoKey(a.Owner, a.Name))
-		})
-		var ae *apiError
-		if errors.As(err, &ae) {
-			return err
-		}
-		c.log.Error("create repository", "algorithm", algoKey(a.Owner, a.Name), "err", err.Error())
-		return errf(http.StatusInternalServerError, codeScmFailedToCreateRepo, "Failed to create algorithm on backing SCM.")
+	if err := c.createRepoOrUndo(&a, message); err != nil {
+		return err
 	}
 	var out algorithmJSON
 	if err := c.st.View(func(tx *store.Tx) (err error) {
@@ -317,6 +276,66 @@ func (c *Cluster) createAlgorithm(w http.ResponseWriter, r *http.Request, owner 
 	}
 	writeJSON(w, http.StatusCreated, out)
 	return nil
+}
+
+// newAlgorithm checks a create request and stores the new algorithm's
+// records; its repository is made after the commit (createRepoOrUndo).
+func newAlgorithm(tx *store.Tx, r *http.Request, cl *caller, owner string, b *createBody) (algorithmRecord, error) {
+	if !actsFor(tx, cl.owner, owner) {
+		return algorithmRecord{}, errForbidden
+	}
+	if !cl.perms.AllowAlgoManagement {
+		return algorithmRecord{}, errNoManagement
+	}
+	name := str(b.Name)
+	if name == "" {
+		return algorithmRecord{}, errf(http.StatusBadRequest, codeInvalidRequest, "name is required")
+	}
+	if !validName(name) {
+		return algorithmRecord{}, errf(http.StatusBadRequest, codeInputValidation, "name must match ^[a-zA-Z][a-zA-Z0-9_]*$ and be at most 30 characters")
+	}
+	src, err := resolveSource(tx, r, cl, b.Source, b.oneShotToken(), owner, name)
+	if err != nil {
+		return algorithmRecord{}, err
+	}
+	d, err := resolveDetails(b.Details, details{})
+	if err != nil {
+		return algorithmRecord{}, err
+	}
+	s, lang, err := resolveSettings(tx, b.Settings, nil)
+	if err != nil {
+		return algorithmRecord{}, err
+	}
+	if tx.Has(bucketAlgorithms, algoKey(owner, name)) {
+		return algorithmRecord{}, errf(http.StatusBadRequest, codeAlgorithmNameTaken, "An algorithm with the requested name already exists.")
+	}
+	a := algorithmRecord{
+		ID: uuid.NewString(), Owner: owner, Name: name, Details: d, Settings: s,
+		CreatedAt: time.Now().UTC(), BuildLanguage: lang, Source: src,
+	}
+	if b.VersionInfo != nil {
+		a.SampleInput = str(b.VersionInfo.SampleInput)
+	}
+	if err := tx.Put(bucketAlgorithms, algoKey(owner, name), a); err != nil {
+		return algorithmRecord{}, err
+	}
+	if err := tx.Put(bucketAlgorithmIDs, a.ID, algoKey(owner, name)); err != nil {
+		return algorithmRecord{}, err
+	}
+	return a, nil
+}
+
+// oneShotToken is the SCM host token of scmsCredentials, if any: the secret
+// token, else the password.
+func (b *createBody) oneShotToken() string {
+	cr := b.ScmsCredentials
+	if cr == nil {
+		return ""
+	}
+	if t := str(cr.SecretToken); t != "" {
+		return t
+	}
+	return str(cr.Password)
 }
 
 // renderSource is the algorithm's `source` (CONTRACT.md §8.4).
@@ -371,14 +390,19 @@ func renderAlgorithm(tx *store.Tx, r *http.Request, a algorithmRecord) (algorith
 	return out, nil
 }
 
+// writeAlgorithm answers 200 with the algorithm object of a.
+func writeAlgorithm(w http.ResponseWriter, tx *store.Tx, r *http.Request, a algorithmRecord) error {
+	out, err := renderAlgorithm(tx, r, a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
 func (c *Cluster) getAlgorithm(w http.ResponseWriter, r *http.Request, ref algoRef) error {
 	return c.withAlgorithm(r, ref, false, func(tx *store.Tx, a *algorithmRecord) error {
-		out, err := renderAlgorithm(tx, r, *a)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, out)
-		return nil
+		return writeAlgorithm(w, tx, r, *a)
 	})
 }
 
@@ -413,12 +437,7 @@ func (c *Cluster) updateAlgorithm(w http.ResponseWriter, r *http.Request, ref al
 		if err := tx.Put(bucketAlgorithms, algoKey(a.Owner, a.Name), a); err != nil {
 			return err
 		}
-		out, err := renderAlgorithm(tx, r, *a)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, out)
-		return nil
+		return writeAlgorithm(w, tx, r, *a)
 	})
 }
 
