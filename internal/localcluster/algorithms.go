@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster/gitserver"
-	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster/runtimes"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster/store"
 	"github.com/google/uuid"
 )
@@ -52,37 +50,6 @@ type sourceJSON struct {
 	RepositorySSHURL   string  `json:"repository_ssh_url,omitempty"`
 }
 
-// sourceCreateBody is the spec's SourceCreate.
-type sourceCreateBody struct {
-	Scm                    *string `json:"scm"`
-	RepositoryOwner        *string `json:"repository_owner"`
-	RepositoryName         *string `json:"repository_name"`
-	InitialCommitMessage   *string `json:"initial_commit_message"`
-	ExistingRepositoryName *string `json:"existing_repository_name"`
-}
-
-// detailsBody and settingsBody tell "absent" from "zero" so validation can
-// name missing fields.
-type detailsBody struct {
-	Label   *string `json:"label"`
-	Summary *string `json:"summary"`
-	Tagline *string `json:"tagline"`
-}
-
-type settingsBody struct {
-	AlgorithmCallability *string `json:"algorithm_callability"`
-	SourceVisibility     *string `json:"source_visibility"`
-	Language             *string `json:"language"`
-	Environment          *string `json:"environment"`
-	PackageSet           *string `json:"package_set"`
-	AlgorithmEnvironment *string `json:"algorithm_environment"`
-	License              *string `json:"license"`
-	RoyaltyMicrocredits  *int64  `json:"royalty_microcredits"`
-	NetworkAccess        *string `json:"network_access"`
-	PipelineEnabled      *bool   `json:"pipeline_enabled"`
-	InsightsEnabled      *bool   `json:"insights_enabled"`
-}
-
 type sampleInputBody struct {
 	SampleInput *string `json:"sample_input"`
 }
@@ -123,34 +90,46 @@ func (c *Cluster) serveAlgorithms(w http.ResponseWriter, r *http.Request) error 
 	if len(segs) == 0 || segs[0] == "" {
 		return errf(http.StatusNotFound, codeInvalidRequest, "No such route")
 	}
-	var ref algoRef
-	byID := uuidPattern.MatchString(segs[0])
-	if byID {
-		// Authenticate before resolving, so an unknown key never learns
-		// whether an id exists. Webhooks come from SCM hosts, with no key.
-		webhook := len(segs) == 3 && segs[1] == "scm" && segs[2] == "webhook"
-		if _, err := c.authenticate(r); err != nil && !webhook {
-			return err
-		}
-		var key string
-		err := c.st.View(func(tx *store.Tx) error { return tx.Get(bucketAlgorithmIDs, segs[0], &key) })
-		if errors.Is(err, store.ErrNotFound) {
-			return errf(http.StatusNotFound, codeAlgorithmIDDoesNotExist, "An algorithm with the requested ID does not exist.")
-		}
+	if uuidPattern.MatchString(segs[0]) {
+		ref, err := c.algoRefByID(r, segs)
 		if err != nil {
 			return err
 		}
-		owner, name, _ := strings.Cut(key, "/")
-		ref = algoRef{owner: owner, name: name, rest: segs[1:]}
-	} else {
-		if len(segs) == 1 {
-			if r.Method == http.MethodPost {
-				return c.createAlgorithm(w, r, segs[0])
-			}
-			return methodNotAllowed()
-		}
-		ref = algoRef{owner: segs[0], name: segs[1], rest: segs[2:]}
+		return c.routeAlgorithm(w, r, ref, true)
 	}
+	if len(segs) == 1 {
+		if r.Method == http.MethodPost {
+			return c.createAlgorithm(w, r, segs[0])
+		}
+		return methodNotAllowed()
+	}
+	return c.routeAlgorithm(w, r, algoRef{owner: segs[0], name: segs[1], rest: segs[2:]}, false)
+}
+
+// algoRefByID resolves /v1/algorithms/{algorithmId}/... to the algorithm's
+// owner and name.
+func (c *Cluster) algoRefByID(r *http.Request, segs []string) (algoRef, error) {
+	// Authenticate before resolving, so an unknown key never learns
+	// whether an id exists. Webhooks come from SCM hosts, with no key.
+	webhook := len(segs) == 3 && segs[1] == "scm" && segs[2] == "webhook"
+	if _, err := c.authenticate(r); err != nil && !webhook {
+		return algoRef{}, err
+	}
+	var key string
+	err := c.st.View(func(tx *store.Tx) error { return tx.Get(bucketAlgorithmIDs, segs[0], &key) })
+	if errors.Is(err, store.ErrNotFound) {
+		return algoRef{}, errf(http.StatusNotFound, codeAlgorithmIDDoesNotExist, "An algorithm with the requested ID does not exist.")
+	}
+	if err != nil {
+		return algoRef{}, err
+	}
+	owner, name, _ := strings.Cut(key, "/")
+	return algoRef{owner: owner, name: name, rest: segs[1:]}, nil
+}
+
+// routeAlgorithm dispatches a request on one algorithm by the path after it;
+// byID says the algorithm was named by id.
+func (c *Cluster) routeAlgorithm(w http.ResponseWriter, r *http.Request, ref algoRef, byID bool) error {
 	route := strings.Join(ref.rest, "/")
 	switch {
 	case route == "":
@@ -264,141 +243,6 @@ func (c *Cluster) withAlgorithm(r *http.Request, ref algoRef, write bool, fn fun
 	})
 }
 
-var (
-	callabilities = []string{"public", "private"}
-	visibilities  = []string{"open", "closed"}
-	licenses      = []string{"apl", "apache2", "gpl3", "mit"}
-	networks      = []string{"isolated", "full"}
-	machines      = []string{"cpu", "gpu"}
-)
-
-func oneOf(field, v string, allowed []string) error {
-	for _, a := range allowed {
-		if v == a {
-			return nil
-		}
-	}
-	return errf(http.StatusBadRequest, codeInvalidRequest, "settings.%s must be one of %s", field, strings.Join(allowed, ", "))
-}
-
-// resolveSettings validates a create or update body's settings against the
-// previous ones (nil on create) and returns the full settings to store plus
-// the language builds check the tree as. Settings are replaced as a whole;
-// the language can never change.
-func resolveSettings(tx *store.Tx, b *settingsBody, prev *algorithmRecord) (settings, string, error) {
-	var s settings
-	if b == nil {
-		return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "settings is required")
-	}
-	var missing []string
-	for name, v := range map[string]bool{
-		"source_visibility": b.SourceVisibility == nil, "license": b.License == nil,
-		"network_access": b.NetworkAccess == nil, "pipeline_enabled": b.PipelineEnabled == nil,
-	} {
-		if v {
-			missing = append(missing, name)
-		}
-	}
-	if len(missing) > 0 {
-		return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "settings is missing required fields: %s", strings.Join(sortedStrings(missing), ", "))
-	}
-	s.SourceVisibility, s.License, s.NetworkAccess, s.PipelineEnabled = *b.SourceVisibility, *b.License, *b.NetworkAccess, *b.PipelineEnabled
-	s.AlgorithmCallability = "private"
-	if prev != nil {
-		s.AlgorithmCallability, s.RoyaltyMicrocredits, s.InsightsEnabled = prev.Settings.AlgorithmCallability, prev.Settings.RoyaltyMicrocredits, prev.Settings.InsightsEnabled
-	}
-	if b.AlgorithmCallability != nil {
-		s.AlgorithmCallability = *b.AlgorithmCallability
-	}
-	if b.RoyaltyMicrocredits != nil {
-		if *b.RoyaltyMicrocredits < 0 {
-			return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "settings.royalty_microcredits must not be negative")
-		}
-		s.RoyaltyMicrocredits = *b.RoyaltyMicrocredits
-	}
-	if b.InsightsEnabled != nil {
-		s.InsightsEnabled = *b.InsightsEnabled
-	}
-	for _, chk := range []error{
-		oneOf("algorithm_callability", s.AlgorithmCallability, callabilities),
-		oneOf("source_visibility", s.SourceVisibility, visibilities),
-		oneOf("license", s.License, licenses),
-		oneOf("network_access", s.NetworkAccess, networks),
-	} {
-		if chk != nil {
-			return s, "", chk
-		}
-	}
-
-	// Language and runtime.
-	buildLang := ""
-	if prev != nil {
-		s.Language, s.Environment, s.PackageSet, s.AlgorithmEnvironment = prev.Settings.Language, prev.Settings.Environment, prev.Settings.PackageSet, prev.Settings.AlgorithmEnvironment
-		buildLang = prev.BuildLanguage
-		if b.Language != nil && *b.Language != prev.Settings.Language {
-			return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "the language of an algorithm cannot change (it is %q)", prev.Settings.Language)
-		}
-	} else if b.Language != nil {
-		if !runtimes.IsLegacyLanguage(*b.Language) {
-			return s, "", errf(http.StatusBadRequest, codeUnknownLanguage, "Unknown algorithm language %q", *b.Language)
-		}
-		s.Language, buildLang = *b.Language, *b.Language
-	}
-	if b.Environment != nil {
-		if err := oneOf("environment", *b.Environment, machines); err != nil {
-			return s, "", err
-		}
-		s.Environment = *b.Environment
-	}
-	var env *environment
-	switch {
-	case b.AlgorithmEnvironment != nil && *b.AlgorithmEnvironment != "":
-		e, ok, err := findEnvironment(tx, func(e environment) bool { return e.ID == *b.AlgorithmEnvironment })
-		if err != nil {
-			return s, "", err
-		}
-		if !ok {
-			return s, "", errf(http.StatusBadRequest, codePackageSetNotFound, "Unknown algorithm environment %q", *b.AlgorithmEnvironment)
-		}
-		env = &e
-	case b.PackageSet != nil && *b.PackageSet != "" && (prev == nil || *b.PackageSet != prev.Settings.PackageSet):
-		e, ok, err := findEnvironment(tx, func(e environment) bool { return e.PackageSet == *b.PackageSet })
-		if err != nil {
-			return s, "", err
-		}
-		if !ok {
-			return s, "", errf(http.StatusBadRequest, codePackageSetNotFound, "Unknown package set %q", *b.PackageSet)
-		}
-		env = &e
-	}
-	if env != nil {
-		if buildLang != "" && runtimes.Family(buildLang) != runtimes.Family(env.Language) {
-			return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "the language of an algorithm cannot change: environment %q is for %s", env.DisplayName, env.Language)
-		}
-		s.AlgorithmEnvironment, s.PackageSet = env.ID, env.PackageSet
-		if b.Environment == nil {
-			s.Environment = strings.ToLower(env.MachineType)
-		}
-		if prev == nil || buildLang == "" {
-			buildLang = env.Language
-		}
-	}
-	if buildLang == "" {
-		return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "settings.language or settings.algorithm_environment is required")
-	}
-	if s.Language != "" && s.Environment == "" {
-		return s, "", errf(http.StatusBadRequest, codeInvalidRequest, "settings.environment is required with settings.language")
-	}
-	return s, buildLang, nil
-}
-
-func resolveDetails(b *detailsBody, prev details) (details, error) {
-	if b == nil || b.Label == nil || *b.Label == "" {
-		return prev, errf(http.StatusBadRequest, codeInvalidRequest, "details.label is required")
-	}
-	return details{Label: *b.Label, Summary: str(b.Summary), Tagline: str(b.Tagline)}, nil
-}
-
 func (c *Cluster) createAlgorithm(w http.ResponseWriter, r *http.Request, owner string) error {
 	cl, err := c.requireStandard(r)
 	if err != nil {
@@ -409,53 +253,9 @@ func (c *Cluster) createAlgorithm(w http.ResponseWriter, r *http.Request, owner 
 		return err
 	}
 	var a algorithmRecord
-	err = c.st.Update(func(tx *store.Tx) error {
-		if !actsFor(tx, cl.owner, owner) {
-			return errForbidden
-		}
-		if !cl.perms.AllowAlgoManagement {
-			return errNoManagement
-		}
-		name := str(b.Name)
-		if name == "" {
-			return errf(http.StatusBadRequest, codeInvalidRequest, "name is required")
-		}
-		if !validName(name) {
-			return errf(http.StatusBadRequest, codeInputValidation, "name must match ^[a-zA-Z][a-zA-Z0-9_]*$ and be at most 30 characters")
-		}
-		oneShot := ""
-		if cr := b.ScmsCredentials; cr != nil {
-			oneShot = str(cr.SecretToken)
-			if oneShot == "" {
-				oneShot = str(cr.Password)
-			}
-		}
-		src, err := resolveSource(tx, r, cl, b.Source, oneShot, owner, name)
-		if err != nil {
-			return err
-		}
-		d, err := resolveDetails(b.Details, details{})
-		if err != nil {
-			return err
-		}
-		s, lang, err := resolveSettings(tx, b.Settings, nil)
-		if err != nil {
-			return err
-		}
-		if tx.Has(bucketAlgorithms, algoKey(owner, name)) {
-			return errf(http.StatusBadRequest, codeAlgorithmNameTaken, "An algorithm with the requested name already exists.")
-		}
-		a = algorithmRecord{
-			ID: uuid.NewString(), Owner: owner, Name: name, Details: d, Settings: s,
-			CreatedAt: time.Now().UTC(), BuildLanguage: lang, Source: src,
-		}
-		if b.VersionInfo != nil {
-			a.SampleInput = str(b.VersionInfo.SampleInput)
-		}
-		if err := tx.Put(bucketAlgorithms, algoKey(owner, name), a); err != nil {
-			return err
-		}
-		return tx.Put(bucketAlgorithmIDs, a.ID, algoKey(owner, name))
+	err = c.st.Update(func(tx *store.Tx) (err error) {
+		a, err = newAlgorithm(tx, r, cl, owner, &b)
+		return err
 	})
 	if err != nil {
 		return err
@@ -464,17 +264,8 @@ func (c *Cluster) createAlgorithm(w http.ResponseWriter, r *http.Request, owner 
 	if b.Source != nil && str(b.Source.InitialCommitMessage) != "" {
 		message = *b.Source.InitialCommitMessage
 	}
-	if err := c.createRepo(&a, message, true); err != nil {
-		_ = c.st.Update(func(tx *store.Tx) error {
-			_ = tx.Delete(bucketAlgorithmIDs, a.ID)
-			return tx.Delete(bucketAlgorithms, algoKey(a.Owner, a.Name))
-		})
-		var ae *apiError
-		if errors.As(err, &ae) {
-			return err
-		}
-		c.log.Error("create repository", "algorithm", algoKey(a.Owner, a.Name), "err", err.Error())
-		return errf(http.StatusInternalServerError, codeScmFailedToCreateRepo, "Failed to create algorithm on backing SCM.")
+	if err := c.createRepoOrUndo(&a, message); err != nil {
+		return err
 	}
 	var out algorithmJSON
 	if err := c.st.View(func(tx *store.Tx) (err error) {
@@ -487,151 +278,64 @@ func (c *Cluster) createAlgorithm(w http.ResponseWriter, r *http.Request, owner 
 	return nil
 }
 
-// resolveSource checks the source of a create request (CONTRACT.md §5.2, §8.4) and
-// returns the link to record, or nil for the internal SCM. Without source,
-// or without source.scm, the cluster's default SCM is used.
-func resolveSource(tx *store.Tx, r *http.Request, cl *caller, b *sourceCreateBody, oneShotToken, owner, name string) (*algoSource, error) {
-	id := defaultScmID(tx)
-	if b != nil && str(b.Scm) != "" {
-		id = *b.Scm
+// newAlgorithm checks a create request and stores the new algorithm's
+// records; its repository is made after the commit (createRepoOrUndo).
+func newAlgorithm(tx *store.Tx, r *http.Request, cl *caller, owner string, b *createBody) (algorithmRecord, error) {
+	if !actsFor(tx, cl.owner, owner) {
+		return algorithmRecord{}, errForbidden
 	}
-	s, err := findScm(tx, id)
+	if !cl.perms.AllowAlgoManagement {
+		return algorithmRecord{}, errNoManagement
+	}
+	name := str(b.Name)
+	if name == "" {
+		return algorithmRecord{}, errf(http.StatusBadRequest, codeInvalidRequest, "name is required")
+	}
+	if !validName(name) {
+		return algorithmRecord{}, errf(http.StatusBadRequest, codeInputValidation, "name must match ^[a-zA-Z][a-zA-Z0-9_]*$ and be at most 30 characters")
+	}
+	src, err := resolveSource(tx, r, cl, b.Source, b.oneShotToken(), owner, name)
 	if err != nil {
-		return nil, errf(http.StatusBadRequest, codeScmConfigurationNotFound, "SCM configuration %q was not found.", id)
+		return algorithmRecord{}, err
 	}
-	if !s.Enabled {
-		return nil, errf(http.StatusBadRequest, codeScmDisabled, "SCM %q is disabled; algorithms cannot be created on it.", id)
+	d, err := resolveDetails(b.Details, details{})
+	if err != nil {
+		return algorithmRecord{}, err
 	}
-	if id == scmInternal {
-		return nil, nil
+	s, lang, err := resolveSettings(tx, b.Settings, nil)
+	if err != nil {
+		return algorithmRecord{}, err
 	}
-	if b != nil && str(b.ExistingRepositoryName) != "" {
-		return nil, errf(http.StatusBadRequest, codeNotImplemented, "source.existing_repository_name is not supported by this cluster; the platform creates the repository.")
+	if tx.Has(bucketAlgorithms, algoKey(owner, name)) {
+		return algorithmRecord{}, errf(http.StatusBadRequest, codeAlgorithmNameTaken, "An algorithm with the requested name already exists.")
 	}
-	var auth scmAuthRecord
-	if oneShotToken != "" {
-		login, ok, err := extTokenLogin(tx, id, oneShotToken)
-		if err != nil {
-			return nil, err
-		}
-		if !ok || login == "" {
-			return nil, errf(http.StatusBadRequest, codeScmNotAuthenticated, "The SCM %q did not accept scmsCredentials.", id)
-		}
-		auth.ScmUsername = login
-	} else if err := tx.Get(bucketScmAuths, scmAuthKey(id, cl.owner), &auth); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, errf(http.StatusBadRequest, codeScmConnectionNotFound, "%s has not authorised SCM %q; connect first (POST /v1/scms/%s/token/connect) or send scmsCredentials.", cl.owner, id, id)
-		}
-		return nil, err
+	a := algorithmRecord{
+		ID: uuid.NewString(), Owner: owner, Name: name, Details: d, Settings: s,
+		CreatedAt: time.Now().UTC(), BuildLanguage: lang, Source: src,
 	}
-	src := &algoSource{Scm: id, RepoOwner: auth.ScmUsername, RepoName: name}
-	if b != nil && str(b.RepositoryOwner) != "" {
-		src.RepoOwner = *b.RepositoryOwner
+	if b.VersionInfo != nil {
+		a.SampleInput = str(b.VersionInfo.SampleInput)
 	}
-	if b != nil && str(b.RepositoryName) != "" {
-		src.RepoName = *b.RepositoryName
+	if err := tx.Put(bucketAlgorithms, algoKey(owner, name), a); err != nil {
+		return algorithmRecord{}, err
 	}
-	if !gitserver.ValidHostName(src.RepoOwner) || !gitserver.ValidHostName(src.RepoName) {
-		return nil, errf(http.StatusBadRequest, codeInputValidation, "source.repository_owner and source.repository_name must be letters, digits, '.', '-' or '_', start with a letter or digit and not end in .git")
+	if err := tx.Put(bucketAlgorithmIDs, a.ID, algoKey(owner, name)); err != nil {
+		return algorithmRecord{}, err
 	}
-	if src.RepoOwner != auth.ScmUsername {
-		return nil, errf(http.StatusBadRequest, codeScmNotAuthorized, "SCM %q does not let %s create repositories under %q.", id, auth.ScmUsername, src.RepoOwner)
-	}
-	if tx.Has(bucketExtRepos, extRepoKey(id, src.RepoOwner, src.RepoName)) {
-		return nil, errRepoExists(id, src.RepoOwner, src.RepoName)
-	}
-	src.WebhookURL = baseURL(r) + "/v1/algorithms/" + owner + "/" + name + "/scm/webhook"
-	src.WebhookSecret = randomHex(20)
-	if src.DeployKey, err = newDeployKey("algorithmia:" + owner + "/" + name); err != nil {
-		return nil, err
-	}
-	return src, nil
+	return a, nil
 }
 
-// createRepo makes the algorithm's repository with the template commit
-// (CONTRACT.md §8.3) and marks the record ready. A leftover internal repository from a
-// crashed delete is replaced. An external repository is created on its
-// host with the webhook and deploy key; fresh says the request is new, so a
-// repository that exists is a conflict, while a repair (fresh false)
-// completes what a crash left.
-func (c *Cluster) createRepo(a *algorithmRecord, message string, fresh bool) error {
-	lang := a.Settings.Language
-	if lang == "" {
-		lang = a.BuildLanguage
+// oneShotToken is the SCM host token of scmsCredentials, if any: the secret
+// token, else the password.
+func (b *createBody) oneShotToken() string {
+	cr := b.ScmsCredentials
+	if cr == nil {
+		return ""
 	}
-	files := runtimes.TemplateFiles(a.Owner, a.Name, lang)
-	var err error
-	if a.Source != nil {
-		err = c.createLinkedRepo(a, files, message, fresh)
-	} else {
-		_, err = c.repos.Create(a.Owner, a.Name, files, message)
-		if errors.Is(err, gitserver.ErrExists) {
-			if err = c.repos.Delete(a.Owner, a.Name); err == nil {
-				_, err = c.repos.Create(a.Owner, a.Name, files, message)
-			}
-		}
+	if t := str(cr.SecretToken); t != "" {
+		return t
 	}
-	if err != nil {
-		return err
-	}
-	a.RepoReady = true
-	return c.st.Update(func(tx *store.Tx) error {
-		var cur algorithmRecord
-		if err := tx.Get(bucketAlgorithms, algoKey(a.Owner, a.Name), &cur); err != nil {
-			return err
-		}
-		if cur.ID != a.ID {
-			return errors.New("algorithm replaced while its repository was created")
-		}
-		cur.RepoReady = true
-		return tx.Put(bucketAlgorithms, algoKey(a.Owner, a.Name), cur)
-	})
-}
-
-// repairRepos finishes what a crash interrupted: algorithms whose repository
-// was never completed get it now, and published versions get pinned.
-func (c *Cluster) repairRepos() error {
-	var algos []algorithmRecord
-	var versions []versionRecord
-	var keys []string
-	if err := c.st.View(func(tx *store.Tx) error {
-		all, err := store.All[algorithmRecord](tx, bucketAlgorithms, "")
-		for _, a := range all {
-			if !a.RepoReady {
-				algos = append(algos, a)
-			}
-		}
-		if err != nil {
-			return err
-		}
-		return tx.Scan(bucketVersions, "", func(k string, raw []byte) (bool, error) {
-			var v versionRecord
-			if err := jsonUnmarshal(raw, &v); err != nil {
-				return false, err
-			}
-			if v.SemanticVersion != "" {
-				versions, keys = append(versions, v), append(keys, k)
-			}
-			return true, nil
-		})
-	}); err != nil {
-		return err
-	}
-	for i := range algos {
-		if err := c.createRepo(&algos[i], "Initial commit", false); err != nil {
-			return err
-		}
-	}
-	for i, v := range versions {
-		parts := strings.SplitN(keys[i], "/", 3)
-		if !c.repos.Exists(parts[0], parts[1]) {
-			continue // SCM-backed: no internal repository, so no version repositories
-		}
-		if err := c.repos.PinVersion(parts[0], parts[1], v.SemanticVersion, v.GitHash); err != nil && !errors.Is(err, gitserver.ErrExists) {
-			c.log.Error("pin version", "algorithm", parts[0]+"/"+parts[1], "version", v.SemanticVersion, "err", err.Error())
-		}
-	}
-	return nil
+	return str(cr.Password)
 }
 
 // renderSource is the algorithm's `source` (CONTRACT.md §8.4).
@@ -686,14 +390,19 @@ func renderAlgorithm(tx *store.Tx, r *http.Request, a algorithmRecord) (algorith
 	return out, nil
 }
 
+// writeAlgorithm answers 200 with the algorithm object of a.
+func writeAlgorithm(w http.ResponseWriter, tx *store.Tx, r *http.Request, a algorithmRecord) error {
+	out, err := renderAlgorithm(tx, r, a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
 func (c *Cluster) getAlgorithm(w http.ResponseWriter, r *http.Request, ref algoRef) error {
 	return c.withAlgorithm(r, ref, false, func(tx *store.Tx, a *algorithmRecord) error {
-		out, err := renderAlgorithm(tx, r, *a)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, out)
-		return nil
+		return writeAlgorithm(w, tx, r, *a)
 	})
 }
 
@@ -728,12 +437,7 @@ func (c *Cluster) updateAlgorithm(w http.ResponseWriter, r *http.Request, ref al
 		if err := tx.Put(bucketAlgorithms, algoKey(a.Owner, a.Name), a); err != nil {
 			return err
 		}
-		out, err := renderAlgorithm(tx, r, *a)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, out)
-		return nil
+		return writeAlgorithm(w, tx, r, *a)
 	})
 }
 
@@ -784,17 +488,4 @@ func deleteOwnedAlgorithms(tx *store.Tx, owner string) ([]algorithmRecord, error
 		}
 	}
 	return algos, nil
-}
-
-// removeRepos deletes repositories whose records are already gone. A
-// failure only leaves an orphan directory, which createRepo replaces.
-func (c *Cluster) removeRepos(algos []algorithmRecord) {
-	for _, a := range algos {
-		if a.Source != nil {
-			continue // the external repository stays (CONTRACT.md §8.4)
-		}
-		if err := c.repos.Delete(a.Owner, a.Name); err != nil && !errors.Is(err, gitserver.ErrNotFound) {
-			c.log.Error("delete repository", "algorithm", algoKey(a.Owner, a.Name), "err", err.Error())
-		}
-	}
 }

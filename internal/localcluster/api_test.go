@@ -246,6 +246,10 @@ func TestAlgorithmRules(t *testing.T) {
 	tc.wantError(400, codeInvalidRequest, "PUT", "/v1/algorithms/alice/hello", key, map[string]any{"settings": map[string]any{"license": "apl"}})
 	tc.wantError(400, codeInvalidRequest, "PUT", "/v1/algorithms/alice/hello", key, map[string]any{"settings": map[string]any{
 		"language": "java", "environment": "cpu", "source_visibility": "closed", "license": "apl", "network_access": "full", "pipeline_enabled": true}})
+	tc.wantError(400, codeInvalidRequest, "PUT", "/v1/algorithms/alice/hello", key, map[string]any{"settings": map[string]any{
+		"source_visibility": "closed", "license": "wtfpl", "network_access": "full", "pipeline_enabled": true}})
+	tc.wantError(400, codeInvalidRequest, "PUT", "/v1/algorithms/alice/hello", key, map[string]any{"settings": map[string]any{
+		"source_visibility": "closed", "license": "apl", "network_access": "full", "pipeline_enabled": true, "royalty_microcredits": -1}})
 	var a algorithmJSON
 	tc.must(200, "PUT", "/v1/algorithms/alice/hello", key, map[string]any{"settings": map[string]any{
 		"environment": "gpu", "source_visibility": "open", "license": "mit", "network_access": "isolated", "pipeline_enabled": false}}, &a)
@@ -284,6 +288,9 @@ func TestAlgorithmRules(t *testing.T) {
 	tc.wantError(400, codeInputValidation, "POST", "/v1/algorithms/alice/hello/versions", key, map[string]any{
 		"settings": map[string]any{"algorithm_callability": "private"}, "version_info": map[string]any{"version_type": "minor"}})
 	tc.wantError(400, codeInvalidRequest, "POST", "/v1/algorithms/alice/hello/versions", key, map[string]any{"version_info": map[string]any{"version_type": "huge"}})
+	// Publish settings go through the same checks as PUT's.
+	tc.wantError(400, codeInvalidRequest, "POST", "/v1/algorithms/alice/hello/versions", key, map[string]any{"settings": map[string]any{"royalty_microcredits": -1}})
+	tc.wantError(400, codeInvalidRequest, "POST", "/v1/algorithms/alice/hello/versions", key, map[string]any{"settings": map[string]any{"network_access": "some"}})
 	tc.wantError(400, codeBuildNotFound, "POST", "/v1/algorithms/alice/hello/versions", key, map[string]any{"version_info": map[string]any{"git_hash": strings.Repeat("a", 40)}})
 
 	// Filters and order: newest first; published/callable.

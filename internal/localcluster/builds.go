@@ -331,11 +331,6 @@ func (c *Cluster) compile(w http.ResponseWriter, r *http.Request, ref algoRef) e
 		return err
 	}
 	return c.withAlgorithm(r, ref, false, func(tx *store.Tx, a *algorithmRecord) error {
-		out, err := renderAlgorithm(tx, r, *a)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, out)
-		return nil
+		return writeAlgorithm(w, tx, r, *a)
 	})
 }

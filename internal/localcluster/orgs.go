@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"sort"
 	"time"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster/store"
@@ -47,14 +46,6 @@ type orgBody struct {
 	OwnerIDs              []string        `json:"owner_ids"`
 }
 
-// memberJSON is the spec's OrganizationMember.
-type memberJSON struct {
-	Username     string `json:"username"`
-	Role         string `json:"role"`
-	UserLink     string `json:"user_link"`
-	ResourceType string `json:"resource_type"`
-}
-
 func (c *Cluster) orgRoutes(h func(string, func(http.ResponseWriter, *http.Request) error)) {
 	h("GET /v1/organizations", c.listOrgs)
 	h("POST /v1/organizations", c.createOrg)
@@ -68,19 +59,6 @@ func (c *Cluster) orgRoutes(h func(string, func(http.ResponseWriter, *http.Reque
 	h("GET /v1/organization/types", c.listOrgTypes)
 	h("POST /v1/organization/types", c.createOrgType)
 	h("DELETE /v1/organization/types/{name}", c.deleteOrgType)
-}
-
-// seedOrgTypes gives a new cluster the basic/legacy/pro types with random ids.
-func seedOrgTypes(tx *store.Tx) error {
-	for _, name := range []string{"basic", "legacy", "pro"} {
-		if tx.Has(bucketOrgTypes, name) {
-			continue
-		}
-		if err := tx.Put(bucketOrgTypes, name, orgType{ID: uuid.NewString(), Name: name}); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func orgFromRecord(tx *store.Tx, r *http.Request, o orgRecord) (orgJSON, error) {
@@ -99,21 +77,6 @@ func orgFromRecord(tx *store.Tx, r *http.Request, o orgRecord) (orgJSON, error) 
 		}
 	}
 	return out, err
-}
-
-// resolveOrgType accepts a type id or, like the Python and Java clients do
-// before sending, a type name.
-func resolveOrgType(tx *store.Tx, idOrName string) (string, error) {
-	types, err := store.All[orgType](tx, bucketOrgTypes, "")
-	if err != nil {
-		return "", err
-	}
-	for _, t := range types {
-		if t.ID == idOrName || t.Name == idOrName {
-			return t.ID, nil
-		}
-	}
-	return "", errf(http.StatusBadRequest, codeOrgTypeNotFound, "Organization type %q was not found.", idOrName)
 }
 
 // applyOrgBody validates b and copies it onto o (a full replacement, as PUT
@@ -326,225 +289,6 @@ func (c *Cluster) deleteOrg(w http.ResponseWriter, r *http.Request) error {
 	c.removeRepos(algos)
 	if existed {
 		c.removeAccountData(name)
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-func (c *Cluster) listMembers(w http.ResponseWriter, r *http.Request) error {
-	if err := c.requireAdmin(r); err != nil {
-		return err
-	}
-	p, err := c.parsePage(r)
-	if err != nil {
-		return err
-	}
-	org := r.PathValue("org")
-	var ms []memberRecord
-	err = c.st.View(func(tx *store.Tx) error {
-		if _, err := getOrgRecord(tx, org); err != nil {
-			return err
-		}
-		ms, err = store.All[memberRecord](tx, bucketMembers, org+"/")
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	items := make([]memberJSON, len(ms))
-	for i, m := range ms {
-		items[i] = memberJSON{Username: m.Username, Role: m.Role, UserLink: baseURL(r) + "/v1/users/" + m.Username, ResourceType: "organization_member"}
-	}
-	writeJSON(w, http.StatusOK, paginate(r, p, items, func(m memberJSON) string { return m.Username }, false))
-	return nil
-}
-
-// putMember adds a user: 201 when added, 200 when already a member (CONTRACT.md §10.3).
-// The spec has no body; an optional {"role": "owner"|"member"} sets the role,
-// and the first member of an organization without owners becomes its owner.
-func (c *Cluster) putMember(w http.ResponseWriter, r *http.Request) error {
-	if err := c.requireAdmin(r); err != nil {
-		return err
-	}
-	var b struct {
-		Role string `json:"role"`
-	}
-	if err := decodeJSON(r, &b, true); err != nil {
-		return err
-	}
-	if b.Role != "" && b.Role != "owner" && b.Role != "member" {
-		return errf(http.StatusBadRequest, codeInvalidRequest, "role must be owner or member")
-	}
-	org, username := r.PathValue("org"), r.PathValue("username")
-	status := http.StatusOK
-	err := c.st.Update(func(tx *store.Tx) error {
-		if _, err := getOrgRecord(tx, org); err != nil {
-			return err
-		}
-		if !tx.Has(bucketUsers, username) {
-			return errUserNotFound
-		}
-		var m memberRecord
-		err := tx.Get(bucketMembers, memberKey(org, username), &m)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			status = http.StatusCreated
-			m = memberRecord{Org: org, Username: username, Role: b.Role, AddedAt: time.Now().UTC()}
-			if m.Role == "" {
-				m.Role = "member"
-				if n, err := countOwners(tx, org); err != nil {
-					return err
-				} else if n == 0 {
-					m.Role = "owner"
-				}
-			}
-		case err != nil:
-			return err
-		case b.Role == "" || b.Role == m.Role:
-			return nil
-		default:
-			if m.Role == "owner" {
-				if n, err := countOwners(tx, org); err != nil {
-					return err
-				} else if n == 1 {
-					return errf(http.StatusBadRequest, codeOrganizationRequiresOwner, "Unable to remove the last owner of an organization.")
-				}
-			}
-			m.Role = b.Role
-		}
-		return tx.Put(bucketMembers, memberKey(org, username), m)
-	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(status)
-	return nil
-}
-
-func countOwners(tx *store.Tx, org string) (int, error) {
-	ms, err := store.All[memberRecord](tx, bucketMembers, org+"/")
-	n := 0
-	for _, m := range ms {
-		if m.Role == "owner" {
-			n++
-		}
-	}
-	return n, err
-}
-
-// deleteMember answers 204 also when the user is no member (CONTRACT.md §10.3), and
-// refuses to remove the last owner (3102).
-func (c *Cluster) deleteMember(w http.ResponseWriter, r *http.Request) error {
-	if err := c.requireAdmin(r); err != nil {
-		return err
-	}
-	org, username := r.PathValue("org"), r.PathValue("username")
-	err := c.st.Update(func(tx *store.Tx) error {
-		if _, err := getOrgRecord(tx, org); err != nil {
-			return err
-		}
-		var m memberRecord
-		if err := tx.Get(bucketMembers, memberKey(org, username), &m); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return nil
-			}
-			return err
-		}
-		if m.Role == "owner" {
-			if n, err := countOwners(tx, org); err != nil {
-				return err
-			} else if n == 1 {
-				return errf(http.StatusBadRequest, codeOrganizationRequiresOwner, "Unable to remove the last owner of an organization.")
-			}
-		}
-		return tx.Delete(bucketMembers, memberKey(org, username))
-	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-// listOrgTypes is open to any valid key: clients look types up by name
-// before creating an organization.
-func (c *Cluster) listOrgTypes(w http.ResponseWriter, r *http.Request) error {
-	if _, err := c.authenticate(r); err != nil {
-		return err
-	}
-	var types []orgType
-	if err := c.st.View(func(tx *store.Tx) (err error) {
-		types, err = store.All[orgType](tx, bucketOrgTypes, "")
-		return err
-	}); err != nil {
-		return err
-	}
-	sort.Slice(types, func(i, j int) bool { return types[i].Name < types[j].Name })
-	writeJSON(w, http.StatusOK, types)
-	return nil
-}
-
-func (c *Cluster) createOrgType(w http.ResponseWriter, r *http.Request) error {
-	if err := c.requireAdmin(r); err != nil {
-		return err
-	}
-	var t orgType
-	if err := decodeJSON(r, &t, false); err != nil {
-		return err
-	}
-	if !validName(t.Name) {
-		return errf(http.StatusBadRequest, codeInputValidation, "name must match ^[a-zA-Z][a-zA-Z0-9_]*$")
-	}
-	if t.ID == "" {
-		t.ID = uuid.NewString()
-	} else if _, err := uuid.Parse(t.ID); err != nil {
-		return errf(http.StatusBadRequest, codeInputValidation, "id must be a UUID")
-	}
-	err := c.st.Update(func(tx *store.Tx) error {
-		types, err := store.All[orgType](tx, bucketOrgTypes, "")
-		if err != nil {
-			return err
-		}
-		for _, o := range types {
-			if o.Name == t.Name || o.ID == t.ID {
-				return errf(http.StatusConflict, codeOrgTypeExists, "Organization type already exists.")
-			}
-		}
-		return tx.Put(bucketOrgTypes, t.Name, t)
-	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, t)
-	return nil
-}
-
-func (c *Cluster) deleteOrgType(w http.ResponseWriter, r *http.Request) error {
-	if err := c.requireAdmin(r); err != nil {
-		return err
-	}
-	name := r.PathValue("name")
-	err := c.st.Update(func(tx *store.Tx) error {
-		var t orgType
-		if err := tx.Get(bucketOrgTypes, name, &t); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return errf(http.StatusNotFound, codeOrgTypeNotFound, "Organization type %q was not found.", name)
-			}
-			return err
-		}
-		orgs, err := store.All[orgRecord](tx, bucketOrgs, "")
-		if err != nil {
-			return err
-		}
-		for _, o := range orgs {
-			if o.TypeID == t.ID {
-				return errf(http.StatusBadRequest, codeInvalidRequest, "Organization type %q is used by organization %s.", name, o.Name)
-			}
-		}
-		return tx.Delete(bucketOrgTypes, name)
-	})
-	if err != nil {
-		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

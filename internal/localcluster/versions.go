@@ -15,24 +15,20 @@ import (
 // publishBody is the spec's VersionRequest plus the legacy spellings of CONTRACT.md §7.1:
 // version_info.type and version_info.git_hash.
 type publishBody struct {
-	Details  *detailsBody `json:"details"`
-	Settings *struct {
-		AlgorithmCallability *string `json:"algorithm_callability"`
-		SourceVisibility     *string `json:"source_visibility"`
-		License              *string `json:"license"`
-		RoyaltyMicrocredits  *int64  `json:"royalty_microcredits"`
-		NetworkAccess        *string `json:"network_access"`
-		PipelineEnabled      *bool   `json:"pipeline_enabled"`
-	} `json:"settings"`
-	VersionInfo *struct {
-		VersionType     *string `json:"version_type"`
-		Type            *string `json:"type"`
-		GitHash         *string `json:"git_hash"`
-		ReleaseNotes    *string `json:"release_notes"`
-		SampleInput     *string `json:"sample_input"`
-		SampleOutput    *string `json:"sample_output"`
-		InsightsEnabled *bool   `json:"insights_enabled"`
-	} `json:"version_info"`
+	Details     *detailsBody        `json:"details"`
+	Settings    *settingsPatch      `json:"settings"`
+	VersionInfo *publishVersionInfo `json:"version_info"`
+}
+
+// publishVersionInfo is the version_info of a publish body.
+type publishVersionInfo struct {
+	VersionType     *string `json:"version_type"`
+	Type            *string `json:"type"`
+	GitHash         *string `json:"git_hash"`
+	ReleaseNotes    *string `json:"release_notes"`
+	SampleInput     *string `json:"sample_input"`
+	SampleOutput    *string `json:"sample_output"`
+	InsightsEnabled *bool   `json:"insights_enabled"`
 }
 
 type semver [3]int
@@ -105,150 +101,182 @@ func (c *Cluster) publish(w http.ResponseWriter, r *http.Request, ref algoRef) e
 	if err := decodeJSON(r, &b, true); err != nil {
 		return err
 	}
-	var published versionRecord
-	var build buildRecord
-	var algo algorithmRecord
-	err := c.withAlgorithm(r, ref, true, func(tx *store.Tx, a *algorithmRecord) error {
-		kind, legacyHash := "minor", ""
-		if vi := b.VersionInfo; vi != nil {
-			var err error
-			if kind, err = versionType(vi.VersionType, vi.Type); err != nil {
-				return err
-			}
-			legacyHash = str(vi.GitHash)
-		}
-		prefix := algoKey(a.Owner, a.Name) + "/"
-		builds, err := store.All[buildRecord](tx, bucketBuilds, prefix)
-		if err != nil {
-			return err
-		}
-		found := false
-		for i := len(builds) - 1; i >= 0; i-- {
-			if builds[i].Status == buildSucceeded && (legacyHash == "" || builds[i].CommitSHA == legacyHash) {
-				build, found = builds[i], true
-				break
-			}
-		}
-		if !found {
-			if legacyHash != "" {
-				return errf(http.StatusBadRequest, codeBuildNotFound, "There is no successful build of commit %s to publish.", legacyHash)
-			}
-			return errf(http.StatusBadRequest, codeBuildNotFound, "There is no successful build to publish. Please compile your algorithm.")
-		}
-		vkey := versionKey(a.Owner, a.Name, build.CommitSHA)
-		var v versionRecord
-		if err := tx.Get(bucketVersions, vkey, &v); err != nil {
-			return err
-		}
-		if v.SemanticVersion != "" {
-			return errf(http.StatusBadRequest, codeVersionAlreadyPublished, "Version already published. Please compile your algorithm.")
-		}
-		versions, err := store.All[versionRecord](tx, bucketVersions, prefix)
-		if err != nil {
-			return err
-		}
-		var highest semver
-		var prev *versionRecord
-		for i, o := range versions {
-			if sv, ok := parseSemver(o.SemanticVersion); ok && (prev == nil || highest.less(sv)) {
-				highest, prev = sv, &versions[i]
-			}
-		}
-		// Settings of the body overwrite the algorithm's (CONTRACT.md §7.1 "will overwrite
-		// those specified in the initial create() call").
-		s := a.Settings
-		if bs := b.Settings; bs != nil {
-			if bs.AlgorithmCallability != nil {
-				s.AlgorithmCallability = *bs.AlgorithmCallability
-			}
-			if bs.SourceVisibility != nil {
-				s.SourceVisibility = *bs.SourceVisibility
-			}
-			if bs.License != nil {
-				s.License = *bs.License
-			}
-			if bs.NetworkAccess != nil {
-				s.NetworkAccess = *bs.NetworkAccess
-			}
-			if bs.PipelineEnabled != nil {
-				s.PipelineEnabled = *bs.PipelineEnabled
-			}
-			if bs.RoyaltyMicrocredits != nil {
-				if *bs.RoyaltyMicrocredits < 0 {
-					return errf(http.StatusBadRequest, codeInvalidRequest, "settings.royalty_microcredits must not be negative")
-				}
-				s.RoyaltyMicrocredits = *bs.RoyaltyMicrocredits
-			}
-		}
-		for _, chk := range []error{
-			oneOf("algorithm_callability", s.AlgorithmCallability, callabilities),
-			oneOf("source_visibility", s.SourceVisibility, visibilities),
-			oneOf("license", s.License, licenses),
-			oneOf("network_access", s.NetworkAccess, networks),
-		} {
-			if chk != nil {
-				return chk
-			}
-		}
-		if prev != nil && prev.Settings.AlgorithmCallability != s.AlgorithmCallability && kind != "major" {
-			return errf(http.StatusBadRequest, codeInputValidation,
-				"Changing algorithm_callability from %s to %s requires a major version.", prev.Settings.AlgorithmCallability, s.AlgorithmCallability)
-		}
-		if b.Details != nil {
-			if b.Details.Label != nil && *b.Details.Label != "" {
-				a.Details.Label = *b.Details.Label
-			}
-			if b.Details.Summary != nil {
-				a.Details.Summary = *b.Details.Summary
-			}
-			if b.Details.Tagline != nil {
-				a.Details.Tagline = *b.Details.Tagline
-			}
-		}
-		v.SampleInput = a.SampleInput
-		if vi := b.VersionInfo; vi != nil {
-			v.ReleaseNotes = str(vi.ReleaseNotes)
-			if vi.SampleInput != nil {
-				v.SampleInput = *vi.SampleInput
-				a.SampleInput = *vi.SampleInput
-			}
-			v.SampleOutput = str(vi.SampleOutput)
-			if vi.InsightsEnabled != nil {
-				s.InsightsEnabled = *vi.InsightsEnabled
-			}
-		}
-		a.Settings = s
-		seq, err := tx.NextSequence(bucketVersions)
-		if err != nil {
-			return err
-		}
-		v.SemanticVersion = highest.bump(kind).String()
-		v.PublishedAt, v.Seq, v.BuildID, v.BuildSeq = time.Now().UTC(), seq, build.ID, build.Seq
-		v.Details, v.Settings = a.Details, a.Settings
-		if err := tx.Put(bucketVersions, vkey, v); err != nil {
-			return err
-		}
-		published, algo = v, *a
-		return tx.Put(bucketAlgorithms, algoKey(a.Owner, a.Name), a)
+	var p publication
+	err := c.withAlgorithm(r, ref, true, func(tx *store.Tx, a *algorithmRecord) (err error) {
+		p, err = publishVersion(tx, a, &b)
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	if algo.Source != nil {
-		// SCM-backed: the code lives on its host, there is no version repository.
-	} else if err := c.repos.PinVersion(algo.Owner, algo.Name, published.SemanticVersion, published.GitHash); err != nil {
-		// The version is published; the next start pins it again (repairRepos).
-		c.log.Error("pin version", "algorithm", algoKey(algo.Owner, algo.Name), "version", published.SemanticVersion, "err", err.Error())
-	}
+	c.pinPublished(p.algo, p.version)
 	var out algorithmJSON
 	if err := c.st.View(func(tx *store.Tx) error {
-		out = renderVersion(tx, r, algo, published, build)
+		out = renderVersion(tx, r, p.algo, p.version, p.build)
 		return nil
 	}); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// publication is what a publish stored: the algorithm after the body's
+// changes, the version it published and the build behind it.
+type publication struct {
+	algo    algorithmRecord
+	version versionRecord
+	build   buildRecord
+}
+
+// publishVersion gives the chosen build's version the next semantic version
+// and stores it, with the body's details and settings written to both the
+// version and the algorithm.
+func publishVersion(tx *store.Tx, a *algorithmRecord, b *publishBody) (publication, error) {
+	kind, legacyHash, err := b.versionRequest()
+	if err != nil {
+		return publication{}, err
+	}
+	build, err := publishableBuild(tx, a, legacyHash)
+	if err != nil {
+		return publication{}, err
+	}
+	v, err := unpublishedVersion(tx, a, build)
+	if err != nil {
+		return publication{}, err
+	}
+	highest, prev, err := highestPublished(tx, a)
+	if err != nil {
+		return publication{}, err
+	}
+	s, err := publishSettings(a.Settings, b.Settings, prev, kind)
+	if err != nil {
+		return publication{}, err
+	}
+	b.Details.mergeInto(&a.Details)
+	v.SampleInput = a.SampleInput
+	b.VersionInfo.applyTo(a, &v, &s)
+	a.Settings = s
+	seq, err := tx.NextSequence(bucketVersions)
+	if err != nil {
+		return publication{}, err
+	}
+	v.SemanticVersion = highest.bump(kind).String()
+	v.PublishedAt, v.Seq, v.BuildID, v.BuildSeq = time.Now().UTC(), seq, build.ID, build.Seq
+	v.Details, v.Settings = a.Details, a.Settings
+	if err := tx.Put(bucketVersions, versionKey(a.Owner, a.Name, build.CommitSHA), v); err != nil {
+		return publication{}, err
+	}
+	if err := tx.Put(bucketAlgorithms, algoKey(a.Owner, a.Name), a); err != nil {
+		return publication{}, err
+	}
+	return publication{algo: *a, version: v, build: build}, nil
+}
+
+// versionRequest reads the version type and the legacy git_hash of
+// CONTRACT.md §7.1; without version_info the type is minor.
+func (b *publishBody) versionRequest() (kind, legacyHash string, err error) {
+	vi := b.VersionInfo
+	if vi == nil {
+		return "minor", "", nil
+	}
+	if kind, err = versionType(vi.VersionType, vi.Type); err != nil {
+		return "", "", err
+	}
+	return kind, str(vi.GitHash), nil
+}
+
+// publishableBuild is the newest successful build, of legacyHash when set.
+func publishableBuild(tx *store.Tx, a *algorithmRecord, legacyHash string) (buildRecord, error) {
+	builds, err := store.All[buildRecord](tx, bucketBuilds, algoKey(a.Owner, a.Name)+"/")
+	if err != nil {
+		return buildRecord{}, err
+	}
+	for i := len(builds) - 1; i >= 0; i-- {
+		if builds[i].Status == buildSucceeded && (legacyHash == "" || builds[i].CommitSHA == legacyHash) {
+			return builds[i], nil
+		}
+	}
+	if legacyHash != "" {
+		return buildRecord{}, errf(http.StatusBadRequest, codeBuildNotFound, "There is no successful build of commit %s to publish.", legacyHash)
+	}
+	return buildRecord{}, errf(http.StatusBadRequest, codeBuildNotFound, "There is no successful build to publish. Please compile your algorithm.")
+}
+
+// unpublishedVersion is the hash version of build, which must not have a
+// semantic version yet.
+func unpublishedVersion(tx *store.Tx, a *algorithmRecord, build buildRecord) (versionRecord, error) {
+	var v versionRecord
+	if err := tx.Get(bucketVersions, versionKey(a.Owner, a.Name, build.CommitSHA), &v); err != nil {
+		return v, err
+	}
+	if v.SemanticVersion != "" {
+		return v, errf(http.StatusBadRequest, codeVersionAlreadyPublished, "Version already published. Please compile your algorithm.")
+	}
+	return v, nil
+}
+
+// highestPublished is the highest semantic version of the algorithm (0.0.0
+// when none) and its record (nil when none).
+func highestPublished(tx *store.Tx, a *algorithmRecord) (semver, *versionRecord, error) {
+	versions, err := store.All[versionRecord](tx, bucketVersions, algoKey(a.Owner, a.Name)+"/")
+	if err != nil {
+		return semver{}, nil, err
+	}
+	var highest semver
+	var prev *versionRecord
+	for i, o := range versions {
+		if sv, ok := parseSemver(o.SemanticVersion); ok && (prev == nil || highest.less(sv)) {
+			highest, prev = sv, &versions[i]
+		}
+	}
+	return highest, prev, nil
+}
+
+// publishSettings merges the body's settings over the algorithm's, which
+// they overwrite (CONTRACT.md §7.1 "will overwrite those specified in the
+// initial create() call"). Changing the callability of the previous version
+// takes a major version.
+func publishSettings(cur settings, patch *settingsPatch, prev *versionRecord, kind string) (settings, error) {
+	s := cur
+	if err := patch.applyTo(&s); err != nil {
+		return s, err
+	}
+	if prev != nil && prev.Settings.AlgorithmCallability != s.AlgorithmCallability && kind != "major" {
+		return s, errf(http.StatusBadRequest, codeInputValidation,
+			"Changing algorithm_callability from %s to %s requires a major version.", prev.Settings.AlgorithmCallability, s.AlgorithmCallability)
+	}
+	return s, nil
+}
+
+// applyTo writes the version_info of a publish body to the version; the
+// sample input also becomes the algorithm's, and insights_enabled a setting.
+func (vi *publishVersionInfo) applyTo(a *algorithmRecord, v *versionRecord, s *settings) {
+	if vi == nil {
+		return
+	}
+	v.ReleaseNotes = str(vi.ReleaseNotes)
+	if vi.SampleInput != nil {
+		v.SampleInput = *vi.SampleInput
+		a.SampleInput = *vi.SampleInput
+	}
+	v.SampleOutput = str(vi.SampleOutput)
+	if vi.InsightsEnabled != nil {
+		s.InsightsEnabled = *vi.InsightsEnabled
+	}
+}
+
+// pinPublished pins the published version in the algorithm's Git repository.
+// An SCM-backed algorithm's code lives on its host: there is no version
+// repository. A failure is logged only: the version is published, and the
+// next start pins it again (repairRepos).
+func (c *Cluster) pinPublished(a algorithmRecord, v versionRecord) {
+	if a.Source != nil {
+		return
+	}
+	if err := c.repos.PinVersion(a.Owner, a.Name, v.SemanticVersion, v.GitHash); err != nil {
+		c.log.Error("pin version", "algorithm", algoKey(a.Owner, a.Name), "version", v.SemanticVersion, "err", err.Error())
+	}
 }
 
 // renderVersion is the algorithm object of one hash version (CONTRACT.md §7.4).
