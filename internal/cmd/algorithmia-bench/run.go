@@ -135,6 +135,11 @@ func (b *bench) newWorkdir(name string, dev, prod *cluster) (*workdir, error) {
 		}
 	}
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+b.cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	if os.Getenv("ALGORITHMIA_GIT_CACHE_DIR") == "" {
+		// The provider's Git object cache (on by default, as users get it) lives with the bench's
+		// files: each prod cluster is new, so its first promotion starts cold.
+		env = append(env, "ALGORITHMIA_GIT_CACHE_DIR="+filepath.Join(b.work, "git-cache"))
+	}
 	for k, v := range map[string]string{
 		"dev_api_address": dev.URL, "dev_username": serviceAccount, "dev_api_key": dev.ciKey,
 		"prod_api_address": prod.URL, "prod_username": serviceAccount, "prod_api_key": prod.ciKey,
