@@ -24,9 +24,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
 
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/httpclient"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/retry"
 )
 
@@ -71,7 +71,7 @@ type Client struct {
 	// multi-GiB transfer outlives any per-request bound; idle bounds stalls instead.
 	stream   *http.Client
 	idle     time.Duration
-	redactor *strings.Replacer
+	redactor *httpclient.Redactor
 	now      func() time.Time
 }
 
@@ -87,7 +87,7 @@ func New(cfg Config) (*Client, error) {
 		adminKey:  cfg.AdminAPIKey,
 		userAgent: cfg.UserAgent,
 		logf:      cfg.Logf,
-		redactor:  newRedactor(cfg.APIKey, cfg.AdminAPIKey),
+		redactor:  httpclient.NewRedactor(Redacted, cfg.APIKey, cfg.AdminAPIKey),
 		now:       time.Now,
 	}
 	if c.userAgent == "" {
@@ -106,7 +106,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient != nil {
 		hc = *cfg.HTTPClient
 	} else {
-		hc = *cleanhttp.DefaultPooledClient()
+		plain, err := httpclient.New(nil, false)
+		if err != nil {
+			return nil, err
+		}
+		hc = *plain
 	}
 	if cfg.RequestTimeout > 0 {
 		hc.Timeout = cfg.RequestTimeout
@@ -143,18 +147,19 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	if raw == "" {
 		return nil, errors.New("algorithmia: base URL is empty")
 	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("algorithmia: base URL is not a valid URL: %w", err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
+	u, err := httpclient.CheckURL(raw)
+	var parseErr *url.Error
+	switch {
+	case errors.As(err, &parseErr):
+		return nil, fmt.Errorf("algorithmia: base URL is not a valid URL: %w", parseErr)
+	case errors.Is(err, httpclient.ErrScheme):
 		return nil, fmt.Errorf("algorithmia: base URL must start with http:// or https://, got scheme %q", u.Scheme)
-	}
-	if u.Host == "" {
+	case errors.Is(err, httpclient.ErrNoHost):
 		return nil, errors.New("algorithmia: base URL has no host")
-	}
-	if u.User != nil {
+	case errors.Is(err, httpclient.ErrCredentials):
 		return nil, errors.New("algorithmia: base URL must not contain credentials; configure the API keys instead")
+	case err != nil:
+		return nil, fmt.Errorf("algorithmia: base URL: %w", err)
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
 		return nil, errors.New("algorithmia: base URL must not have a query or fragment")

@@ -3,10 +3,10 @@ package algorithmia
 import (
 	"context"
 	"net/http"
-	"net/url"
-	"sort"
 	"strings"
 	"time"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/httpclient"
 )
 
 // Redacted replaces every secret in log fields and error strings.
@@ -20,40 +20,9 @@ var sensitiveHeaders = map[string]bool{
 	"Set-Cookie":          true,
 }
 
-// SecretForms returns every non-empty secret in its plain, query-escaped and path-escaped
-// forms (keys may contain '/', '+' and '=', which escaping changes), without duplicates and
-// longest first, so that a replacement never half-replaces an escaped form.
-func SecretForms(secrets ...string) []string {
-	seen := map[string]bool{}
-	var forms []string
-	for _, s := range secrets {
-		for _, form := range []string{s, url.QueryEscape(s), url.PathEscape(s)} {
-			if form != "" && !seen[form] {
-				seen[form] = true
-				forms = append(forms, form)
-			}
-		}
-	}
-	sort.SliceStable(forms, func(i, j int) bool { return len(forms[i]) > len(forms[j]) })
-	return forms
-}
-
-// newRedactor scrubs the configured keys in every form of SecretForms.
-func newRedactor(secrets ...string) *strings.Replacer {
-	forms := SecretForms(secrets...)
-	pairs := make([]string, 0, 2*len(forms))
-	for _, f := range forms {
-		pairs = append(pairs, f, Redacted)
-	}
-	return strings.NewReplacer(pairs...)
-}
-
-// redact scrubs the configured keys from s.
+// redact scrubs URL userinfo and the configured keys from s.
 func (c *Client) redact(s string) string {
-	if c.redactor == nil {
-		return s
-	}
-	return c.redactor.Replace(s)
+	return c.redactor.Redact(s)
 }
 
 // redactWith scrubs the configured keys and the call's extra secrets.
@@ -61,8 +30,8 @@ func (c *Client) redactWith(extra []string) func(string) string {
 	if len(extra) == 0 {
 		return c.redact
 	}
-	r := newRedactor(extra...)
-	return func(s string) string { return r.Replace(c.redact(s)) }
+	r := httpclient.NewRedactor(Redacted, extra...)
+	return func(s string) string { return r.Redact(c.redact(s)) }
 }
 
 // log sends a line to Logf with every string value redacted, as a last

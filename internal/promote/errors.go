@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing/transport"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/httpclient"
 )
 
 // Sentinel errors let the caller map failures to diagnostics with errors.Is
@@ -32,35 +32,18 @@ var (
 	ErrDestMoved = errors.New("destination branch moved since it was last read")
 )
 
-// userinfoRE matches the userinfo part of any URL embedded in free text;
-// go-git and net/http both quote request URLs in their error strings.
-var userinfoRE = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://)[^/?#\s@"']*@`)
+// mask replaces each secret in the engine's errors and logs.
+const mask = "***"
 
 // Redact removes URL userinfo from s and replaces every secret, raw or
-// URL-escaped, with "***". Empty secrets are ignored.
+// escaped, with "***". Empty secrets are ignored.
 func Redact(s string, secrets ...string) string {
-	s = userinfoRE.ReplaceAllString(s, "$1")
-	for _, secret := range secrets {
-		if secret == "" {
-			continue
-		}
-		for _, form := range []string{secret, url.QueryEscape(secret), url.PathEscape(secret), url.UserPassword("x", secret).String()[2:]} {
-			if form != "" {
-				s = strings.ReplaceAll(s, form, "***")
-			}
-		}
-	}
-	return s
+	return httpclient.Redact(s, mask, secrets...)
 }
 
 // RedactURL returns raw without userinfo, for messages and logs.
 func RedactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return Redact(raw)
-	}
-	u.User = nil
-	return u.String()
+	return httpclient.RedactURL(raw, "")
 }
 
 // scrub turns any error into one whose text is redacted and whose chain holds

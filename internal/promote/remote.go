@@ -2,12 +2,9 @@ package promote
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/base64"
 	"errors"
 	"net/http"
-	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -19,6 +16,7 @@ import (
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/go-git/go-git/v5/storage/memory"
 
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/httpclient"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/retry"
 )
 
@@ -39,6 +37,10 @@ type Remote struct {
 	CABundle []byte
 	// InsecureSkipTLS turns off certificate verification; only for throwaway test clusters.
 	InsecureSkipTLS bool
+	// HTTPClient sends the requests the engine makes itself (the streamed push); it must
+	// trust what CABundle and InsecureSkipTLS say, which go-git's own requests (ref
+	// advertisements, fetches) follow. Nil builds one from them with httpclient.New.
+	HTTPClient *http.Client
 	// Retry is how every request to this remote is retried on 429, 5xx and connection
 	// errors; the zero value makes one attempt.
 	Retry retry.Policy
@@ -58,26 +60,21 @@ func (r Remote) endpoint() (*transport.Endpoint, error) {
 	return ep, nil
 }
 
-// httpClient is the client for requests the engine sends itself (the streamed push). It
-// honours proxies from the environment like go-git's does, plus r's TLS settings.
+// httpClient is the client for requests the engine sends itself (the streamed push):
+// r.HTTPClient, or one with r's TLS settings that honours proxies from the environment
+// like go-git's does.
 func (r Remote) httpClient() (*http.Client, error) {
+	if r.HTTPClient != nil {
+		return r.HTTPClient, nil
+	}
 	if len(r.CABundle) == 0 && !r.InsecureSkipTLS {
 		return defaultHTTPClient, nil
 	}
-	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: r.InsecureSkipTLS} //nolint:gosec // opt-in
-	if len(r.CABundle) > 0 {
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(r.CABundle) {
-			return nil, newError("tls", ErrInvalidRemote, "no PEM certificate could be parsed from the CA bundle")
-		}
-		tc.RootCAs = pool
+	c, err := httpclient.New(r.CABundle, r.InsecureSkipTLS)
+	if err != nil {
+		return nil, newError("tls", ErrInvalidRemote, "no PEM certificate could be parsed from the CA bundle")
 	}
-	t := http.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // the standard library's default
-	t.TLSClientConfig = tc
-	return &http.Client{Transport: t}, nil
+	return c, nil
 }
 
 var defaultHTTPClient = &http.Client{Transport: http.DefaultTransport}
@@ -107,20 +104,18 @@ func (r Remote) Validate() error {
 // ValidateURL rejects a Git URL that is not http(s), has no host, or embeds
 // credentials; the error never repeats the userinfo.
 func ValidateURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return newError("validate url", ErrInvalidRemote, "cannot parse git URL")
-	}
-	if u.User != nil {
+	_, err := httpclient.CheckURL(raw)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, httpclient.ErrCredentials):
 		return newError("validate url", ErrInvalidRemote, "git URL %q must not embed credentials; pass them separately", RedactURL(raw))
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
+	case errors.Is(err, httpclient.ErrScheme):
 		return newError("validate url", ErrInvalidRemote, "git URL %q must use http or https", RedactURL(raw))
-	}
-	if u.Host == "" {
+	case errors.Is(err, httpclient.ErrNoHost):
 		return newError("validate url", ErrInvalidRemote, "git URL %q has no host", RedactURL(raw))
 	}
-	return nil
+	return newError("validate url", ErrInvalidRemote, "cannot parse git URL")
 }
 
 // listRefs performs one ref advertisement (what `git ls-remote` does), retried

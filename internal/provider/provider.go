@@ -5,9 +5,6 @@ package provider
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -31,6 +28,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/httpclient"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/promote"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/retry"
 )
@@ -132,7 +130,7 @@ func (c *clusterClient) peerClient(address, apiKey string, caPEM []byte) (*algor
 	httpClient := c.httpClient
 	if len(caPEM) > 0 || strings.TrimRight(address, "/") != c.apiAddress {
 		var err error
-		if httpClient, err = newHTTPClient(caPEM, false); err != nil {
+		if httpClient, err = httpclient.New(caPEM, false); err != nil {
 			return nil, err
 		}
 	}
@@ -145,13 +143,14 @@ func (c *clusterClient) gitURL(owner, name string) string {
 }
 
 // repo is an algorithm's repository on this cluster, authenticated as the provider's
-// account and with the alias's TLS settings.
+// account and with the alias's TLS settings and HTTP client.
 func (c *clusterClient) repo(owner, name string) promote.Remote {
 	return promote.Remote{
 		URL:             c.gitURL(owner, name),
 		Auth:            &promote.Credentials{Username: c.username, Password: c.apiKey},
 		CABundle:        c.caPEM,
 		InsecureSkipTLS: c.insecure,
+		HTTPClient:      c.httpClient,
 		Retry:           c.retry,
 		Cache:           c.gitCache,
 	}
@@ -297,8 +296,8 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 			"Set api_address in the provider block or the "+envAPIAddress+" environment variable.")
 		return
 	}
-	apiURL, err := url.Parse(apiAddress)
-	if err != nil || (apiURL.Scheme != "http" && apiURL.Scheme != "https") || apiURL.Host == "" || apiURL.User != nil {
+	apiURL, err := httpclient.CheckURL(apiAddress)
+	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("api_address"), "Invalid Algorithmia API address",
 			fmt.Sprintf("%q is not an absolute http(s) URL without credentials, such as https://api.example.com.", redactURL(apiAddress)))
 		return
@@ -312,7 +311,7 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 	gitAddress := stringOr(cfg.GitAddress, os.Getenv(envGitAddress))
 	if gitAddress == "" {
 		gitAddress = defaultGitAddress(apiURL)
-	} else if u, err := url.Parse(gitAddress); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+	} else if _, err := httpclient.CheckURL(gitAddress); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("git_address"), "Invalid Git address",
 			fmt.Sprintf("%q is not an absolute http(s) URL without credentials.", redactURL(gitAddress)))
 		return
@@ -360,7 +359,7 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 		resp.Diagnostics.AddAttributeWarning(path.Root("insecure_skip_verify"), "TLS verification is off",
 			"insecure_skip_verify = true lets anyone on the network read and change the traffic, API keys included. Use it only for throwaway test clusters; prefer ca_cert_file.")
 	}
-	httpClient, err := newHTTPClient(caPEM, insecure)
+	httpClient, err := httpclient.New(caPEM, insecure)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(caAttr, "Invalid CA certificate", err.Error())
 		return
@@ -468,9 +467,6 @@ func defaultGitAddress(api *url.URL) string {
 	return u.String()
 }
 
-// errNoPEM means a CA bundle holds no certificate that could be parsed.
-var errNoPEM = errors.New("no PEM certificate could be parsed from the given CA certificate")
-
 // caBundle returns the PEM of the extra certificate authorities the configuration names,
 // or a diagnostic summary and detail.
 func caBundle(cfg providerModel) ([]byte, string, string) {
@@ -488,28 +484,6 @@ func caBundle(cfg providerModel) ([]byte, string, string) {
 	return []byte(pemText), "", ""
 }
 
-// newHTTPClient returns an HTTP client that trusts caPEM besides the system's CAs, and
-// skips verification when insecure. Every HTTP client of the provider comes from here.
-func newHTTPClient(caPEM []byte, insecure bool) (*http.Client, error) {
-	transport := http.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // the standard library's default is always *http.Transport
-	if len(caPEM) == 0 && !insecure {
-		return &http.Client{Transport: transport}, nil
-	}
-	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // opt-in, warned about
-	if len(caPEM) > 0 {
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(caPEM) {
-			return nil, errNoPEM
-		}
-		tc.RootCAs = pool
-	}
-	transport.TLSClientConfig = tc
-	return &http.Client{Transport: transport}, nil
-}
-
 // stringOr returns the configured value, or fallback when the attribute is null or empty.
 func stringOr(v types.String, fallback string) string {
 	if s := v.ValueString(); s != "" {
@@ -521,7 +495,7 @@ func stringOr(v types.String, fallback string) string {
 // maskSecrets makes tflog replace every occurrence of the given secrets, plain or
 // URL-escaped, in messages and fields.
 func maskSecrets(ctx context.Context, secrets ...string) context.Context {
-	forms := algorithmia.SecretForms(secrets...)
+	forms := httpclient.SecretForms(secrets...)
 	if len(forms) == 0 {
 		return ctx
 	}
@@ -529,17 +503,6 @@ func maskSecrets(ctx context.Context, secrets ...string) context.Context {
 	return tflog.MaskAllFieldValuesStrings(ctx, forms...)
 }
 
-// redactURL removes userinfo from a URL-looking string so it can appear in a diagnostic.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
-		if i := strings.Index(s, "@"); i >= 0 {
-			if j := strings.Index(s, "://"); j >= 0 && j < i {
-				return s[:j+3] + "REDACTED@" + s[i+1:]
-			}
-		}
-		return s
-	}
-	u.User = url.User("REDACTED")
-	return u.String()
-}
+// redactURL replaces the userinfo of a URL-looking string with REDACTED so it can appear
+// in a diagnostic.
+func redactURL(s string) string { return httpclient.RedactURL(s, "REDACTED") }

@@ -29,6 +29,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/httpclient"
 )
 
 var (
@@ -395,7 +396,7 @@ func (r *dataObjectResource) copySourceWith(ctx context.Context, obj types.Objec
 		caPEM = []byte(pemText)
 	}
 	client, err := r.cluster.peerClient(address, key, caPEM)
-	if errors.Is(err, errNoPEM) {
+	if errors.Is(err, httpclient.ErrNoPEM) {
 		diags.AddAttributeError(path.Root("copy_from").AtName("ca_cert_pem"), "Invalid CA certificate",
 			"No PEM certificate could be parsed from copy_from.ca_cert_pem.")
 		return nil, algorithmia.DataPath{}, false

@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/httpclient"
 )
 
 // timeoutsAttribute is timeouts.Attributes whose values must also be positive: the
@@ -168,8 +168,7 @@ func (httpURLValidator) ValidateString(_ context.Context, req validator.StringRe
 		return
 	}
 	s := req.ConfigValue.ValueString()
-	u, err := url.Parse(s)
-	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil {
+	if _, err := httpclient.CheckURL(s); err == nil {
 		return
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid address",
