@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"regexp"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -150,21 +148,4 @@ func userListFromAPI(users []algorithmia.User) (types.List, diag.Diagnostics) {
 	list, d := types.ListValue(types.ObjectType{AttrTypes: userAttrTypes}, elems)
 	diags.Append(d...)
 	return list, diags
-}
-
-// regexpValidator checks that a string compiles as a Go regular expression.
-type regexpValidator struct{}
-
-func (regexpValidator) Description(context.Context) string { return "a Go (RE2) regular expression" }
-
-func (v regexpValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (regexpValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
-			fmt.Sprintf("%q is not a Go (RE2) regular expression: %s", req.ConfigValue.ValueString(), strings.TrimPrefix(err.Error(), "error parsing regexp: ")))
-	}
 }

@@ -94,14 +94,6 @@ func (r *algorithmResource) Metadata(_ context.Context, req resource.MetadataReq
 	resp.TypeName = req.ProviderTypeName + "_algorithm"
 }
 
-// nameValidators are the platform's rules for user, organization and algorithm names.
-func nameValidators() []validator.String {
-	return []validator.String{
-		stringvalidator.LengthBetween(1, 30),
-		stringvalidator.RegexMatches(nameRegexp, "must start with a letter and contain only letters, digits and underscores"),
-	}
-}
-
 func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{

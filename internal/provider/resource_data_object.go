@@ -740,20 +740,3 @@ func (r *dataObjectResource) ImportState(ctx context.Context, req resource.Impor
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), p.String())...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("path"), p.String())...)
 }
-
-// base64Validator accepts standard base64 (with padding).
-type base64Validator struct{}
-
-func (base64Validator) Description(context.Context) string { return "must be standard base64" }
-
-func (v base64Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (base64Validator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := base64.StdEncoding.DecodeString(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base64",
-			fmt.Sprintf("content_base64 is not standard base64 (%v). Use base64encode() or filebase64().", err))
-	}
-}

@@ -69,42 +69,6 @@ type userResourceModel struct {
 	ForceDestroy types.Bool `tfsdk:"force_destroy"`
 }
 
-// patternValidator checks a length limit and a pattern together and reports one
-// diagnostic per bad value, so a bad attribute never yields a cascade of errors.
-type patternValidator struct {
-	maxLen int
-	re     *regexp.Regexp
-	rule   string
-}
-
-func (v patternValidator) Description(context.Context) string {
-	return fmt.Sprintf("%s, at most %d characters", v.rule, v.maxLen)
-}
-
-func (v patternValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v patternValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	s := req.ConfigValue.ValueString()
-	if len(s) >= 1 && len(s) <= v.maxLen && v.re.MatchString(s) {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
-		fmt.Sprintf("%q is not valid: the platform requires %s, at most %d characters (got %d).", s, v.rule, v.maxLen, len(s)))
-}
-
-// usernameValidator is the platform's rule for user and organization names (CONTRACT.md §10.1), as one check.
-func usernameValidator() validator.String {
-	return patternValidator{maxLen: maxNameLength, re: nameRegexp, rule: "a letter followed by letters, digits or underscores"}
-}
-
-// emailValidator is the platform's rule for e-mail addresses (CONTRACT.md §10.1), as one check.
-func emailValidator() validator.String {
-	return patternValidator{maxLen: maxEmailLength, re: emailRegexp, rule: "an e-mail address such as jane@example.com"}
-}
-
 func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_user"
 }

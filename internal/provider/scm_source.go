@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -75,23 +74,6 @@ func algorithmSourceSCMAttribute() schema.SingleNestedAttribute {
 				PlanModifiers: replaceIfSet,
 			},
 		},
-	}
-}
-
-// validateSCMSource refuses a repository owner or name on the internal SCM, which has
-// neither: the platform would ignore them and the apply could not return what was planned.
-func validateSCMSource(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
-	var v types.Object
-	diags.Append(config.GetAttribute(ctx, pathSource, &v)...)
-	if diags.HasError() || v.IsNull() || v.IsUnknown() {
-		return
-	}
-	var m scmSourceModel
-	diags.Append(v.As(ctx, &m, basetypes.ObjectAsOptions{UnhandledUnknownAsEmpty: true})...)
-	if m.SCMID.ValueString() == algorithmia.SCMInternal && (!m.RepositoryOwner.IsNull() || !m.RepositoryName.IsNull()) {
-		diags.AddAttributeError(pathSource, "The internal SCM has no repository owner or name",
-			"source.repository_owner and source.repository_name name a repository on an external SCM host. With "+
-				"scm_id = \"internal\" the repository is the cluster's own (git_url): leave them out.")
 	}
 }
 

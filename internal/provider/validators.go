@@ -1,21 +1,28 @@
+// Plan- and validate-time checks of the provider, in one place: attribute validators and the
+// checks ValidateConfig and ModifyPlan call. (URL checks live with the HTTP client code.)
+
 package provider
 
 import (
 	"context"
 	"crypto/x509"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
@@ -194,5 +201,171 @@ func (pemValidator) ValidateString(_ context.Context, req validator.StringReques
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid CA certificate",
 			fmt.Sprintf("No PEM certificate could be parsed from %s. Give the CA's certificate as PEM text "+
 				"(-----BEGIN CERTIFICATE----- ...), for example with file(\"ca.pem\").", req.Path))
+	}
+}
+
+// patternValidator checks a length limit and a pattern together and reports one
+// diagnostic per bad value, so a bad attribute never yields a cascade of errors.
+type patternValidator struct {
+	maxLen int
+	re     *regexp.Regexp
+	rule   string
+}
+
+func (v patternValidator) Description(context.Context) string {
+	return fmt.Sprintf("%s, at most %d characters", v.rule, v.maxLen)
+}
+
+func (v patternValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v patternValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if len(s) >= 1 && len(s) <= v.maxLen && v.re.MatchString(s) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
+		fmt.Sprintf("%q is not valid: the platform requires %s, at most %d characters (got %d).", s, v.rule, v.maxLen, len(s)))
+}
+
+// usernameValidator is the platform's rule for user and organization names (CONTRACT.md §10.1), as one check.
+func usernameValidator() validator.String {
+	return patternValidator{maxLen: maxNameLength, re: nameRegexp, rule: "a letter followed by letters, digits or underscores"}
+}
+
+// emailValidator is the platform's rule for e-mail addresses (CONTRACT.md §10.1), as one check.
+func emailValidator() validator.String {
+	return patternValidator{maxLen: maxEmailLength, re: emailRegexp, rule: "an e-mail address such as jane@example.com"}
+}
+
+// nameValidators are the platform's rules for user, organization and algorithm names.
+func nameValidators() []validator.String {
+	return []validator.String{
+		stringvalidator.LengthBetween(1, 30),
+		stringvalidator.RegexMatches(nameRegexp, "must start with a letter and contain only letters, digits and underscores"),
+	}
+}
+
+// regexpValidator checks that a string compiles as a Go regular expression.
+type regexpValidator struct{}
+
+func (regexpValidator) Description(context.Context) string { return "a Go (RE2) regular expression" }
+
+func (v regexpValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (regexpValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
+			fmt.Sprintf("%q is not a Go (RE2) regular expression: %s", req.ConfigValue.ValueString(), strings.TrimPrefix(err.Error(), "error parsing regexp: ")))
+	}
+}
+
+// base64Validator accepts standard base64 (with padding).
+type base64Validator struct{}
+
+func (base64Validator) Description(context.Context) string { return "must be standard base64" }
+
+func (v base64Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (base64Validator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := base64.StdEncoding.DecodeString(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base64",
+			fmt.Sprintf("content_base64 is not standard base64 (%v). Use base64encode() or filebase64().", err))
+	}
+}
+
+// dataPathKind is what a data path attribute must name.
+type dataPathKind int
+
+const (
+	dataPathFile dataPathKind = iota
+	dataPathCollection
+)
+
+// parseDataPathAs parses s and checks that it names a file (or a collection) with
+// an explicit owner; the error text is written for a diagnostic.
+func parseDataPathAs(s string, kind dataPathKind, allowMy bool) (algorithmia.DataPath, error) {
+	want := "data://owner/collection/file"
+	if kind == dataPathCollection {
+		want = "data://owner/collection"
+	}
+	p, err := algorithmia.ParseDataPath(s)
+	if err != nil {
+		reason := err.Error()
+		var pe *algorithmia.DataPathError
+		if errors.As(err, &pe) {
+			reason = pe.Reason
+		}
+		return p, fmt.Errorf("%q is not a valid data path: %s. Expected %s", s, reason, want)
+	}
+	if p.Owner == ".my" && !allowMy {
+		return p, fmt.Errorf("%q uses the .my alias; name the owner explicitly (%s), so that the address in state does not depend on the key", s, want)
+	}
+	if p.Owner != ".my" && !nameRegexp.MatchString(p.Owner) {
+		return p, fmt.Errorf("%q: the owner %q is not a valid user or organization name", s, p.Owner)
+	}
+	if p.Collection != "" && !nameRegexp.MatchString(p.Collection) {
+		return p, fmt.Errorf("%q: the collection %q must start with a letter and contain only letters, digits and underscores", s, p.Collection)
+	}
+	switch kind {
+	case dataPathFile:
+		if !p.IsFile() {
+			return p, fmt.Errorf("%q names no file. Expected %s", s, want)
+		}
+	case dataPathCollection:
+		if !p.IsCollection() {
+			return p, fmt.Errorf("%q names no collection. Expected %s", s, want)
+		}
+	}
+	return p, nil
+}
+
+// dataPathValidator checks a data path attribute at plan time.
+type dataPathValidator struct {
+	kind    dataPathKind
+	allowMy bool
+}
+
+func (v dataPathValidator) Description(context.Context) string {
+	if v.kind == dataPathCollection {
+		return "must be data://owner/collection"
+	}
+	return "must be data://owner/collection/file (one collection level, no empty segments, no . or ..)"
+}
+
+func (v dataPathValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v dataPathValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := parseDataPathAs(req.ConfigValue.ValueString(), v.kind, v.allowMy); err != nil {
+		// Name the attribute: Terraform may show another line for a nested one.
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid data path", req.Path.String()+": "+err.Error()+".")
+	}
+}
+
+// validateSCMSource refuses a repository owner or name on the internal SCM, which has
+// neither: the platform would ignore them and the apply could not return what was planned.
+func validateSCMSource(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
+	var v types.Object
+	diags.Append(config.GetAttribute(ctx, pathSource, &v)...)
+	if diags.HasError() || v.IsNull() || v.IsUnknown() {
+		return
+	}
+	var m scmSourceModel
+	diags.Append(v.As(ctx, &m, basetypes.ObjectAsOptions{UnhandledUnknownAsEmpty: true})...)
+	if m.SCMID.ValueString() == algorithmia.SCMInternal && (!m.RepositoryOwner.IsNull() || !m.RepositoryName.IsNull()) {
+		diags.AddAttributeError(pathSource, "The internal SCM has no repository owner or name",
+			"source.repository_owner and source.repository_name name a repository on an external SCM host. With "+
+				"scm_id = \"internal\" the repository is the cluster's own (git_url): leave them out.")
 	}
 }
