@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -136,49 +134,4 @@ func sourceConflict(want *algorithmia.SourceCreate, got *algorithmia.Source) str
 			got.RepositoryOwner, got.RepositoryName, want.RepositoryOwner, want.RepositoryName)
 	}
 	return ""
-}
-
-// isSCMError reports whether an answer to a create with a source is about the SCM.
-func isSCMError(e *algorithmia.APIError) bool {
-	switch e.Code {
-	case algorithmia.CodeSCMFailedToCreateRepository, algorithmia.CodeSCMConnectionNotFound, algorithmia.CodeSCMConfigurationNotFound,
-		algorithmia.CodeSCMDisabled, algorithmia.CodeSCMConflict, algorithmia.CodeSCMNotAuthorized, algorithmia.CodeSCMNotAuthenticated,
-		algorithmia.CodeSCMBadRequest, algorithmia.CodeSCMUnknown, algorithmia.CodeSCMConnectionError, algorithmia.CodeSCMBadCreatePayload:
-		return true
-	}
-	return false
-}
-
-// addSCMCreateError is the diagnostic of an algorithm create the SCM refused: the platform's
-// answer and what to do about it.
-func addSCMCreateError(diags *diag.Diagnostics, cc *clusterClient, algorithm string, src *algorithmia.SourceCreate, err error) {
-	var apiErr *algorithmia.APIError
-	_ = errors.As(err, &apiErr)
-	repo := src.RepositoryName
-	if repo == "" { // the platform names it after the algorithm
-		_, repo, _ = strings.Cut(algorithm, "/")
-	}
-	if src.RepositoryOwner != "" {
-		repo = src.RepositoryOwner + "/" + repo
-	}
-	var hint string
-	switch {
-	case errors.Is(err, algorithmia.ErrSCMUnauthorized):
-		hint = fmt.Sprintf("The provider's user is not authorized on the SCM %q, or not allowed to create repositories "+
-			"under that repository_owner. Connect it first with an algorithmia_scm_authorization (a personal access token "+
-			"of the SCM host), check that it was not revoked, and that repository_owner is that SCM user.", src.SCM)
-	case errors.Is(err, algorithmia.ErrNotFound):
-		hint = fmt.Sprintf("No SCM configuration %q exists on %s: see the algorithmia_scms data source.", src.SCM, cc.apiAddress)
-	case apiErr.Code == algorithmia.CodeSCMDisabled:
-		hint = fmt.Sprintf("The SCM %q is disabled: an admin must enable it (algorithmia_scm.enabled) before algorithms can be created on it.", src.SCM)
-	case apiErr.Code == algorithmia.CodeSCMConflict || apiErr.Code == algorithmia.CodeSCMFailedToCreateRepository:
-		hint = fmt.Sprintf("The SCM host could not create the repository %s, most likely because it already exists. "+
-			"The platform creates a new repository for a new algorithm: pick another source.repository_name (or "+
-			"repository_owner), or delete the existing repository on the host.", repo)
-	default:
-		hint = "The SCM host refused the request."
-	}
-	diags.AddAttributeError(pathSource, "Failed to create algorithm "+algorithm+" on SCM "+src.SCM,
-		fmt.Sprintf("The cluster at %s answered HTTP %d with error code %d: %s\n\n%s Nothing was created.",
-			cc.apiAddress, apiErr.StatusCode, apiErr.Code, apiErr.Message, hint))
 }

@@ -137,29 +137,6 @@ func checkAlgorithmEnvironment(ctx context.Context, cc *clusterClient, plan tfsd
 			cc.apiAddress, id, strings.Join(names, ", ")))
 }
 
-// addOwnerError explains a 403 on creating an algorithm: the platform answers the same
-// for an owner that does not exist as for one the key may not act for, so ask which.
-func addOwnerError(ctx context.Context, diags *diag.Diagnostics, cc *clusterClient, owner, operation string, err error) {
-	_, lerr := cc.api.ListUserAlgorithms(ctx, owner)
-	switch {
-	case errors.Is(lerr, algorithmia.ErrNotFound):
-		diags.AddAttributeError(path.Root("owner"), "Owner "+owner+" does not exist",
-			fmt.Sprintf("The cluster at %s has no user or organization named %q (or it cannot be seen with this key), "+
-				"so it cannot own an algorithm. Create it first (algorithmia_user or algorithmia_organization) or fix owner.",
-				cc.apiAddress, owner))
-	case errors.Is(lerr, algorithmia.ErrForbidden) || errors.Is(lerr, algorithmia.ErrUnauthorized):
-		who := "the key's account"
-		if cc.username != "" {
-			who = cc.username
-		}
-		diags.AddAttributeError(path.Root("owner"), "Not allowed to act for owner "+owner,
-			fmt.Sprintf("%q exists on %s, but %s is neither that account nor a member of that organization. Use a key of "+
-				"the owner, or add %s to the organization (algorithmia_organization_member).", owner, cc.apiAddress, who, who))
-	default:
-		addClientError(diags, operation, err)
-	}
-}
-
 // httpURLValidator accepts absolute http(s) URLs without credentials. Its message never
 // repeats credentials found in the value.
 type httpURLValidator struct{}
