@@ -165,7 +165,7 @@ func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 						MarkdownDescription: "Machine type of the legacy language model: `cpu` or `gpu`.",
 						Optional:            true,
 						Computed:            true,
-						Validators:          []validator.String{stringvalidator.OneOf("cpu", "gpu")},
+						Validators:          []validator.String{stringvalidator.OneOf(algorithmia.EnvironmentCPU, algorithmia.EnvironmentGPU)},
 						PlanModifiers:       keep,
 					},
 					"algorithm_environment": schema.StringAttribute{
@@ -187,8 +187,8 @@ func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 						MarkdownDescription: "`full` (default) or `isolated`.",
 						Optional:            true,
 						Computed:            true,
-						Default:             stringdefault.StaticString("full"),
-						Validators:          []validator.String{stringvalidator.OneOf("full", "isolated")},
+						Default:             stringdefault.StaticString(algorithmia.NetworkAccessFull),
+						Validators:          []validator.String{stringvalidator.OneOf(algorithmia.NetworkAccessFull, algorithmia.NetworkAccessIsolated)},
 					},
 					"pipeline_enabled": schema.BoolAttribute{
 						MarkdownDescription: "Whether the algorithm may call other algorithms. Defaults to `true`.",
@@ -200,15 +200,15 @@ func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 						MarkdownDescription: "`closed` (default) or `open`. Must be `open` unless `license` is `apl`.",
 						Optional:            true,
 						Computed:            true,
-						Default:             stringdefault.StaticString("closed"),
-						Validators:          []validator.String{stringvalidator.OneOf("open", "closed")},
+						Default:             stringdefault.StaticString(algorithmia.SourceVisibilityClosed),
+						Validators:          []validator.String{stringvalidator.OneOf(algorithmia.SourceVisibilityOpen, algorithmia.SourceVisibilityClosed)},
 					},
 					"algorithm_callability": schema.StringAttribute{
 						MarkdownDescription: "`private` (default) or `public`. It applies to versions published from now on.",
 						Optional:            true,
 						Computed:            true,
-						Default:             stringdefault.StaticString("private"),
-						Validators:          []validator.String{stringvalidator.OneOf("private", "public")},
+						Default:             stringdefault.StaticString(algorithmia.CallabilityPrivate),
+						Validators:          []validator.String{stringvalidator.OneOf(algorithmia.CallabilityPrivate, algorithmia.CallabilityPublic)},
 					},
 				},
 			},
@@ -290,7 +290,7 @@ func (r *algorithmResource) ValidateConfig(ctx context.Context, req resource.Val
 	// A null source_visibility takes the default, "closed". A license the platform does not
 	// know is its validator's to report, once.
 	if lic, vis := s.License.ValueString(), s.SourceVisibility.ValueString(); !s.License.IsUnknown() && !s.SourceVisibility.IsUnknown() &&
-		(lic == "apache2" || lic == "gpl3" || lic == "mit") && vis != "open" {
+		(lic == "apache2" || lic == "gpl3" || lic == "mit") && vis != algorithmia.SourceVisibilityOpen {
 		resp.Diagnostics.AddAttributeError(path.Root("settings").AtName("source_visibility"), "Closed source needs the apl license",
 			fmt.Sprintf("The platform requires open source for the %q license. Set source_visibility = \"open\" or license = \"apl\".", lic))
 	}
@@ -639,7 +639,7 @@ func algorithmRequestFromModel(ctx context.Context, m algorithmModel) (algorithm
 		},
 	}
 	if req.Settings.Language != "" && req.Settings.Environment == "" {
-		req.Settings.Environment = "cpu"
+		req.Settings.Environment = algorithmia.EnvironmentCPU
 	}
 	if !m.SampleInput.IsNull() && !m.SampleInput.IsUnknown() {
 		req.VersionInfo = &algorithmia.SampleInputInfo{SampleInput: m.SampleInput.ValueString()}

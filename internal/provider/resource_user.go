@@ -166,7 +166,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	switch {
 	case lost != nil: // it exists after a create without an answer: adopt compares it with what was sent
 		created = r.adopt(ctx, plan.userModel, lost, &resp.Diagnostics)
-	case errors.Is(err, algorithmia.ErrAlreadyExists) && errors.As(err, &apiErr) && apiErr.Code == 3004:
+	case errors.Is(err, algorithmia.ErrAlreadyExists) && errors.As(err, &apiErr) && apiErr.Code == algorithmia.CodeEmailAddressHasBeenTaken:
 		owner := r.userWithEmail(ctx, email)
 		detail := fmt.Sprintf("The e-mail address %s is already used by another user on %s, and e-mail addresses are unique.", email, r.cluster.apiAddress)
 		if owner != "" {
