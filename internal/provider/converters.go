@@ -3,7 +3,10 @@
 
 package provider
 
-import "github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+import (
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
 
 // Values of read_acl and the acl.read lists they stand for (CONTRACT.md §12.2).
 const (
@@ -38,4 +41,28 @@ func readACLFromACL(acl algorithmia.DataACL) (string, bool) {
 		return readACLPublic, true
 	}
 	return "", false
+}
+
+// optionalString maps the platform's empty string to null, so unset optional values stay null.
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+// knownBool is v, or def when v is null or unknown.
+func knownBool(v types.Bool, def bool) types.Bool {
+	if v.IsNull() || v.IsUnknown() {
+		return types.BoolValue(def)
+	}
+	return v
+}
+
+// stringOr returns the configured value, or fallback when the attribute is null or empty.
+func stringOr(v types.String, fallback string) string {
+	if s := v.ValueString(); s != "" {
+		return s
+	}
+	return fallback
 }

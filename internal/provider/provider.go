@@ -510,14 +510,6 @@ func newHTTPClient(caPEM []byte, insecure bool) (*http.Client, error) {
 	return &http.Client{Transport: transport}, nil
 }
 
-// stringOr returns the configured value, or fallback when the attribute is null or empty.
-func stringOr(v types.String, fallback string) string {
-	if s := v.ValueString(); s != "" {
-		return s
-	}
-	return fallback
-}
-
 // maskSecrets makes tflog replace every occurrence of the given secrets, plain or
 // URL-escaped, in messages and fields.
 func maskSecrets(ctx context.Context, secrets ...string) context.Context {

@@ -709,11 +709,3 @@ func algorithmModelFromAPI(ctx context.Context, cc *clusterClient, owner string,
 	_ = ctx
 	return m, diags
 }
-
-// optionalString maps the platform's empty string to null, so unset optional values stay null.
-func optionalString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}

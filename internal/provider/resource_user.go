@@ -444,14 +444,6 @@ func userResourceModelFromAPI(u *algorithmia.User, forceDestroy types.Bool) user
 	return userResourceModel{userModel: userModelFromAPI(u), ForceDestroy: knownBool(forceDestroy, false)}
 }
 
-// knownBool is v, or def when v is null or unknown.
-func knownBool(v types.Bool, def bool) types.Bool {
-	if v.IsNull() || v.IsUnknown() {
-		return types.BoolValue(def)
-	}
-	return v
-}
-
 // forceDestroyDescription documents force_destroy of an account resource.
 func forceDestroyDescription(kind string) string {
 	return "Whether destroying (or replacing) the " + kind + " may delete the algorithms and data collections it owns, " +
