@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -97,18 +96,8 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var keep *regexp.Regexp
-	if s := cfg.UsernameRegex.ValueString(); s != "" {
-		keep = regexp.MustCompile(s) // validated at plan time
-	}
-	exclude := map[string]bool{}
-	if !cfg.ExcludeUsernames.IsNull() {
-		var names []string
-		resp.Diagnostics.Append(cfg.ExcludeUsernames.ElementsAs(ctx, &names, false)...)
-		for _, n := range names {
-			exclude[n] = true
-		}
-	}
+	filter, diags := newNameFilter(ctx, cfg.UsernameRegex, cfg.ExcludeUsernames)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -120,7 +109,7 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	users := make([]algorithmia.User, 0, len(all))
 	for _, u := range all {
-		if exclude[u.Username] || (keep != nil && !keep.MatchString(u.Username)) {
+		if !filter.match(u.Username) {
 			continue
 		}
 		users = append(users, u)
