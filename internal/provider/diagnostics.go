@@ -114,6 +114,15 @@ func addAlreadyExistsError(diags *diag.Diagnostics, cc *clusterClient, obj exist
 			obj.kind, obj.name, cc.apiAddress, note, obj.importID, envAdopt))
 }
 
+// addCannotAdoptError is the one diagnostic for an existing object that differs from the
+// configuration in what the platform cannot change in place (conflict, such as "its language is
+// ruby"); fix says what to do instead.
+func addCannotAdoptError(diags *diag.Diagnostics, cc *clusterClient, obj existingObject, conflict, fix string) {
+	diags.AddError("Cannot adopt "+obj.kind+" "+obj.name,
+		fmt.Sprintf("The %s %s already exists on %s, but %s. The platform cannot change that in place, so it "+
+			"cannot be adopted as configured. %s", obj.kind, obj.name, cc.apiAddress, conflict, fix))
+}
+
 // addAdoptedWarning is the one warning for a Create that adopted an existing object; changed
 // lists what was changed on the cluster to match the configuration.
 func addAdoptedWarning(diags *diag.Diagnostics, cc *clusterClient, obj existingObject, why string, changed []string) {

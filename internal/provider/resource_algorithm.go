@@ -370,10 +370,7 @@ func (r *algorithmResource) adopt(ctx context.Context, plan algorithmModel, want
 		return nil
 	}
 	if conflict != "" {
-		diags.AddError("Cannot adopt algorithm "+obj.name,
-			fmt.Sprintf("The algorithm %s already exists on %s, but %s. The platform cannot change that in place, so it "+
-				"cannot be adopted as configured. Change the configuration to match, or delete the existing algorithm.",
-				obj.name, r.cluster.apiAddress, conflict))
+		addCannotAdoptError(diags, r.cluster, obj, conflict, "Change the configuration to match, or delete the existing algorithm.")
 		return nil
 	}
 	if len(changed) > 0 {

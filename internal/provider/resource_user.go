@@ -237,10 +237,8 @@ func (r *userResource) adopt(ctx context.Context, plan userModel, noAnswer error
 		return nil
 	}
 	if !sameEmail {
-		diags.AddError("Cannot adopt user "+username,
-			fmt.Sprintf("The user %s already exists on %s with the e-mail address %s, and the platform refuses to change "+
-				"e-mail addresses (3008). Set email = %q to adopt it, or choose another username.",
-				username, r.cluster.apiAddress, got.Email, got.Email))
+		addCannotAdoptError(diags, r.cluster, obj, fmt.Sprintf("its e-mail address is %s (the platform refuses to change "+
+			"e-mail addresses: 3008)", got.Email), fmt.Sprintf("Set email = %q to adopt it, or choose another username.", got.Email))
 		return nil
 	}
 	if len(changed) > 0 {
