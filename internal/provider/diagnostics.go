@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -339,4 +340,25 @@ func addSCMCreateError(diags *diag.Diagnostics, cc *clusterClient, algorithm str
 	diags.AddAttributeError(pathSource, "Failed to create algorithm "+algorithm+" on SCM "+src.SCM,
 		fmt.Sprintf("The cluster at %s answered HTTP %d with error code %d: %s\n\n%s Nothing was created.",
 			cc.apiAddress, apiErr.StatusCode, apiErr.Code, apiErr.Message, hint))
+}
+
+// maxNamedHoldings is how many algorithms or collections a refusal names before it counts the rest.
+const maxNamedHoldings = 5
+
+// countOf is "1 algorithm" or "3 algorithms".
+func countOf(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// fewOf lists the first names (sorted) and counts the rest.
+func fewOf(names []string) string {
+	sorted := append([]string(nil), names...)
+	sort.Strings(sorted)
+	if len(sorted) <= maxNamedHoldings {
+		return strings.Join(sorted, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(sorted[:maxNamedHoldings], ", "), len(sorted)-maxNamedHoldings)
 }

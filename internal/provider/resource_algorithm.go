@@ -554,26 +554,6 @@ func (r *algorithmResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	}
 }
 
-// replacedAttribute returns the first of triggers (string attributes whose change replaces
-// the resource when configured, as RequiresReplace and RequiresReplaceIfConfigured do) that
-// the plan changes; nil when none does. The framework does not show ModifyPlan which
-// attributes require replacement, so each resource names its triggers.
-func replacedAttribute(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics, triggers ...path.Path) *path.Path {
-	for _, p := range triggers {
-		var planned, prior, configured types.String
-		diags.Append(req.Plan.GetAttribute(ctx, p, &planned)...)
-		diags.Append(req.State.GetAttribute(ctx, p, &prior)...)
-		diags.Append(req.Config.GetAttribute(ctx, p, &configured)...)
-		if diags.HasError() {
-			return nil
-		}
-		if !configured.IsNull() && !planned.Equal(prior) {
-			return &p
-		}
-	}
-	return nil
-}
-
 // protectionDetail says what deleting an algorithm loses and how to lift the protection.
 func protectionDetail(owner, name, cluster string) string {
 	return fmt.Sprintf("Deleting %s/%s would delete its Git repository and every published version on %s. "+

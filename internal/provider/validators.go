@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -345,4 +346,98 @@ func validateSCMSource(ctx context.Context, config tfsdk.Config, diags *diag.Dia
 			"source.repository_owner and source.repository_name name a repository on an external SCM host. With "+
 				"scm_id = \"internal\" the repository is the cluster's own (git_url): leave them out.")
 	}
+}
+
+// refuseToDeleteOwner reports whether the account may be deleted. The platform deletes an
+// account's algorithms (repositories and versions) and its hosted data (collections and
+// files) with the account, so an account that still owns any is never deleted unless
+// force_destroy is set: the diagnostic names what it owns instead.
+func refuseToDeleteOwner(ctx context.Context, cc *clusterClient, kind, account string, diags *diag.Diagnostics) bool {
+	algos, err := cc.api.ListUserAlgorithmsAsAdmin(ctx, account)
+	var collections []string
+	if err == nil {
+		collections, err = cc.api.ListCollectionsAsAdmin(ctx, account)
+	}
+	if errors.Is(err, algorithmia.ErrNotFound) {
+		return true // the account is gone already
+	}
+	if errors.Is(err, algorithmia.ErrForbidden) {
+		diags.AddError(fmt.Sprintf("Cannot check what the %s %s owns", kind, account),
+			fmt.Sprintf("Before deleting a %s the provider checks that it owns no algorithms and no data collections, because "+
+				"the platform deletes them with it. The cluster %s refused to list them with this alias's admin_api_key. "+
+				"To delete it regardless, set force_destroy = true and apply first.", kind, cc.apiAddress))
+		return false
+	}
+	if err != nil {
+		addClientError(diags, fmt.Sprintf("list what %s %s owns before deleting it", kind, account), err)
+		return false
+	}
+	if len(algos) == 0 && len(collections) == 0 {
+		return true
+	}
+	algoNames := make([]string, len(algos))
+	for i, a := range algos {
+		algoNames[i] = account + "/" + a.AlgoName
+	}
+	collectionNames := make([]string, len(collections))
+	for i, c := range collections {
+		collectionNames[i] = "data://" + account + "/" + c
+	}
+	var what, lines []string
+	if len(algoNames) > 0 {
+		what = append(what, "algorithms")
+		lines = append(lines, fmt.Sprintf("  - %s, with their Git repositories and every published version: %s",
+			countOf(len(algoNames), "algorithm"), fewOf(algoNames)))
+	}
+	if len(collectionNames) > 0 {
+		what = append(what, "data collections")
+		lines = append(lines, fmt.Sprintf("  - %s, with their files: %s", countOf(len(collectionNames), "data collection"), fewOf(collectionNames)))
+	}
+	diags.AddError(fmt.Sprintf("The %s %s still owns %s", kind, account, strings.Join(what, " and ")),
+		fmt.Sprintf("Deleting the %s %s on %s would also delete what it owns:\n\n%s\n\n"+
+			"Move or delete them first. If they are to go with the %s (or are destroyed in the same run), set "+
+			"force_destroy = true, apply, and then destroy or remove the %s.", kind, account, cc.apiAddress,
+			strings.Join(lines, "\n"), kind, kind))
+	return false
+}
+
+// planAccountRemoval refuses at plan time to destroy or replace an account that owns
+// algorithms or data collections, unless its state has force_destroy = true (as Delete reads
+// it). Checked in Delete only, a destroy would stop halfway, after its dependents. It needs
+// the configured provider; without it, Delete still checks.
+func planAccountRemoval(ctx context.Context, req resource.ModifyPlanRequest, cc *clusterClient, kind string, nameAttr path.Path, diags *diag.Diagnostics, replaceTriggers ...path.Path) {
+	if req.State.Raw.IsNull() || cc == nil {
+		return
+	}
+	var name types.String
+	var force types.Bool
+	diags.Append(req.State.GetAttribute(ctx, nameAttr, &name)...)
+	diags.Append(req.State.GetAttribute(ctx, path.Root("force_destroy"), &force)...)
+	if diags.HasError() || force.ValueBool() {
+		return
+	}
+	if !req.Plan.Raw.IsNull() && replacedAttribute(ctx, req, diags, replaceTriggers...) == nil {
+		return
+	}
+	refuseToDeleteOwner(ctx, cc, kind, name.ValueString(), diags)
+}
+
+// replacedAttribute returns the first of triggers (string attributes whose change replaces
+// the resource when configured, as RequiresReplace and RequiresReplaceIfConfigured do) that
+// the plan changes; nil when none does. The framework does not show ModifyPlan which
+// attributes require replacement, so each resource names its triggers.
+func replacedAttribute(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics, triggers ...path.Path) *path.Path {
+	for _, p := range triggers {
+		var planned, prior, configured types.String
+		diags.Append(req.Plan.GetAttribute(ctx, p, &planned)...)
+		diags.Append(req.State.GetAttribute(ctx, p, &prior)...)
+		diags.Append(req.Config.GetAttribute(ctx, p, &configured)...)
+		if diags.HasError() {
+			return nil
+		}
+		if !configured.IsNull() && !planned.Equal(prior) {
+			return &p
+		}
+	}
+	return nil
 }
