@@ -39,8 +39,6 @@ const (
 	CodeAlgorithmBuildNotFound    = 1010
 	CodeBuildLogsNotFound         = 1011
 	CodeVersionDoesNotExist       = 1014
-	CodeNotAuthorized             = 2001
-	CodeNotAuthenticated          = 2002
 	CodeUserNotFound              = 3000
 	CodeUsernameHasBeenTaken      = 3003
 	CodeEmailAddressHasBeenTaken  = 3004
@@ -53,9 +51,7 @@ const (
 	CodeSCMFailedToCreateRepository = 1008
 	CodeSCMConnectionNotFound       = 4008
 	CodeSCMConfigurationNotFound    = 4009
-	CodeSCMInternalOnly             = 4011
 	CodeSCMBadCreatePayload         = 4020
-	CodeSCMBadUpdatePayload         = 4021
 	CodeSCMEnabled                  = 4040
 	CodeSCMDefault                  = 4041
 	CodeSCMDisabled                 = 4042

@@ -8,12 +8,6 @@ import (
 	"net/http"
 )
 
-// Member roles (CONTRACT.md §10.3).
-const (
-	RoleOwner  = "owner"
-	RoleMember = "member"
-)
-
 // StringList decodes a JSON array of strings, a single string or null: the
 // SPEC types the external group fields as arrays, DOCS as strings.
 type StringList []string

@@ -2,9 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"regexp"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -99,18 +96,8 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var keep *regexp.Regexp
-	if s := cfg.UsernameRegex.ValueString(); s != "" {
-		keep = regexp.MustCompile(s) // validated at plan time
-	}
-	exclude := map[string]bool{}
-	if !cfg.ExcludeUsernames.IsNull() {
-		var names []string
-		resp.Diagnostics.Append(cfg.ExcludeUsernames.ElementsAs(ctx, &names, false)...)
-		for _, n := range names {
-			exclude[n] = true
-		}
-	}
+	filter, diags := newNameFilter(ctx, cfg.UsernameRegex, cfg.ExcludeUsernames)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -122,7 +109,7 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	users := make([]algorithmia.User, 0, len(all))
 	for _, u := range all {
-		if exclude[u.Username] || (keep != nil && !keep.MatchString(u.Username)) {
+		if !filter.match(u.Username) {
 			continue
 		}
 		users = append(users, u)
@@ -150,21 +137,4 @@ func userListFromAPI(users []algorithmia.User) (types.List, diag.Diagnostics) {
 	list, d := types.ListValue(types.ObjectType{AttrTypes: userAttrTypes}, elems)
 	diags.Append(d...)
 	return list, diags
-}
-
-// regexpValidator checks that a string compiles as a Go regular expression.
-type regexpValidator struct{}
-
-func (regexpValidator) Description(context.Context) string { return "a Go (RE2) regular expression" }
-
-func (v regexpValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (regexpValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
-			fmt.Sprintf("%q is not a Go (RE2) regular expression: %s", req.ConfigValue.ValueString(), strings.TrimPrefix(err.Error(), "error parsing regexp: ")))
-	}
 }

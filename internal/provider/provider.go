@@ -484,14 +484,6 @@ func caBundle(cfg providerModel) ([]byte, string, string) {
 	return []byte(pemText), "", ""
 }
 
-// stringOr returns the configured value, or fallback when the attribute is null or empty.
-func stringOr(v types.String, fallback string) string {
-	if s := v.ValueString(); s != "" {
-		return s
-	}
-	return fallback
-}
-
 // maskSecrets makes tflog replace every occurrence of the given secrets, plain or
 // URL-escaped, in messages and fields.
 func maskSecrets(ctx context.Context, secrets ...string) context.Context {

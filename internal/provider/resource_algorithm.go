@@ -94,14 +94,6 @@ func (r *algorithmResource) Metadata(_ context.Context, req resource.MetadataReq
 	resp.TypeName = req.ProviderTypeName + "_algorithm"
 }
 
-// nameValidators are the platform's rules for user, organization and algorithm names.
-func nameValidators() []validator.String {
-	return []validator.String{
-		stringvalidator.LengthBetween(1, 30),
-		stringvalidator.RegexMatches(nameRegexp, "must start with a letter and contain only letters, digits and underscores"),
-	}
-}
-
 func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
@@ -173,7 +165,7 @@ func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 						MarkdownDescription: "Machine type of the legacy language model: `cpu` or `gpu`.",
 						Optional:            true,
 						Computed:            true,
-						Validators:          []validator.String{stringvalidator.OneOf("cpu", "gpu")},
+						Validators:          []validator.String{stringvalidator.OneOf(algorithmia.EnvironmentCPU, algorithmia.EnvironmentGPU)},
 						PlanModifiers:       keep,
 					},
 					"algorithm_environment": schema.StringAttribute{
@@ -195,8 +187,8 @@ func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 						MarkdownDescription: "`full` (default) or `isolated`.",
 						Optional:            true,
 						Computed:            true,
-						Default:             stringdefault.StaticString("full"),
-						Validators:          []validator.String{stringvalidator.OneOf("full", "isolated")},
+						Default:             stringdefault.StaticString(algorithmia.NetworkAccessFull),
+						Validators:          []validator.String{stringvalidator.OneOf(algorithmia.NetworkAccessFull, algorithmia.NetworkAccessIsolated)},
 					},
 					"pipeline_enabled": schema.BoolAttribute{
 						MarkdownDescription: "Whether the algorithm may call other algorithms. Defaults to `true`.",
@@ -208,15 +200,15 @@ func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 						MarkdownDescription: "`closed` (default) or `open`. Must be `open` unless `license` is `apl`.",
 						Optional:            true,
 						Computed:            true,
-						Default:             stringdefault.StaticString("closed"),
-						Validators:          []validator.String{stringvalidator.OneOf("open", "closed")},
+						Default:             stringdefault.StaticString(algorithmia.SourceVisibilityClosed),
+						Validators:          []validator.String{stringvalidator.OneOf(algorithmia.SourceVisibilityOpen, algorithmia.SourceVisibilityClosed)},
 					},
 					"algorithm_callability": schema.StringAttribute{
 						MarkdownDescription: "`private` (default) or `public`. It applies to versions published from now on.",
 						Optional:            true,
 						Computed:            true,
-						Default:             stringdefault.StaticString("private"),
-						Validators:          []validator.String{stringvalidator.OneOf("private", "public")},
+						Default:             stringdefault.StaticString(algorithmia.CallabilityPrivate),
+						Validators:          []validator.String{stringvalidator.OneOf(algorithmia.CallabilityPrivate, algorithmia.CallabilityPublic)},
 					},
 				},
 			},
@@ -298,7 +290,7 @@ func (r *algorithmResource) ValidateConfig(ctx context.Context, req resource.Val
 	// A null source_visibility takes the default, "closed". A license the platform does not
 	// know is its validator's to report, once.
 	if lic, vis := s.License.ValueString(), s.SourceVisibility.ValueString(); !s.License.IsUnknown() && !s.SourceVisibility.IsUnknown() &&
-		(lic == "apache2" || lic == "gpl3" || lic == "mit") && vis != "open" {
+		(lic == "apache2" || lic == "gpl3" || lic == "mit") && vis != algorithmia.SourceVisibilityOpen {
 		resp.Diagnostics.AddAttributeError(path.Root("settings").AtName("source_visibility"), "Closed source needs the apl license",
 			fmt.Sprintf("The platform requires open source for the %q license. Set source_visibility = \"open\" or license = \"apl\".", lic))
 	}
@@ -378,10 +370,7 @@ func (r *algorithmResource) adopt(ctx context.Context, plan algorithmModel, want
 		return nil
 	}
 	if conflict != "" {
-		diags.AddError("Cannot adopt algorithm "+obj.name,
-			fmt.Sprintf("The algorithm %s already exists on %s, but %s. The platform cannot change that in place, so it "+
-				"cannot be adopted as configured. Change the configuration to match, or delete the existing algorithm.",
-				obj.name, r.cluster.apiAddress, conflict))
+		addCannotAdoptError(diags, r.cluster, obj, conflict, "Change the configuration to match, or delete the existing algorithm.")
 		return nil
 	}
 	if len(changed) > 0 {
@@ -565,26 +554,6 @@ func (r *algorithmResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	}
 }
 
-// replacedAttribute returns the first of triggers (string attributes whose change replaces
-// the resource when configured, as RequiresReplace and RequiresReplaceIfConfigured do) that
-// the plan changes; nil when none does. The framework does not show ModifyPlan which
-// attributes require replacement, so each resource names its triggers.
-func replacedAttribute(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics, triggers ...path.Path) *path.Path {
-	for _, p := range triggers {
-		var planned, prior, configured types.String
-		diags.Append(req.Plan.GetAttribute(ctx, p, &planned)...)
-		diags.Append(req.State.GetAttribute(ctx, p, &prior)...)
-		diags.Append(req.Config.GetAttribute(ctx, p, &configured)...)
-		if diags.HasError() {
-			return nil
-		}
-		if !configured.IsNull() && !planned.Equal(prior) {
-			return &p
-		}
-	}
-	return nil
-}
-
 // protectionDetail says what deleting an algorithm loses and how to lift the protection.
 func protectionDetail(owner, name, cluster string) string {
 	return fmt.Sprintf("Deleting %s/%s would delete its Git repository and every published version on %s. "+
@@ -647,7 +616,7 @@ func algorithmRequestFromModel(ctx context.Context, m algorithmModel) (algorithm
 		},
 	}
 	if req.Settings.Language != "" && req.Settings.Environment == "" {
-		req.Settings.Environment = "cpu"
+		req.Settings.Environment = algorithmia.EnvironmentCPU
 	}
 	if !m.SampleInput.IsNull() && !m.SampleInput.IsUnknown() {
 		req.VersionInfo = &algorithmia.SampleInputInfo{SampleInput: m.SampleInput.ValueString()}
@@ -716,12 +685,4 @@ func algorithmModelFromAPI(ctx context.Context, cc *clusterClient, owner string,
 	}
 	_ = ctx
 	return m, diags
-}
-
-// optionalString maps the platform's empty string to null, so unset optional values stay null.
-func optionalString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
 }

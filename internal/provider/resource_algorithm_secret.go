@@ -239,13 +239,12 @@ func (r *algorithmSecretResource) adopt(ctx context.Context, label, algoID strin
 	if existing.SecretKey != "" && existing.SecretKey != want.SecretKey {
 		changed = append(changed, "secret_key")
 	}
+	obj := existingObject{kind: "algorithm secret", name: label, importID: label}
 	if existing.ProviderID != "" && existing.ProviderID != want.ProviderID {
-		diags.AddError("Secret already exists with another provider",
-			fmt.Sprintf("The secret %s already exists on %s with secret provider %s, not %s. Import it, or delete it first.",
-				label, r.cluster.apiAddress, existing.ProviderID, want.ProviderID))
+		addCannotAdoptError(diags, r.cluster, obj, fmt.Sprintf("its secret provider is %s, not %s", existing.ProviderID, want.ProviderID),
+			"Import it, or delete it first.")
 		return nil
 	}
-	obj := existingObject{kind: "algorithm secret", name: label, importID: label}
 	why := adoptionReason(diags, r.cluster, obj, noAnswer, changed)
 	if why == "" {
 		return nil

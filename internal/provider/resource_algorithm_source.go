@@ -710,25 +710,6 @@ func (r *algorithmSourceResource) readHead(ctx context.Context, owner, name stri
 	return dest, branch, head, true
 }
 
-// addPromoteError turns a Git engine error (already free of credentials) into a diagnostic.
-func addPromoteError(diags *diag.Diagnostics, object string, err error) {
-	hint := ""
-	switch {
-	case errors.Is(err, promote.ErrAuth):
-		hint = "\n\nA Git server refused the credentials: check source.username and the source password, or the " +
-			"destination provider's username and api_key (the key needs algorithm management)."
-	case errors.Is(err, promote.ErrNotFound):
-		hint = "\n\nA repository was not found: check source.git_url and that the destination algorithm exists."
-	case errors.Is(err, promote.ErrDestMoved):
-		hint = "\n\nThe plan found nothing to push onto that head. Nothing was pushed; run terraform plan again."
-	case errors.Is(err, promote.ErrCommitNotFound):
-		hint = "\n\nThe source commit is not reachable from any branch or tag of the source repository."
-	case errors.Is(err, context.DeadlineExceeded):
-		hint = "\n\nThe operation timed out; raise the timeouts of this resource."
-	}
-	diags.AddError("Failed to promote source into "+object, err.Error()+hint)
-}
-
 // tail returns the last n lines of s.
 func tail(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")

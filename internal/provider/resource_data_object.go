@@ -408,38 +408,6 @@ func (r *dataObjectResource) copySourceWith(ctx context.Context, obj types.Objec
 	return client, from, true
 }
 
-// addCopySourceError explains a failure to reach the copy source; it names that
-// cluster, since the API error alone would read as if this cluster answered.
-// providerKey says whether the source was read with this provider's own key (copy_from
-// sets none), so the one hint given names the key that was really used.
-func addCopySourceError(diags *diag.Diagnostics, from algorithmia.DataPath, src *algorithmia.Client, providerKey bool, err error) {
-	detail := err.Error()
-	if apiErr := (*algorithmia.APIError)(nil); errors.As(err, &apiErr) {
-		// Not addClientError: its hint names the provider's key, which may not be the one used here.
-		detail = fmt.Sprintf("The source cluster answered HTTP %d to %s %s", apiErr.StatusCode, apiErr.Method, apiErr.Path)
-		if apiErr.Code != 0 {
-			detail += fmt.Sprintf(" with error code %d", apiErr.Code)
-		}
-		detail += ": " + apiErr.Message
-	}
-	key := "copy_from.api_key_wo (or copy_from.api_key)"
-	if providerKey {
-		key = "the api_key of this provider alias (copy_from sets no key of its own)"
-	}
-	switch {
-	case errors.Is(err, algorithmia.ErrNotFound):
-		detail += "\n\nThe source file (or its collection) does not exist, or the key may not read it."
-	case errors.Is(err, algorithmia.ErrUnauthorized):
-		detail += "\n\nThe source cluster " + src.BaseURL() + " did not accept the key. Check " + key +
-			": it must be a key of that cluster."
-	case errors.Is(err, algorithmia.ErrForbidden):
-		detail += "\n\nThe source cluster " + src.BaseURL() + " accepted the key but it may not read this file. The key " +
-			"used is " + key + ": it needs allow_data, and the collection's read ACL must admit the key's account (a " +
-			"private collection admits only its owner). Give copy_from a key of the file's owner, or widen the ACL."
-	}
-	diags.AddAttributeError(path.Root("copy_from"), "Failed to read the copy source "+from.String(), detail)
-}
-
 func (r *dataObjectResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan dataObjectModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -615,21 +583,6 @@ func (r *dataObjectResource) upload(ctx context.Context, plan dataObjectModel, c
 	return m, !diags.HasError()
 }
 
-// addUploadError turns an upload failure into a diagnostic; a verification failure
-// says that nothing was recorded.
-func addUploadError(diags *diag.Diagnostics, to algorithmia.DataPath, err error) {
-	switch {
-	case errors.Is(err, algorithmia.ErrChecksumMismatch):
-		diags.AddError("Upload of "+to.String()+" failed verification",
-			err.Error()+"\n\nThe cluster's copy is not what was sent, so nothing was recorded in state. Apply again.")
-	case errors.Is(err, algorithmia.ErrSourceChanged):
-		diags.AddError("Source changed during the upload of "+to.String(),
-			err.Error()+"\n\nNothing was recorded in state. Run terraform plan again.")
-	default:
-		addClientError(diags, "upload "+to.String(), err)
-	}
-}
-
 // lastModified is the file's time in RFC 3339 (UTC, seconds): from HEAD's Last-Modified,
 // else kept from state, else looked up in the collection's listing.
 func (r *dataObjectResource) lastModified(ctx context.Context, p algorithmia.DataPath, info algorithmia.ObjectInfo, prior types.String, diags *diag.Diagnostics) types.String {
@@ -740,21 +693,4 @@ func (r *dataObjectResource) ImportState(ctx context.Context, req resource.Impor
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), p.String())...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("path"), p.String())...)
-}
-
-// base64Validator accepts standard base64 (with padding).
-type base64Validator struct{}
-
-func (base64Validator) Description(context.Context) string { return "must be standard base64" }
-
-func (v base64Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (base64Validator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := base64.StdEncoding.DecodeString(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base64",
-			fmt.Sprintf("content_base64 is not standard base64 (%v). Use base64encode() or filebase64().", err))
-	}
 }

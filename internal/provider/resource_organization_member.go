@@ -156,7 +156,7 @@ func (r *organizationMemberResource) Delete(ctx context.Context, req resource.De
 	var apiErr *algorithmia.APIError
 	switch {
 	case err == nil, errors.Is(err, algorithmia.ErrNotFound):
-	case errors.As(err, &apiErr) && apiErr.Code == 3102:
+	case errors.As(err, &apiErr) && apiErr.Code == algorithmia.CodeOrganizationRequiresOwner:
 		resp.Diagnostics.AddWarning("Last owner left in place",
 			fmt.Sprintf("%s is the last owner of the organization %s on %s, and the platform refuses to remove an "+
 				"organization's last owner (code 3102). The membership was removed from the state only; it ends when the "+

@@ -334,35 +334,6 @@ func (r *scmResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	}
 }
 
-// addSCMRuleError explains the platform's SCM rules (CONTRACT.md §11) when an answer breaks one.
-func addSCMRuleError(diags *diag.Diagnostics, operation, id string, err error) {
-	var apiErr *algorithmia.APIError
-	if !errors.As(err, &apiErr) {
-		addClientError(diags, operation, err)
-		return
-	}
-	var hint string
-	switch apiErr.Code {
-	case algorithmia.CodeSCMInUse:
-		hint = fmt.Sprintf("Algorithms were created on the SCM %s, and the platform never deletes such an SCM, only disables it. "+
-			"It was left as it was. To stop managing it, set enabled = false, apply, and remove it from the configuration "+
-			"with a removed block (destroy = false).", id)
-	case algorithmia.CodeSCMDefault:
-		hint = fmt.Sprintf("The SCM %s is the cluster's default, which the platform refuses to disable or delete. Make "+
-			"another SCM the default first (default = true on its algorithmia_scm).", id)
-	case algorithmia.CodeSCMDisabled:
-		hint = fmt.Sprintf("The SCM %s is disabled, and a disabled SCM cannot become the default. Set enabled = true.", id)
-	case algorithmia.CodeSCMDisallowedOperation:
-		hint = "The internal SCM cannot be created, changed or deleted."
-	}
-	if hint == "" {
-		addClientError(diags, operation, err)
-		return
-	}
-	diags.AddError("Failed to "+operation, fmt.Sprintf("The cluster answered HTTP %d with error code %d: %s\n\n%s",
-		apiErr.StatusCode, apiErr.Code, apiErr.Message, hint))
-}
-
 func (r *scmResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !scmIDRegexp.MatchString(req.ID) || req.ID == algorithmia.SCMInternal {
 		resp.Diagnostics.AddError("Invalid import ID",

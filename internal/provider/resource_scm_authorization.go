@@ -218,30 +218,6 @@ func (r *scmAuthorizationResource) ImportState(ctx context.Context, req resource
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("scm_id"), req.ID)...)
 }
 
-// addSCMAuthorizationError explains a refused token/connect.
-func addSCMAuthorizationError(diags *diag.Diagnostics, cc *clusterClient, id string, err error) {
-	var apiErr *algorithmia.APIError
-	switch {
-	case !errors.As(err, &apiErr):
-		addClientError(diags, "connect to SCM "+id, err)
-	case errors.Is(err, algorithmia.ErrNotFound):
-		diags.AddAttributeError(path.Root("scm_id"), "SCM "+id+" not found",
-			fmt.Sprintf("No SCM configuration %q exists on %s (HTTP %d, code %d): see the algorithmia_scms data source.",
-				id, cc.apiAddress, apiErr.StatusCode, apiErr.Code))
-	case apiErr.Code == algorithmia.CodeSCMDisabled:
-		diags.AddAttributeError(path.Root("scm_id"), "SCM "+id+" is disabled",
-			fmt.Sprintf("The cluster at %s answered HTTP %d with error code %d: %s. An admin must enable it first.",
-				cc.apiAddress, apiErr.StatusCode, apiErr.Code, apiErr.Message))
-	case errors.Is(err, algorithmia.ErrSCMUnauthorized) || apiErr.Code == algorithmia.CodeSCMBadRequest:
-		diags.AddAttributeError(path.Root("token_wo"), "SCM "+id+" refused the token",
-			fmt.Sprintf("The cluster at %s answered HTTP %d with error code %d: %s. The SCM host did not accept the token: "+
-				"check that it is current and belongs to the intended account. Nothing was authorized.",
-				cc.apiAddress, apiErr.StatusCode, apiErr.Code, apiErr.Message))
-	default:
-		addClientError(diags, "connect to SCM "+id, err)
-	}
-}
-
 // scmAuthorizationModelFromAPI is the one mapping from an authorization status to state.
 // The token is never part of it.
 func scmAuthorizationModelFromAPI(id string, st *algorithmia.SCMAuthorization, prior scmAuthorizationModel) (scmAuthorizationModel, diag.Diagnostics) {

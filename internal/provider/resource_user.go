@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -67,42 +66,6 @@ type userModel struct {
 type userResourceModel struct {
 	userModel
 	ForceDestroy types.Bool `tfsdk:"force_destroy"`
-}
-
-// patternValidator checks a length limit and a pattern together and reports one
-// diagnostic per bad value, so a bad attribute never yields a cascade of errors.
-type patternValidator struct {
-	maxLen int
-	re     *regexp.Regexp
-	rule   string
-}
-
-func (v patternValidator) Description(context.Context) string {
-	return fmt.Sprintf("%s, at most %d characters", v.rule, v.maxLen)
-}
-
-func (v patternValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v patternValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	s := req.ConfigValue.ValueString()
-	if len(s) >= 1 && len(s) <= v.maxLen && v.re.MatchString(s) {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
-		fmt.Sprintf("%q is not valid: the platform requires %s, at most %d characters (got %d).", s, v.rule, v.maxLen, len(s)))
-}
-
-// usernameValidator is the platform's rule for user and organization names (CONTRACT.md §10.1), as one check.
-func usernameValidator() validator.String {
-	return patternValidator{maxLen: maxNameLength, re: nameRegexp, rule: "a letter followed by letters, digits or underscores"}
-}
-
-// emailValidator is the platform's rule for e-mail addresses (CONTRACT.md §10.1), as one check.
-func emailValidator() validator.String {
-	return patternValidator{maxLen: maxEmailLength, re: emailRegexp, rule: "an e-mail address such as jane@example.com"}
 }
 
 func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -202,7 +165,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	switch {
 	case lost != nil: // it exists after a create without an answer: adopt compares it with what was sent
 		created = r.adopt(ctx, plan.userModel, lost, &resp.Diagnostics)
-	case errors.Is(err, algorithmia.ErrAlreadyExists) && errors.As(err, &apiErr) && apiErr.Code == 3004:
+	case errors.Is(err, algorithmia.ErrAlreadyExists) && errors.As(err, &apiErr) && apiErr.Code == algorithmia.CodeEmailAddressHasBeenTaken:
 		owner := r.userWithEmail(ctx, email)
 		detail := fmt.Sprintf("The e-mail address %s is already used by another user on %s, and e-mail addresses are unique.", email, r.cluster.apiAddress)
 		if owner != "" {
@@ -273,10 +236,8 @@ func (r *userResource) adopt(ctx context.Context, plan userModel, noAnswer error
 		return nil
 	}
 	if !sameEmail {
-		diags.AddError("Cannot adopt user "+username,
-			fmt.Sprintf("The user %s already exists on %s with the e-mail address %s, and the platform refuses to change "+
-				"e-mail addresses (3008). Set email = %q to adopt it, or choose another username.",
-				username, r.cluster.apiAddress, got.Email, got.Email))
+		addCannotAdoptError(diags, r.cluster, obj, fmt.Sprintf("its e-mail address is %s (the platform refuses to change "+
+			"e-mail addresses: 3008)", got.Email), fmt.Sprintf("Set email = %q to adopt it, or choose another username.", got.Email))
 		return nil
 	}
 	if len(changed) > 0 {
@@ -370,101 +331,6 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 }
 
-// maxNamedHoldings is how many algorithms or collections a refusal names before it counts the rest.
-const maxNamedHoldings = 5
-
-// refuseToDeleteOwner reports whether the account may be deleted. The platform deletes an
-// account's algorithms (repositories and versions) and its hosted data (collections and
-// files) with the account, so an account that still owns any is never deleted unless
-// force_destroy is set: the diagnostic names what it owns instead.
-func refuseToDeleteOwner(ctx context.Context, cc *clusterClient, kind, account string, diags *diag.Diagnostics) bool {
-	algos, err := cc.api.ListUserAlgorithmsAsAdmin(ctx, account)
-	var collections []string
-	if err == nil {
-		collections, err = cc.api.ListCollectionsAsAdmin(ctx, account)
-	}
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		return true // the account is gone already
-	}
-	if errors.Is(err, algorithmia.ErrForbidden) {
-		diags.AddError(fmt.Sprintf("Cannot check what the %s %s owns", kind, account),
-			fmt.Sprintf("Before deleting a %s the provider checks that it owns no algorithms and no data collections, because "+
-				"the platform deletes them with it. The cluster %s refused to list them with this alias's admin_api_key. "+
-				"To delete it regardless, set force_destroy = true and apply first.", kind, cc.apiAddress))
-		return false
-	}
-	if err != nil {
-		addClientError(diags, fmt.Sprintf("list what %s %s owns before deleting it", kind, account), err)
-		return false
-	}
-	if len(algos) == 0 && len(collections) == 0 {
-		return true
-	}
-	algoNames := make([]string, len(algos))
-	for i, a := range algos {
-		algoNames[i] = account + "/" + a.AlgoName
-	}
-	collectionNames := make([]string, len(collections))
-	for i, c := range collections {
-		collectionNames[i] = "data://" + account + "/" + c
-	}
-	var what, lines []string
-	if len(algoNames) > 0 {
-		what = append(what, "algorithms")
-		lines = append(lines, fmt.Sprintf("  - %s, with their Git repositories and every published version: %s",
-			countOf(len(algoNames), "algorithm"), fewOf(algoNames)))
-	}
-	if len(collectionNames) > 0 {
-		what = append(what, "data collections")
-		lines = append(lines, fmt.Sprintf("  - %s, with their files: %s", countOf(len(collectionNames), "data collection"), fewOf(collectionNames)))
-	}
-	diags.AddError(fmt.Sprintf("The %s %s still owns %s", kind, account, strings.Join(what, " and ")),
-		fmt.Sprintf("Deleting the %s %s on %s would also delete what it owns:\n\n%s\n\n"+
-			"Move or delete them first. If they are to go with the %s (or are destroyed in the same run), set "+
-			"force_destroy = true, apply, and then destroy or remove the %s.", kind, account, cc.apiAddress,
-			strings.Join(lines, "\n"), kind, kind))
-	return false
-}
-
-// countOf is "1 algorithm" or "3 algorithms".
-func countOf(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// fewOf lists the first names (sorted) and counts the rest.
-func fewOf(names []string) string {
-	sorted := append([]string(nil), names...)
-	sort.Strings(sorted)
-	if len(sorted) <= maxNamedHoldings {
-		return strings.Join(sorted, ", ")
-	}
-	return fmt.Sprintf("%s and %d more", strings.Join(sorted[:maxNamedHoldings], ", "), len(sorted)-maxNamedHoldings)
-}
-
-// planAccountRemoval refuses at plan time to destroy or replace an account that owns
-// algorithms or data collections, unless its state has force_destroy = true (as Delete reads
-// it). Checked in Delete only, a destroy would stop halfway, after its dependents. It needs
-// the configured provider; without it, Delete still checks.
-func planAccountRemoval(ctx context.Context, req resource.ModifyPlanRequest, cc *clusterClient, kind string, nameAttr path.Path, diags *diag.Diagnostics, replaceTriggers ...path.Path) {
-	if req.State.Raw.IsNull() || cc == nil {
-		return
-	}
-	var name types.String
-	var force types.Bool
-	diags.Append(req.State.GetAttribute(ctx, nameAttr, &name)...)
-	diags.Append(req.State.GetAttribute(ctx, path.Root("force_destroy"), &force)...)
-	if diags.HasError() || force.ValueBool() {
-		return
-	}
-	if !req.Plan.Raw.IsNull() && replacedAttribute(ctx, req, diags, replaceTriggers...) == nil {
-		return
-	}
-	refuseToDeleteOwner(ctx, cc, kind, name.ValueString(), diags)
-}
-
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if len(req.ID) > maxNameLength || !nameRegexp.MatchString(req.ID) {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected a username, such as jane_doe; got %q.", req.ID))
@@ -478,14 +344,6 @@ func (r *userResource) ImportState(ctx context.Context, req resource.ImportState
 // is Terraform's alone and comes from the plan or state (false after an import).
 func userResourceModelFromAPI(u *algorithmia.User, forceDestroy types.Bool) userResourceModel {
 	return userResourceModel{userModel: userModelFromAPI(u), ForceDestroy: knownBool(forceDestroy, false)}
-}
-
-// knownBool is v, or def when v is null or unknown.
-func knownBool(v types.Bool, def bool) types.Bool {
-	if v.IsNull() || v.IsUnknown() {
-		return types.BoolValue(def)
-	}
-	return v
 }
 
 // forceDestroyDescription documents force_destroy of an account resource.

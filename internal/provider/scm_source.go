@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -15,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -78,23 +75,6 @@ func algorithmSourceSCMAttribute() schema.SingleNestedAttribute {
 	}
 }
 
-// validateSCMSource refuses a repository owner or name on the internal SCM, which has
-// neither: the platform would ignore them and the apply could not return what was planned.
-func validateSCMSource(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
-	var v types.Object
-	diags.Append(config.GetAttribute(ctx, pathSource, &v)...)
-	if diags.HasError() || v.IsNull() || v.IsUnknown() {
-		return
-	}
-	var m scmSourceModel
-	diags.Append(v.As(ctx, &m, basetypes.ObjectAsOptions{UnhandledUnknownAsEmpty: true})...)
-	if m.SCMID.ValueString() == algorithmia.SCMInternal && (!m.RepositoryOwner.IsNull() || !m.RepositoryName.IsNull()) {
-		diags.AddAttributeError(pathSource, "The internal SCM has no repository owner or name",
-			"source.repository_owner and source.repository_name name a repository on an external SCM host. With "+
-				"scm_id = \"internal\" the repository is the cluster's own (git_url): leave them out.")
-	}
-}
-
 // sourceCreateFromModel is the source of a create request: nil (the cluster's default)
 // when the configuration leaves it out.
 func sourceCreateFromModel(ctx context.Context, v types.Object, diags *diag.Diagnostics) *algorithmia.SourceCreate {
@@ -154,49 +134,4 @@ func sourceConflict(want *algorithmia.SourceCreate, got *algorithmia.Source) str
 			got.RepositoryOwner, got.RepositoryName, want.RepositoryOwner, want.RepositoryName)
 	}
 	return ""
-}
-
-// isSCMError reports whether an answer to a create with a source is about the SCM.
-func isSCMError(e *algorithmia.APIError) bool {
-	switch e.Code {
-	case algorithmia.CodeSCMFailedToCreateRepository, algorithmia.CodeSCMConnectionNotFound, algorithmia.CodeSCMConfigurationNotFound,
-		algorithmia.CodeSCMDisabled, algorithmia.CodeSCMConflict, algorithmia.CodeSCMNotAuthorized, algorithmia.CodeSCMNotAuthenticated,
-		algorithmia.CodeSCMBadRequest, algorithmia.CodeSCMUnknown, algorithmia.CodeSCMConnectionError, algorithmia.CodeSCMBadCreatePayload:
-		return true
-	}
-	return false
-}
-
-// addSCMCreateError is the diagnostic of an algorithm create the SCM refused: the platform's
-// answer and what to do about it.
-func addSCMCreateError(diags *diag.Diagnostics, cc *clusterClient, algorithm string, src *algorithmia.SourceCreate, err error) {
-	var apiErr *algorithmia.APIError
-	_ = errors.As(err, &apiErr)
-	repo := src.RepositoryName
-	if repo == "" { // the platform names it after the algorithm
-		_, repo, _ = strings.Cut(algorithm, "/")
-	}
-	if src.RepositoryOwner != "" {
-		repo = src.RepositoryOwner + "/" + repo
-	}
-	var hint string
-	switch {
-	case errors.Is(err, algorithmia.ErrSCMUnauthorized):
-		hint = fmt.Sprintf("The provider's user is not authorized on the SCM %q, or not allowed to create repositories "+
-			"under that repository_owner. Connect it first with an algorithmia_scm_authorization (a personal access token "+
-			"of the SCM host), check that it was not revoked, and that repository_owner is that SCM user.", src.SCM)
-	case errors.Is(err, algorithmia.ErrNotFound):
-		hint = fmt.Sprintf("No SCM configuration %q exists on %s: see the algorithmia_scms data source.", src.SCM, cc.apiAddress)
-	case apiErr.Code == algorithmia.CodeSCMDisabled:
-		hint = fmt.Sprintf("The SCM %q is disabled: an admin must enable it (algorithmia_scm.enabled) before algorithms can be created on it.", src.SCM)
-	case apiErr.Code == algorithmia.CodeSCMConflict || apiErr.Code == algorithmia.CodeSCMFailedToCreateRepository:
-		hint = fmt.Sprintf("The SCM host could not create the repository %s, most likely because it already exists. "+
-			"The platform creates a new repository for a new algorithm: pick another source.repository_name (or "+
-			"repository_owner), or delete the existing repository on the host.", repo)
-	default:
-		hint = "The SCM host refused the request."
-	}
-	diags.AddAttributeError(pathSource, "Failed to create algorithm "+algorithm+" on SCM "+src.SCM,
-		fmt.Sprintf("The cluster at %s answered HTTP %d with error code %d: %s\n\n%s Nothing was created.",
-			cc.apiAddress, apiErr.StatusCode, apiErr.Code, apiErr.Message, hint))
 }

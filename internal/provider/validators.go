@@ -1,20 +1,28 @@
+// Plan- and validate-time checks of the provider, in one place: attribute validators and the
+// checks ValidateConfig and ModifyPlan call. (URL checks live with the HTTP client code.)
+
 package provider
 
 import (
 	"context"
 	"crypto/x509"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
@@ -130,29 +138,6 @@ func checkAlgorithmEnvironment(ctx context.Context, cc *clusterClient, plan tfsd
 			cc.apiAddress, id, strings.Join(names, ", ")))
 }
 
-// addOwnerError explains a 403 on creating an algorithm: the platform answers the same
-// for an owner that does not exist as for one the key may not act for, so ask which.
-func addOwnerError(ctx context.Context, diags *diag.Diagnostics, cc *clusterClient, owner, operation string, err error) {
-	_, lerr := cc.api.ListUserAlgorithms(ctx, owner)
-	switch {
-	case errors.Is(lerr, algorithmia.ErrNotFound):
-		diags.AddAttributeError(path.Root("owner"), "Owner "+owner+" does not exist",
-			fmt.Sprintf("The cluster at %s has no user or organization named %q (or it cannot be seen with this key), "+
-				"so it cannot own an algorithm. Create it first (algorithmia_user or algorithmia_organization) or fix owner.",
-				cc.apiAddress, owner))
-	case errors.Is(lerr, algorithmia.ErrForbidden) || errors.Is(lerr, algorithmia.ErrUnauthorized):
-		who := "the key's account"
-		if cc.username != "" {
-			who = cc.username
-		}
-		diags.AddAttributeError(path.Root("owner"), "Not allowed to act for owner "+owner,
-			fmt.Sprintf("%q exists on %s, but %s is neither that account nor a member of that organization. Use a key of "+
-				"the owner, or add %s to the organization (algorithmia_organization_member).", owner, cc.apiAddress, who, who))
-	default:
-		addClientError(diags, operation, err)
-	}
-}
-
 // httpURLValidator accepts absolute http(s) URLs without credentials. Its message never
 // repeats credentials found in the value.
 type httpURLValidator struct{}
@@ -194,4 +179,264 @@ func (pemValidator) ValidateString(_ context.Context, req validator.StringReques
 			fmt.Sprintf("No PEM certificate could be parsed from %s. Give the CA's certificate as PEM text "+
 				"(-----BEGIN CERTIFICATE----- ...), for example with file(\"ca.pem\").", req.Path))
 	}
+}
+
+// patternValidator checks a length limit and a pattern together and reports one
+// diagnostic per bad value, so a bad attribute never yields a cascade of errors.
+type patternValidator struct {
+	maxLen int
+	re     *regexp.Regexp
+	rule   string
+}
+
+func (v patternValidator) Description(context.Context) string {
+	return fmt.Sprintf("%s, at most %d characters", v.rule, v.maxLen)
+}
+
+func (v patternValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v patternValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if len(s) >= 1 && len(s) <= v.maxLen && v.re.MatchString(s) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
+		fmt.Sprintf("%q is not valid: the platform requires %s, at most %d characters (got %d).", s, v.rule, v.maxLen, len(s)))
+}
+
+// usernameValidator is the platform's rule for user and organization names (CONTRACT.md §10.1), as one check.
+func usernameValidator() validator.String {
+	return patternValidator{maxLen: maxNameLength, re: nameRegexp, rule: "a letter followed by letters, digits or underscores"}
+}
+
+// emailValidator is the platform's rule for e-mail addresses (CONTRACT.md §10.1), as one check.
+func emailValidator() validator.String {
+	return patternValidator{maxLen: maxEmailLength, re: emailRegexp, rule: "an e-mail address such as jane@example.com"}
+}
+
+// nameValidators are the platform's rules for user, organization and algorithm names.
+func nameValidators() []validator.String {
+	return []validator.String{
+		stringvalidator.LengthBetween(1, 30),
+		stringvalidator.RegexMatches(nameRegexp, "must start with a letter and contain only letters, digits and underscores"),
+	}
+}
+
+// regexpValidator checks that a string compiles as a Go regular expression.
+type regexpValidator struct{}
+
+func (regexpValidator) Description(context.Context) string { return "a Go (RE2) regular expression" }
+
+func (v regexpValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (regexpValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
+			fmt.Sprintf("%q is not a Go (RE2) regular expression: %s", req.ConfigValue.ValueString(), strings.TrimPrefix(err.Error(), "error parsing regexp: ")))
+	}
+}
+
+// base64Validator accepts standard base64 (with padding).
+type base64Validator struct{}
+
+func (base64Validator) Description(context.Context) string { return "must be standard base64" }
+
+func (v base64Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (base64Validator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := base64.StdEncoding.DecodeString(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base64",
+			fmt.Sprintf("content_base64 is not standard base64 (%v). Use base64encode() or filebase64().", err))
+	}
+}
+
+// dataPathKind is what a data path attribute must name.
+type dataPathKind int
+
+const (
+	dataPathFile dataPathKind = iota
+	dataPathCollection
+)
+
+// parseDataPathAs parses s and checks that it names a file (or a collection) with
+// an explicit owner; the error text is written for a diagnostic.
+func parseDataPathAs(s string, kind dataPathKind, allowMy bool) (algorithmia.DataPath, error) {
+	want := "data://owner/collection/file"
+	if kind == dataPathCollection {
+		want = "data://owner/collection"
+	}
+	p, err := algorithmia.ParseDataPath(s)
+	if err != nil {
+		reason := err.Error()
+		var pe *algorithmia.DataPathError
+		if errors.As(err, &pe) {
+			reason = pe.Reason
+		}
+		return p, fmt.Errorf("%q is not a valid data path: %s. Expected %s", s, reason, want)
+	}
+	if p.Owner == ".my" && !allowMy {
+		return p, fmt.Errorf("%q uses the .my alias; name the owner explicitly (%s), so that the address in state does not depend on the key", s, want)
+	}
+	if p.Owner != ".my" && !nameRegexp.MatchString(p.Owner) {
+		return p, fmt.Errorf("%q: the owner %q is not a valid user or organization name", s, p.Owner)
+	}
+	if p.Collection != "" && !nameRegexp.MatchString(p.Collection) {
+		return p, fmt.Errorf("%q: the collection %q must start with a letter and contain only letters, digits and underscores", s, p.Collection)
+	}
+	switch kind {
+	case dataPathFile:
+		if !p.IsFile() {
+			return p, fmt.Errorf("%q names no file. Expected %s", s, want)
+		}
+	case dataPathCollection:
+		if !p.IsCollection() {
+			return p, fmt.Errorf("%q names no collection. Expected %s", s, want)
+		}
+	}
+	return p, nil
+}
+
+// dataPathValidator checks a data path attribute at plan time.
+type dataPathValidator struct {
+	kind    dataPathKind
+	allowMy bool
+}
+
+func (v dataPathValidator) Description(context.Context) string {
+	if v.kind == dataPathCollection {
+		return "must be data://owner/collection"
+	}
+	return "must be data://owner/collection/file (one collection level, no empty segments, no . or ..)"
+}
+
+func (v dataPathValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v dataPathValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := parseDataPathAs(req.ConfigValue.ValueString(), v.kind, v.allowMy); err != nil {
+		// Name the attribute: Terraform may show another line for a nested one.
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid data path", req.Path.String()+": "+err.Error()+".")
+	}
+}
+
+// validateSCMSource refuses a repository owner or name on the internal SCM, which has
+// neither: the platform would ignore them and the apply could not return what was planned.
+func validateSCMSource(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
+	var v types.Object
+	diags.Append(config.GetAttribute(ctx, pathSource, &v)...)
+	if diags.HasError() || v.IsNull() || v.IsUnknown() {
+		return
+	}
+	var m scmSourceModel
+	diags.Append(v.As(ctx, &m, basetypes.ObjectAsOptions{UnhandledUnknownAsEmpty: true})...)
+	if m.SCMID.ValueString() == algorithmia.SCMInternal && (!m.RepositoryOwner.IsNull() || !m.RepositoryName.IsNull()) {
+		diags.AddAttributeError(pathSource, "The internal SCM has no repository owner or name",
+			"source.repository_owner and source.repository_name name a repository on an external SCM host. With "+
+				"scm_id = \"internal\" the repository is the cluster's own (git_url): leave them out.")
+	}
+}
+
+// refuseToDeleteOwner reports whether the account may be deleted. The platform deletes an
+// account's algorithms (repositories and versions) and its hosted data (collections and
+// files) with the account, so an account that still owns any is never deleted unless
+// force_destroy is set: the diagnostic names what it owns instead.
+func refuseToDeleteOwner(ctx context.Context, cc *clusterClient, kind, account string, diags *diag.Diagnostics) bool {
+	algos, err := cc.api.ListUserAlgorithmsAsAdmin(ctx, account)
+	var collections []string
+	if err == nil {
+		collections, err = cc.api.ListCollectionsAsAdmin(ctx, account)
+	}
+	if errors.Is(err, algorithmia.ErrNotFound) {
+		return true // the account is gone already
+	}
+	if errors.Is(err, algorithmia.ErrForbidden) {
+		diags.AddError(fmt.Sprintf("Cannot check what the %s %s owns", kind, account),
+			fmt.Sprintf("Before deleting a %s the provider checks that it owns no algorithms and no data collections, because "+
+				"the platform deletes them with it. The cluster %s refused to list them with this alias's admin_api_key. "+
+				"To delete it regardless, set force_destroy = true and apply first.", kind, cc.apiAddress))
+		return false
+	}
+	if err != nil {
+		addClientError(diags, fmt.Sprintf("list what %s %s owns before deleting it", kind, account), err)
+		return false
+	}
+	if len(algos) == 0 && len(collections) == 0 {
+		return true
+	}
+	algoNames := make([]string, len(algos))
+	for i, a := range algos {
+		algoNames[i] = account + "/" + a.AlgoName
+	}
+	collectionNames := make([]string, len(collections))
+	for i, c := range collections {
+		collectionNames[i] = "data://" + account + "/" + c
+	}
+	var what, lines []string
+	if len(algoNames) > 0 {
+		what = append(what, "algorithms")
+		lines = append(lines, fmt.Sprintf("  - %s, with their Git repositories and every published version: %s",
+			countOf(len(algoNames), "algorithm"), fewOf(algoNames)))
+	}
+	if len(collectionNames) > 0 {
+		what = append(what, "data collections")
+		lines = append(lines, fmt.Sprintf("  - %s, with their files: %s", countOf(len(collectionNames), "data collection"), fewOf(collectionNames)))
+	}
+	diags.AddError(fmt.Sprintf("The %s %s still owns %s", kind, account, strings.Join(what, " and ")),
+		fmt.Sprintf("Deleting the %s %s on %s would also delete what it owns:\n\n%s\n\n"+
+			"Move or delete them first. If they are to go with the %s (or are destroyed in the same run), set "+
+			"force_destroy = true, apply, and then destroy or remove the %s.", kind, account, cc.apiAddress,
+			strings.Join(lines, "\n"), kind, kind))
+	return false
+}
+
+// planAccountRemoval refuses at plan time to destroy or replace an account that owns
+// algorithms or data collections, unless its state has force_destroy = true (as Delete reads
+// it). Checked in Delete only, a destroy would stop halfway, after its dependents. It needs
+// the configured provider; without it, Delete still checks.
+func planAccountRemoval(ctx context.Context, req resource.ModifyPlanRequest, cc *clusterClient, kind string, nameAttr path.Path, diags *diag.Diagnostics, replaceTriggers ...path.Path) {
+	if req.State.Raw.IsNull() || cc == nil {
+		return
+	}
+	var name types.String
+	var force types.Bool
+	diags.Append(req.State.GetAttribute(ctx, nameAttr, &name)...)
+	diags.Append(req.State.GetAttribute(ctx, path.Root("force_destroy"), &force)...)
+	if diags.HasError() || force.ValueBool() {
+		return
+	}
+	if !req.Plan.Raw.IsNull() && replacedAttribute(ctx, req, diags, replaceTriggers...) == nil {
+		return
+	}
+	refuseToDeleteOwner(ctx, cc, kind, name.ValueString(), diags)
+}
+
+// replacedAttribute returns the first of triggers (string attributes whose change replaces
+// the resource when configured, as RequiresReplace and RequiresReplaceIfConfigured do) that
+// the plan changes; nil when none does. The framework does not show ModifyPlan which
+// attributes require replacement, so each resource names its triggers.
+func replacedAttribute(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics, triggers ...path.Path) *path.Path {
+	for _, p := range triggers {
+		var planned, prior, configured types.String
+		diags.Append(req.Plan.GetAttribute(ctx, p, &planned)...)
+		diags.Append(req.State.GetAttribute(ctx, p, &prior)...)
+		diags.Append(req.Config.GetAttribute(ctx, p, &configured)...)
+		if diags.HasError() {
+			return nil
+		}
+		if !configured.IsNull() && !planned.Equal(prior) {
+			return &p
+		}
+	}
+	return nil
 }
