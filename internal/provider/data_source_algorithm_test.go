@@ -21,7 +21,7 @@ func TestAccAlgorithmDataSource_publishedAlgorithm(t *testing.T) {
 	addr := "data.algorithmia_algorithm.test"
 	sameCommit := statecheck.CompareValue(compare.ValuesSame())
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			Config: dev.ProviderBlock("", u, false) + fmt.Sprintf(`
@@ -48,7 +48,7 @@ data "algorithmia_algorithm" "test" {
 func TestAccEnvironmentDataSource_unknownDisplayName(t *testing.T) {
 	dev, _ := acctest.Shared(t)
 	u := dev.NewUser(t, "acme")
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			Config: dev.ProviderBlock("", u, false) + `

@@ -68,7 +68,7 @@ resource "algorithmia_data_object" "migrated" {
 	ds := "data.algorithmia_data_objects.dev"
 
 	// Check functions and CheckDestroy cannot read for_each state; state checks can.
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.WriteOnlyArguments)},
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
@@ -160,7 +160,7 @@ func TestAccDataObject_dataSourceLimits(t *testing.T) {
 	ds := func(body string) string {
 		return dev.ProviderBlock("", u, false) + "data \"algorithmia_data_object\" \"test\" {\n" + body + "\n}\n"
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{Config: ds(`path = "` + base + `big.txt"`), ExpectError: wrapped(`Data object too large to read`)},

@@ -66,7 +66,7 @@ resource "algorithmia_user" "migrated" {
 }
 `, prefix, excluded)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
