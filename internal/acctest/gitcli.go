@@ -21,16 +21,19 @@ func (u *User) FsckClone(t testing.TB, c *Cluster, owner, name string) string {
 	dir := t.TempDir()
 	// The key travels in a header, never in the URL, so no error message shows it.
 	cfg := []string{"-c", "http.extraHeader=Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(u.Name+":"+u.Key))}
+	env := append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_TERMINAL_PROMPT=0")
 	if c.CAPEM != "" {
 		ca := filepath.Join(dir, "ca.pem")
 		if err := os.WriteFile(ca, []byte(c.CAPEM), 0o600); err != nil {
 			t.Fatal(err)
 		}
+		// GIT_SSL_CAINFO, when the environment sets it, wins over http.sslCAInfo: set both.
 		cfg = append(cfg, "-c", "http.sslCAInfo="+ca)
+		env = append(env, "GIT_SSL_CAINFO="+ca)
 	}
 	git := func(args ...string) string {
 		cmd := exec.Command("git", append(cfg, args...)...)
-		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_TERMINAL_PROMPT=0")
+		cmd.Env = env
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("git %s of %s/%s on %s: %v\n%s", args[0], owner, name, c.Name, err, strings.ReplaceAll(string(out), u.Key, "<key>"))
