@@ -60,7 +60,7 @@ func TestAccAlgorithm_adoptExisting(t *testing.T) {
 	config := algorithmConfig(dev, u, name, "Mine", "mit")
 	addr := "algorithmia_algorithm.test"
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkAlgorithmDestroyed(u),
 		Steps: []resource.TestStep{
@@ -95,7 +95,7 @@ func TestAccAlgorithm_adoptExistingRefusesAnotherLanguage(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("seed algorithm: %v", err)
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			Config:      withAdoptExisting(algorithmConfig(dev, u, name, "Mine", "apl"), true),
@@ -118,7 +118,7 @@ func TestAccUser_adoptExisting(t *testing.T) {
   company_name = "Acme"`)
 	addr := "algorithmia_user.test"
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkUsersDestroyed(dev),
 		Steps: []resource.TestStep{
@@ -157,7 +157,7 @@ func TestAccOrganization_adoptExisting(t *testing.T) {
 	config := organizationConfig(dev, name, "Team", `org_url = "https://example.com"`)
 	addr := "algorithmia_organization.test"
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkOrganizationsDestroyed(dev),
 		Steps: []resource.TestStep{
@@ -193,7 +193,7 @@ resource "algorithmia_organization_member" "test" {
 `, org, u.Name)
 	addr := "algorithmia_organization_member.test"
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{Config: withAdoptExisting(config, false), ExpectError: expectAlreadyExists(org + "/" + u.Name)},
@@ -227,7 +227,7 @@ func TestAccDataCollection_adoptExisting(t *testing.T) {
   force_destroy = true`)
 	addr := "algorithmia_data_collection.test"
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkCollectionsDestroyed(u),
 		Steps: []resource.TestStep{
@@ -267,7 +267,7 @@ resource "algorithmia_data_object" "changed" {
 }
 `, same, changed)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkObjectsDestroyed(u),
 		Steps: []resource.TestStep{
@@ -312,7 +312,7 @@ resource "algorithmia_user_api_key" "test" {
 `, username, key)
 	}
 	addr := "algorithmia_user_api_key.test"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.WriteOnlyArguments)},
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{

@@ -557,6 +557,7 @@ var catalogue = []badInput{
 }
 
 func TestAccBadInputCatalogue(t *testing.T) {
+	t.Parallel()
 	if n := len(catalogue); n < 100 {
 		t.Fatalf("the catalogue has %d cases, want at least 100", n)
 	}

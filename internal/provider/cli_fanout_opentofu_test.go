@@ -18,6 +18,7 @@ import (
 // both, and checks each region's Git and versions against dev. Terraform has no provider
 // for_each, so under Terraform the test skips.
 func TestCLI_fanOutOpenTofuPromotesToEveryRegion(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	acctest.SkipUnless(t, acctest.ProviderForEach, acctest.EphemeralValues, acctest.WriteOnlyArguments)
 	dev, us, eu := startCluster(t, "dev"), startCluster(t, "prod-us"), startCluster(t, "prod-eu")

@@ -18,6 +18,7 @@ import (
 // region) in one apply, a second promotion that lands in both, and a commit pushed by hand
 // in one region that the example's check blocks report as a warning without failing the plan.
 func TestCLI_fanOutPromotesToEveryRegion(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	dev, us, eu := startCluster(t, "dev"), startCluster(t, "prod-us"), startCluster(t, "prod-eu")
 	pUS := acctest.NewPipeline(t, dev, us, 2, 0, 0)

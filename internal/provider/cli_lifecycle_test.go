@@ -23,6 +23,7 @@ func stateList(t *testing.T, w *acctest.Workdir) []string {
 // tainted state still says true. The refusal names `terraform untaint`, which recovers it:
 // the next apply converges in place, on the same algorithm.
 func TestCLI_taintedProtectedAlgorithmRecoversWithUntaint(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	dev, _ := acctest.Shared(t)
 	u := dev.NewUser(t, "owner")
@@ -70,6 +71,7 @@ func TestCLI_taintedProtectedAlgorithmRecoversWithUntaint(t *testing.T) {
 // terraform destroy of a protected algorithm with its algorithm_source fails at plan time:
 // nothing leaves the state and nothing is deleted on the cluster.
 func TestCLI_destroyOfProtectedAlgorithmFailsAtPlan(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	dev, _ := acctest.Shared(t)
 	du, pu := dev.NewUser(t, "dev"), dev.NewUser(t, "prod")
@@ -158,6 +160,7 @@ func checkDataSurvives(t *testing.T, client *algorithmia.Client, owner, collecti
 // A user removed from the configuration who still owns hosted data is not destroyed: the
 // plan fails and names the collection. force_destroy = true, applied first, lets it go.
 func TestCLI_userOwningDataIsNotDestroyed(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	dev, _ := acctest.Shared(t)
 	name := acctest.RandomName("u")

@@ -83,6 +83,7 @@ func (s *migrationSource) putFile(t *testing.T, p algorithmia.DataPath, content 
 // everything on the source arrives on the destination, a second run plans nothing, and a
 // run after a new version and a changed file on the source plans exactly those two.
 func TestCLI_migrateClusterExample(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	bootstrap := acctest.CopyWorkdir(t, filepath.Join(acctest.ExamplesDir(), "migrate-cluster", "bootstrap"))
 	needWriteOnly(t, bootstrap)

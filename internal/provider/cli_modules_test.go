@@ -13,6 +13,7 @@ import (
 // configuration that fans out with one module per region runs under dev_overrides once
 // `terraform get` has installed its modules, without `terraform init`.
 func TestCLI_modulesUnderDevOverridesNeedTerraformGet(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	dev, prod := acctest.Shared(t)
 	du, pu := dev.NewUser(t, "region"), prod.NewUser(t, "region")

@@ -16,6 +16,7 @@ import (
 // token the host refuses; no form of either token may appear in anything Terraform printed
 // or wrote.
 func TestCLI_scmTokensStaySecret(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	if legacyTerraform(t) {
 		t.Skip("write-only arguments and ephemeral variables need Terraform 1.11")

@@ -122,6 +122,7 @@ func secretRun(t *testing.T, w *acctest.Workdir, name string) map[string]string 
 // included, the way a pipeline does (saved plans, their JSON, TRACE logs), with keys passed
 // as TF_VAR_ variables, and searches everything Terraform printed or wrote for the keys.
 func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	// Keeping keys out of saved plans takes ephemeral variables and write-only arguments.
 	acctest.SkipUnless(t, acctest.EphemeralValues, acctest.WriteOnlyArguments)
@@ -327,6 +328,7 @@ var beforeTerraform111Files = map[string]map[string]string{
 // still fit the configurations they replace parts of: no key stays ephemeral, and none is
 // declared twice.
 func TestCLI_beforeTerraform111FilesValidate(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	for config, dir := range map[string]string{
 		"promote":   "../../examples/promote-dev-to-prod",

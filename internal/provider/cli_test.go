@@ -96,6 +96,7 @@ func output(t *testing.T, w *acctest.Workdir, name string) string {
 }
 
 func TestCLI_savedPlanShipsThePinnedCommit(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	dev, prod := acctest.Shared(t)
 	du, pu, name, first := seedPromotionPair(t, dev, prod)
@@ -174,6 +175,7 @@ func unknownInPlan(attr string) *regexp.Regexp {
 // In ref mode a saved plan created before a branch moves still applies: the plan leaves
 // what the ref decides unknown, and the apply ships the branch's head at apply time.
 func TestCLI_refModeSavedPlanCreateAppliesWhenTheBranchMoves(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	dev, prod := acctest.Shared(t)
 	du, pu, name, _ := seedPromotionPair(t, dev, prod)
@@ -188,6 +190,7 @@ func TestCLI_refModeSavedPlanCreateAppliesWhenTheBranchMoves(t *testing.T) {
 // A drift-only update (prod's tree changed by hand, the ref did not move) planned and
 // saved, then the branch moves before apply: the plan must not have promised the old commit.
 func TestCLI_refModeSavedPlanDriftRepairAppliesWhenTheBranchMoves(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	dev, prod := acctest.Shared(t)
 	du, pu, name, first := seedPromotionPair(t, dev, prod)
@@ -207,6 +210,7 @@ func TestCLI_refModeSavedPlanDriftRepairAppliesWhenTheBranchMoves(t *testing.T) 
 }
 
 func TestCLI_refModeSavedPlanAppliesWhenTheBranchMovesAgain(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	dev, prod := acctest.Shared(t)
 	du, pu, name, first := seedPromotionPair(t, dev, prod)
@@ -230,6 +234,7 @@ var pushOrPublishInPlan = regexp.MustCompile(`(?m)^\s*[+~] (commit|tree|build_id
 // After an import, and when publish is removed, the plan must not read as a push or a
 // publish (or an unpublish): nothing ships, and the cluster agrees.
 func TestCLI_plansAfterImportAndWithoutPublishShowNoPush(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	dev, prod := acctest.Shared(t)
 	du, pu, name, first := seedPromotionPair(t, dev, prod)
@@ -267,6 +272,7 @@ func TestCLI_plansAfterImportAndWithoutPublishShowNoPush(t *testing.T) {
 // keeps that promise: if prod's master moved since, the apply pushes and publishes nothing
 // and says to plan again; the next plan repairs the drift.
 func TestCLI_savedPlanWithoutPushRefusesAMovedHead(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	dev, prod := acctest.Shared(t)
 	du, pu, name, first := seedPromotionPair(t, dev, prod)
@@ -300,6 +306,7 @@ func TestCLI_savedPlanWithoutPushRefusesAMovedHead(t *testing.T) {
 }
 
 func TestCLI_killedBetweenPushAndPublishPublishesOnce(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	// Slow builds leave a wide window between the push and the publish.
 	dev, err := acctest.StartClusterWith("dev", 4*time.Second)
@@ -342,6 +349,7 @@ func TestCLI_killedBetweenPushAndPublishPublishesOnce(t *testing.T) {
 }
 
 func TestCLI_promotionExampleTerraformTest(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	dev, prod := acctest.Shared(t)
 	org := acctest.RandomName("acme")
@@ -447,6 +455,7 @@ resource "algorithmia_algorithm_source" "dst" {
 }
 
 func TestCLI_lostStateConvergesWithAdoptExisting(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	acctest.SkipUnless(t, acctest.WriteOnlyArguments)
 	dev, _ := acctest.Shared(t)

@@ -34,7 +34,7 @@ func TestAccAlgorithmSecretsDataSource_listsMetadataOnly(t *testing.T) {
 		}
 	}
 	addr := "data.algorithmia_algorithm_secrets.test"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			Config: dev.ProviderBlock("", u, false) + fmt.Sprintf(`

@@ -21,7 +21,7 @@ func TestAccAlgorithmDataSource_publishedAlgorithm(t *testing.T) {
 	addr := "data.algorithmia_algorithm.test"
 	sameCommit := statecheck.CompareValue(compare.ValuesSame())
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			Config: dev.ProviderBlock("", u, false) + fmt.Sprintf(`
@@ -41,22 +41,6 @@ data "algorithmia_algorithm" "test" {
 				sameCommit.AddStateValue(addr, tfjsonpath.New("latest_build_commit")),
 				sameCommit.AddStateValue(addr, tfjsonpath.New("latest_version_git_hash")),
 			},
-		}},
-	})
-}
-
-func TestAccEnvironmentDataSource_unknownDisplayName(t *testing.T) {
-	dev, _ := acctest.Shared(t)
-	u := dev.NewUser(t, "acme")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config: dev.ProviderBlock("", u, false) + `
-data "algorithmia_environment" "test" {
-  language     = "python3"
-  display_name = "Python 1.0"
-}`,
-			ExpectError: regexpMust(`(?s)no "Python 1.0" environment.*Python 3.8`),
 		}},
 	})
 }

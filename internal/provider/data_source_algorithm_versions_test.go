@@ -42,7 +42,7 @@ func TestAccAlgorithmVersions_newestFirst(t *testing.T) {
 	u.WaitForBuilds(t, name)
 
 	addr := "data.algorithmia_algorithm_versions.test"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			Config: algorithmVersionsConfig(dev, u, u.Name, name),
@@ -89,7 +89,7 @@ func TestAccAlgorithmVersions_nonePublished(t *testing.T) {
 	u.WaitForBuilds(t, name)
 
 	addr := "data.algorithmia_algorithm_versions.test"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{

@@ -100,7 +100,7 @@ func TestAccAlgorithms_listingAndFilters(t *testing.T) {
 	}
 
 	mine := "data.algorithmia_algorithms.mine"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			Config: dev.ProviderBlock("", u, false) + `

@@ -86,7 +86,7 @@ resource "algorithmia_data_collection" "migrated" {
 }
 `, u.Name, other.Name)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			Config: cfg,

@@ -61,7 +61,7 @@ func TestAccGitRef_branchTagAndSHA(t *testing.T) {
 	checks = append(checks, expectRef("short_sha", tagged, "commit")...)
 	checks = append(checks, expectRef("full_sha", feature, "commit")...)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			Config: dev.ProviderBlock("", u, false) + gitRefConfig(u.Name, name, [][2]string{
@@ -107,7 +107,7 @@ func TestAccGitRef_publishedVersion(t *testing.T) {
 	checks = append(checks, expectRef("v2", second, "version")...)
 	checks = append(checks, expectRef("master", head, "branch")...)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			Config: dev.ProviderBlock("", u, false) + gitRefConfig(u.Name, name, [][2]string{
@@ -125,7 +125,7 @@ func TestAccGitRef_unknownRefAndVersion(t *testing.T) {
 	u.PublishAlgorithm(t, name)
 	algo := u.Name + "/" + name
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
@@ -155,7 +155,7 @@ func TestAccGitRef_needsGitCredentials(t *testing.T) {
 	name := acctest.RandomName("ref")
 	u.PublishAlgorithm(t, name)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			// An admin-only provider has neither username nor api_key for Git.

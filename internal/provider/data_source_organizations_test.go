@@ -64,7 +64,7 @@ func TestAccOrganizations_pagingAndFilters(t *testing.T) {
 			"username": knownvalue.StringExact(m.Username), "role": knownvalue.StringExact(m.Role),
 		})
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			Config:      c.ProviderBlock("", nil, true) + `data "algorithmia_organizations" "bad" { name_regex = "(" }`,

@@ -39,7 +39,7 @@ func TestAccAlgorithmSource_buildTimeoutSaysWhatToDo(t *testing.T) {
 			sourceConfig("algorithmiaprod", su, dev.GitURL(du.Name, name), du, name, commit, fmt.Sprintf("timeouts = { create = %q }", timeout))
 	}
 	var pushed []string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{

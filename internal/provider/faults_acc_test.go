@@ -47,7 +47,7 @@ resource "algorithmia_data_object" "test" {
 	}
 	v1, v2 := `{"version": 1}`, `{"version": 2, "more": true}`
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy: func(s *terraform.State) error {
 			c.SetFaults(t, localcluster.FaultConfig{})
@@ -105,7 +105,7 @@ func TestAccFaults_algorithmCreateDropped(t *testing.T) {
 	name := acctest.RandomName("dropped")
 	addr := "algorithmia_algorithm.test"
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy: func(s *terraform.State) error {
 			c.SetFaults(t, localcluster.FaultConfig{})

@@ -122,7 +122,7 @@ func TestAccAlgorithmSource_gitFaultsAreRetried(t *testing.T) {
 	sourceURL := devGit.srv.URL + "/git/" + du.Name + "/" + name + ".git"
 	addr := "algorithmia_algorithm_source.test"
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			Config: block + sourceConfig("algorithmiaprod", pu, sourceURL, du, name, commit, ""),

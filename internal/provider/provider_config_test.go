@@ -119,7 +119,7 @@ func TestAccProvider_configurationDiagnostics(t *testing.T) {
 func TestAccProvider_adminCallWithoutAdminKeySaysSo(t *testing.T) {
 	dev, _ := acctest.Shared(t)
 	u := dev.NewUser(t, "std")
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			Config: dev.ProviderBlock("", u, false) + `
@@ -156,7 +156,7 @@ func TestAccProvider_promotionOverTLSWithPrivateCAs(t *testing.T) {
 		sourceConfig("algorithmiaprod", pu, dev.GitURL(du.Name, name), du, name, commit, `publish = {}`),
 		"    username = ", fmt.Sprintf("    ca_cert_pem = %q\n    username = ", dev.CAPEM), 1)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{

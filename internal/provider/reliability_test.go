@@ -55,6 +55,7 @@ func applyOnce(t *testing.T, p *acctest.Pipeline, w *acctest.Workdir, what strin
 }
 
 func TestReliability_pipelineConvergesInOneApply(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	p := acctest.NewPipeline(t, startCluster(t, "dev"), startCluster(t, "prod"), 2, 2, 256<<10)
 	needWriteOnly(t, p.Promote)
@@ -111,6 +112,7 @@ func lastLines(s string, n int) string {
 // during Terraform's in-place rewrite does, and requires that one more apply of the same
 // configuration converges with nothing duplicated and nothing lost.
 func TestReliability_killedRightAfterCreateRecoversInOneApply(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	type point struct {
 		name      string
@@ -274,6 +276,7 @@ func runUnderFaults(t *testing.T, cfg localcluster.FaultConfig) {
 // Data API and Git) fails as a 503, a 429 with Retry-After, a reset before the request
 // arrives, a dropped answer after the cluster acted, or a 1–3 s delay.
 func TestReliability_pipelineUnderMixedFaults(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	for _, seed := range faultSeeds() {
 		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
@@ -285,6 +288,7 @@ func TestReliability_pipelineUnderMixedFaults(t *testing.T) {
 // TestReliability_pipelineWithLostResponses: 30% of the writes (POST, PUT, PATCH, DELETE)
 // act on the cluster, and then their answer is lost.
 func TestReliability_pipelineWithLostResponses(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	runUnderFaults(t, localcluster.FaultConfig{
 		Rate: 0.3, Seed: uint64(time.Now().UnixNano()%1000) + 1,
@@ -298,6 +302,7 @@ func TestReliability_pipelineWithLostResponses(t *testing.T) {
 // fast-forward only, so whichever loses a race fetches again and commits on top: no
 // commit may be lost, and no commit may be published twice.
 func TestReliability_concurrentAppliesIntoOneDestination(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	dev, prod := acctest.Shared(t)
 	du, pu, dest, _ := seedPromotionPair(t, dev, prod)

@@ -97,7 +97,7 @@ func TestAccAlgorithmSecret_lifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.WriteOnlyArguments)},
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkSecretsDestroyed(u),
@@ -230,7 +230,7 @@ func TestAccAlgorithmSecret_existingNeedsImportOrAdopt(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := algorithmSecretConfig(dev, u, algo, "TOKEN", "", "from-terraform", 1)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.WriteOnlyArguments)},
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkSecretsDestroyed(u),
@@ -259,6 +259,7 @@ func TestAccAlgorithmSecret_existingNeedsImportOrAdopt(t *testing.T) {
 // the way a pipeline does (saved plans, their JSON, TRACE logs) and searches everything
 // Terraform printed or wrote for the values.
 func TestCLI_algorithmSecretValueNeverStored(t *testing.T) {
+	t.Parallel()
 	skipWithoutAcc(t)
 	acctest.SkipUnless(t, acctest.EphemeralValues, acctest.WriteOnlyArguments)
 	dev, _ := acctest.Shared(t)
@@ -344,6 +345,7 @@ func failAfterActing(t *testing.T, c *acctest.Cluster, match func(*http.Request)
 // is lost, or is a 500. The apply adopts what it created (no duplicate, no "already exists"
 // error), and the next plan is empty.
 func TestAccAlgorithmSecret_createWithoutAnswer(t *testing.T) {
+	t.Parallel()
 	dev, _ := acctest.Shared(t)
 	isCreate := func(r *http.Request) bool {
 		return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/secrets")
@@ -366,7 +368,7 @@ func TestAccAlgorithmSecret_createWithoutAnswer(t *testing.T) {
 			algoID := seedAlgorithm(t, u, algo)
 			lossy, hits := tc.view(t)
 			addr := "algorithmia_algorithm_secret.test"
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.WriteOnlyArguments)},
 				ProtoV6ProviderFactories: testAccProviders,
 				CheckDestroy:             checkSecretsDestroyed(u),

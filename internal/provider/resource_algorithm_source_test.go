@@ -196,7 +196,7 @@ func TestAccAlgorithmSource_promoteAcrossClusters(t *testing.T) {
 			sourceConfig("algorithmiaprod", pu, dev.GitURL(du.Name, name), du, name, commit, publish)
 	}
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
@@ -263,7 +263,7 @@ func TestAccAlgorithmSource_driftIsRepairedAndNoOpPlansFetchNothing(t *testing.T
 	var packsBefore int
 	var hotfix string
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
@@ -346,7 +346,7 @@ func TestAccAlgorithmSource_failedBuildRecoversWithFixedCommit(t *testing.T) {
 			`publish = { version_type = "minor" }`)
 	}
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
@@ -383,7 +383,7 @@ func TestAccAlgorithmSource_refFollowsBranch(t *testing.T) {
 		sourceConfig("algorithmia", pu, dev.GitURL(du.Name, name), du, name, "", `publish = {}`),
 		`commit   = ""`, `ref      = "master"`, 1)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
@@ -442,7 +442,7 @@ func TestAccAlgorithmSource_writeOnlyPasswordStaysOutOfState(t *testing.T) {
 		sourceConfig("algorithmia", pu, dev.GitURL(du.Name, name), du, name, src, ""),
 		"password =", "password_wo =", 1)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.WriteOnlyArguments)},
 		Steps: []resource.TestStep{{
@@ -480,7 +480,7 @@ func TestAccAlgorithmSource_badInput(t *testing.T) {
 	good := sourceConfig("algorithmia", pu, dev.GitURL(du.Name, name), du, name, src, "")
 	provider := dev.ProviderBlock("", pu, false)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
@@ -568,7 +568,7 @@ resource "algorithmia_algorithm_source" "test" {
 	}
 	var tagged string
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
@@ -636,7 +636,7 @@ resource "algorithmia_algorithm_source" "test" {
 `, pu.Name, name, dev.GitURL(du.Name, name), commit, du.Name, du.Key)
 
 	// A first configuration promotes and publishes, then is destroyed: destroy only forgets.
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps:                    []resource.TestStep{{Config: cfg, Check: checkPromoted(t, dev, du, commit, prod, pu, name, "0.1.0")}},
 	})
@@ -726,7 +726,7 @@ func TestAccAlgorithmSource_plansShowWhatShips(t *testing.T) {
 		return knownvalue.StringFunc(func(v string) error { return equalString("tree", v, du.TreeOf(t, dev, du.Name, name, commit)) })
 	}
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{

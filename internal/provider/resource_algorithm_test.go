@@ -79,7 +79,7 @@ func TestAccAlgorithm_lifecycle(t *testing.T) {
 	addr := "algorithmia_algorithm.test"
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkAlgorithmDestroyed(u),
 		Steps: []resource.TestStep{
@@ -179,7 +179,7 @@ func TestAccAlgorithm_driftIsRepaired(t *testing.T) {
 	addr := "algorithmia_algorithm.test"
 	cfg := algorithmConfig(dev, u, name, "Drift", "apl")
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkAlgorithmDestroyed(u),
 		Steps: []resource.TestStep{
@@ -270,7 +270,7 @@ resource "algorithmia_algorithm" "prod" {
 `, du.Name, pu.Name, name)
 	envDiffers := statecheck.CompareValue(compare.ValuesDiffer())
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy: resource.ComposeTestCheckFunc(
 			checkAlgorithmDestroyedFor(du, "algorithmia_algorithm.dev"),
@@ -323,7 +323,7 @@ func TestAccAlgorithm_deletionProtection(t *testing.T) {
 	protected := algorithmConfig(dev, u, name, "Keep", "apl")
 	protected = regexp.MustCompile(`deletion_protection = false`).ReplaceAllString(protected, "")
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkAlgorithmDestroyed(u),
 		Steps: []resource.TestStep{
@@ -366,7 +366,7 @@ func TestAccAlgorithm_badInput(t *testing.T) {
 	u := dev.NewUser(t, "owner")
 	wrongKey := &acctest.User{Name: u.Name, Key: "simnotarealkey"}
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
@@ -435,7 +435,7 @@ func TestAccAlgorithm_existingNameNamesImport(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("seed algorithm: %v", err)
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
 			Config:      algorithmConfig(dev, u, name, "Mine", "apl"),
@@ -475,7 +475,7 @@ func TestAccAlgorithm_sampleInputBeforeAndAfterTheFirstBuild(t *testing.T) {
 	base := algorithmConfig(dev, u, name, "Sample", "apl")
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkAlgorithmDestroyed(u),
 		Steps: []resource.TestStep{
@@ -539,7 +539,7 @@ func TestAccAlgorithm_sampleInputUpdatedBeforeTheFirstBuild(t *testing.T) {
 	addr := "algorithmia_algorithm.test"
 	base := algorithmConfig(dev, u, name, "Sample", "apl")
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkAlgorithmDestroyed(u),
 		Steps: []resource.TestStep{

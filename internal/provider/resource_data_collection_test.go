@@ -84,7 +84,7 @@ func TestAccDataCollection_aclInPlaceAndForceDestroy(t *testing.T) {
 	name := acctest.RandomName("coll")
 	addr := "algorithmia_data_collection.test"
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkCollectionsDestroyed(u),
 		Steps: []resource.TestStep{
@@ -183,7 +183,7 @@ func TestAccDataCollection_badInput(t *testing.T) {
 		{Config: collectionConfig(dev, u, "1bad", ""), ExpectError: wrapped(`must start with a letter`)},
 		{Config: collectionConfig(dev, u, "ok", `read_acl = "everyone"`), ExpectError: wrapped(`value must be one of`)},
 	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
 	root, err := u.Client.ListDirectory(context.Background(), algorithmia.DataPath{Owner: u.Name}, algorithmia.DataListOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -153,7 +153,7 @@ func TestAccDataObject_uploadModesAndDrift(t *testing.T) {
 	src, content, b64addr := "algorithmia_data_object.source", "algorithmia_data_object.content", "algorithmia_data_object.base64"
 	srcTime := statecheck.CompareValue(compare.ValuesSame())
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkObjectsDestroyed(u),
 		Steps: []resource.TestStep{
@@ -324,7 +324,7 @@ copy_from = {
 			ExpectError: wrapped(`(?s)Failed to read the copy source.*HTTP 40[34]`),
 		},
 	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
 	files, err := u.Client.ListFiles(context.Background(), algorithmia.DataPath{Owner: u.Name, Collection: coll})
 	if err != nil {
 		t.Fatal(err)
@@ -385,7 +385,7 @@ resource "algorithmia_data_object" "prod" {
 	prodAddr := "algorithmia_data_object.prod"
 	sameMD5 := statecheck.CompareValue(compare.ValuesSame())
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.WriteOnlyArguments)},
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkObjectsDestroyed(du, pu),
@@ -471,7 +471,7 @@ resource "algorithmia_data_object" "copy" {
 }
 `, to, from)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkObjectsDestroyed(u),
 		Steps: []resource.TestStep{

@@ -38,7 +38,7 @@ data "algorithmia_organization" "team" {
 	base := organizationConfig(dev, org, "Team", "")
 	both := base + member("first", first.Name) + member("second", second.Name) + withData
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkOrganizationsDestroyed(dev),
 		Steps: []resource.TestStep{

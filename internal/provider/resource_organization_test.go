@@ -57,7 +57,7 @@ func TestAccOrganization_lifecycle(t *testing.T) {
 	addr := "algorithmia_organization.test"
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkOrganizationsDestroyed(dev),
 		Steps: []resource.TestStep{
@@ -144,7 +144,7 @@ func TestAccOrganization_existingNameImport(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = dev.Admin.DeleteOrganization(context.Background(), name) })
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
@@ -185,7 +185,7 @@ resource "algorithmia_algorithm" "org" {
 `, label)
 	}
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkOrganizationsDestroyed(dev),
 		Steps: []resource.TestStep{
@@ -248,7 +248,7 @@ func TestAccOrganization_ownerOfDataIsNotDeleted(t *testing.T) {
 	content := []byte("shared weights")
 	var client *algorithmia.Client
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkOrganizationsDestroyed(dev),
 		Steps: []resource.TestStep{

@@ -71,7 +71,7 @@ func TestAccSCM_lifecycle(t *testing.T) {
 	addr := "algorithmia_scm.test"
 	web1, web2 := "https://github.example.test", "https://ghe.example.test"
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		CheckDestroy: func(*terraform.State) error {
@@ -184,7 +184,7 @@ func TestAccSCM_inUseIsNotDeleted(t *testing.T) {
 	algo := acctest.RandomName("onscm")
 	t.Cleanup(func() { _ = u.Client.DeleteAlgorithm(context.Background(), u.Name, algo) })
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		Steps: []resource.TestStep{
@@ -269,7 +269,7 @@ func TestAccSCMAuthorization_lifecycle(t *testing.T) {
 	tok1, tok2 := scm.Token(t, login), scm.Token(t, other)
 	addr := "algorithmia_scm_authorization.test"
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		CheckDestroy: func(*terraform.State) error {
@@ -346,7 +346,7 @@ func TestAccSCMAuthorization_badInput(t *testing.T) {
 		}
 	}
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		Steps: []resource.TestStep{

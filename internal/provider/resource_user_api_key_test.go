@@ -119,7 +119,7 @@ func TestAccUserAPIKey_serviceAccount(t *testing.T) {
 	algoAddr := "algorithmia_algorithm.org"
 	admin := serviceAccountConfig(dev, org, svc, key1, 1, "promotion")
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.WriteOnlyArguments)},
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy: resource.ComposeTestCheckFunc(
@@ -209,7 +209,7 @@ resource "algorithmia_user_api_key" "svc" {
 }
 `, svc, key)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.WriteOnlyArguments)},
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkUsersDestroyed(dev),
@@ -297,7 +297,7 @@ resource "algorithmia_user_api_key" "k" {
 			return nil
 		}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{

@@ -72,7 +72,7 @@ func TestAccUser_lifecycle(t *testing.T) {
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	newID := statecheck.CompareValue(compare.ValuesDiffer())
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkUsersDestroyed(dev),
 		Steps: []resource.TestStep{
@@ -168,7 +168,7 @@ func TestAccUser_existingAccountNamesImport(t *testing.T) {
 	taken := dev.NewUser(t, "taken")
 	other := acctest.RandomName("other")
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkUsersDestroyed(dev),
 		Steps: []resource.TestStep{
@@ -188,7 +188,7 @@ func TestAccUser_invalidInput(t *testing.T) {
 	dev, _ := acctest.Shared(t)
 	bad := userConfig(dev, "9-not_a_name_and_far_too_long_for_the_platform", "jane@localhost", `fullname = "`+strings.Repeat("x", 101)+`"`)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{Config: bad, ExpectError: regexp.MustCompile(`Invalid username`)},
@@ -208,7 +208,7 @@ resource "algorithmia_user" "test" {
 }
 `, acctest.RandomName("nokey"), "nokey")
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkUsersDestroyed(dev),
 		Steps: []resource.TestStep{
@@ -239,7 +239,7 @@ func TestAccUser_ownerOfAlgorithmsIsNotDeleted(t *testing.T) {
 	providerOnly := dev.ProviderBlock("", nil, true)
 	var owner *algorithmia.Client
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             checkUsersDestroyed(dev),
 		Steps: []resource.TestStep{
