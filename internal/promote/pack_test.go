@@ -93,20 +93,7 @@ func TestWritePack_copiesFetchedEntries(t *testing.T) {
 		{"second on top of first", v2, []plumbing.Hash{plumbing.NewHash(v1)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			hashes, err := revlist.Objects(ws.store, []plumbing.Hash{plumbing.NewHash(tc.tip)}, tc.ignore)
-			if err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join(t.TempDir(), "push.pack")
-			f, err := os.Create(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			st, err := writePackTo(f, ws.store, hashes)
-			_ = f.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
+			path, hashes, st := writeTestPack(t, ws, tc.tip, tc.ignore)
 			if st.Objects != len(hashes) || st.Copied+st.Whole != st.Objects {
 				t.Fatalf("stats %+v for %d objects", st, len(hashes))
 			}
@@ -228,20 +215,7 @@ func TestWritePack_deflatesWholeObjectsInOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The older version alone: git stores it as deltas against the newer one.
-	hashes, err := revlist.Objects(ws.store, []plumbing.Hash{plumbing.NewHash(v1)}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "push.pack")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := writePackTo(f, ws.store, hashes)
-	_ = f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	path, hashes, st := writeTestPack(t, ws, v1, nil)
 	if st.Whole <= aheadWindow {
 		t.Errorf("only %d objects were deflated again; the test wants more than the window: %+v", st.Whole, st)
 	}
@@ -318,4 +292,25 @@ func TestWritePack_prefersWholeEntries(t *testing.T) {
 	if st.Whole != 0 || st.Copied != len(hashes) {
 		t.Errorf("%+v: want all %d objects copied", st, len(hashes))
 	}
+}
+
+// writeTestPack writes the pack that sends tip and what it needs, less what ignore
+// reaches, to a file, and returns the file's path, the objects and the stats.
+func writeTestPack(t *testing.T, ws *workspace, tip string, ignore []plumbing.Hash) (string, []plumbing.Hash, packStats) {
+	t.Helper()
+	hashes, err := revlist.Objects(ws.store, []plumbing.Hash{plumbing.NewHash(tip)}, ignore)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "push.pack")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := writePackTo(f, ws.store, hashes)
+	_ = f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path, hashes, st
 }
