@@ -400,12 +400,22 @@ type tokenConnectBody struct {
 	SecretToken *string `json:"secretToken"`
 }
 
+// scmAuthCaller is who asks about their authorisation on an SCM, and which SCM: only
+// standard accounts have authorisations.
+func (c *Cluster) scmAuthCaller(r *http.Request) (*caller, string, error) {
+	cl, err := c.requireStandard(r)
+	if err != nil {
+		return nil, "", err
+	}
+	return cl, r.PathValue("id"), nil
+}
+
 // connectScmToken authorises the caller's account on an SCM with a personal
 // access token of that SCM's host. The host must know the token; the
 // authorisation records whose it is. The token itself is never answered,
 // logged or kept in clear.
 func (c *Cluster) connectScmToken(w http.ResponseWriter, r *http.Request) error {
-	cl, err := c.requireStandard(r)
+	cl, id, err := c.scmAuthCaller(r)
 	if err != nil {
 		return err
 	}
@@ -417,7 +427,6 @@ func (c *Cluster) connectScmToken(w http.ResponseWriter, r *http.Request) error 
 	if token == "" {
 		token = str(b.SecretToken)
 	}
-	id := r.PathValue("id")
 	var out scmStatusJSON
 	err = c.st.Update(func(tx *store.Tx) error {
 		s, err := findScm(tx, id)
@@ -457,11 +466,10 @@ func (c *Cluster) connectScmToken(w http.ResponseWriter, r *http.Request) error 
 // scmAuthStatus answers token/status and oauth/status alike: an account
 // authorised either way is authorised.
 func (c *Cluster) scmAuthStatus(w http.ResponseWriter, r *http.Request) error {
-	cl, err := c.requireStandard(r)
+	cl, id, err := c.scmAuthCaller(r)
 	if err != nil {
 		return err
 	}
-	id := r.PathValue("id")
 	return c.st.View(func(tx *store.Tx) error {
 		if _, err := findScm(tx, id); err != nil {
 			return err
@@ -487,11 +495,10 @@ func (c *Cluster) scmAuthStatus(w http.ResponseWriter, r *http.Request) error {
 // revokeScmAuth forgets the caller's authorisation; algorithms created with
 // it keep working (CONTRACT.md §8.4). Revoking twice is not an error.
 func (c *Cluster) revokeScmAuth(w http.ResponseWriter, r *http.Request) error {
-	cl, err := c.requireStandard(r)
+	cl, id, err := c.scmAuthCaller(r)
 	if err != nil {
 		return err
 	}
-	id := r.PathValue("id")
 	err = c.st.Update(func(tx *store.Tx) error {
 		if _, err := findScm(tx, id); err != nil {
 			return err
