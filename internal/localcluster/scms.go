@@ -322,7 +322,9 @@ func scmInUse(tx *store.Tx, id string) (bool, error) {
 	return used, err
 }
 
-func (c *Cluster) deleteScm(w http.ResponseWriter, r *http.Request) error {
+// changeScm is a change by the cluster admin to the SCM the request names: change runs in
+// a write transaction on the SCM's record, and the answer is 204 No Content.
+func (c *Cluster) changeScm(w http.ResponseWriter, r *http.Request, change func(tx *store.Tx, id string, s scmRecord) error) error {
 	if err := c.requireAdmin(r); err != nil {
 		return err
 	}
@@ -332,6 +334,17 @@ func (c *Cluster) deleteScm(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		return change(tx, id, s)
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (c *Cluster) deleteScm(w http.ResponseWriter, r *http.Request) error {
+	return c.changeScm(w, r, func(tx *store.Tx, id string, s scmRecord) error {
 		if id == scmInternal {
 			return errf(http.StatusBadRequest, codeScmDisallowedOperation, "The internal SCM cannot be deleted.")
 		}
@@ -350,33 +363,15 @@ func (c *Cluster) deleteScm(w http.ResponseWriter, r *http.Request) error {
 		}
 		return tx.Delete(bucketScms, id)
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
 
 func (c *Cluster) setDefaultScm(w http.ResponseWriter, r *http.Request) error {
-	if err := c.requireAdmin(r); err != nil {
-		return err
-	}
-	id := r.PathValue("id")
-	err := c.st.Update(func(tx *store.Tx) error {
-		s, err := findScm(tx, id)
-		if err != nil {
-			return err
-		}
+	return c.changeScm(w, r, func(tx *store.Tx, id string, s scmRecord) error {
 		if !s.Enabled {
 			return errf(http.StatusBadRequest, codeScmDisabled, "SCM %q is disabled; a disabled SCM cannot become the default.", id)
 		}
 		return tx.Put(bucketScmMeta, "default", id)
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
 
 // scmStatusJSON is the spec's ScmUserOAuthStatus.
