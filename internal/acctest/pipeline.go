@@ -69,10 +69,10 @@ func NewPipeline(t testing.TB, dev, prod *Cluster, algorithms, files int, fileSi
 	}
 	for i := range files {
 		name := fmt.Sprintf("part-%02d.bin", i+1)
-		seed := uint64(i + 1)
+		n := uint64(i + 1)
 		res, err := p.dev.PutObject(ctx, algorithmia.DataPath{Owner: p.Org, Collection: PipelineCollection, File: name},
 			func(context.Context) (io.ReadCloser, int64, error) {
-				return io.NopCloser(io.LimitReader(newPatternReader(seed), fileSize)), fileSize, nil
+				return io.NopCloser(io.LimitReader(seed.NewPatternReader(n), fileSize)), fileSize, nil
 			})
 		if err != nil {
 			t.Fatalf("seed %s: %v", name, err)
@@ -259,20 +259,3 @@ func sortedKeys(m map[string]string) []string {
 }
 
 func boolPtr(b bool) *bool { return &b }
-
-// patternReader yields the same pseudo-random bytes for a seed on every run (xorshift64).
-type patternReader struct{ state uint64 }
-
-func newPatternReader(seed uint64) *patternReader {
-	return &patternReader{state: seed*0x9e3779b97f4a7c15 | 1}
-}
-
-func (r *patternReader) Read(b []byte) (int, error) {
-	for i := range b {
-		r.state ^= r.state << 13
-		r.state ^= r.state >> 7
-		r.state ^= r.state << 17
-		b[i] = byte(r.state)
-	}
-	return len(b), nil
-}

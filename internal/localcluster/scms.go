@@ -322,7 +322,9 @@ func scmInUse(tx *store.Tx, id string) (bool, error) {
 	return used, err
 }
 
-func (c *Cluster) deleteScm(w http.ResponseWriter, r *http.Request) error {
+// changeScm is a change by the cluster admin to the SCM the request names: change runs in
+// a write transaction on the SCM's record, and the answer is 204 No Content.
+func (c *Cluster) changeScm(w http.ResponseWriter, r *http.Request, change func(tx *store.Tx, id string, s scmRecord) error) error {
 	if err := c.requireAdmin(r); err != nil {
 		return err
 	}
@@ -332,6 +334,17 @@ func (c *Cluster) deleteScm(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		return change(tx, id, s)
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (c *Cluster) deleteScm(w http.ResponseWriter, r *http.Request) error {
+	return c.changeScm(w, r, func(tx *store.Tx, id string, s scmRecord) error {
 		if id == scmInternal {
 			return errf(http.StatusBadRequest, codeScmDisallowedOperation, "The internal SCM cannot be deleted.")
 		}
@@ -350,33 +363,15 @@ func (c *Cluster) deleteScm(w http.ResponseWriter, r *http.Request) error {
 		}
 		return tx.Delete(bucketScms, id)
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
 
 func (c *Cluster) setDefaultScm(w http.ResponseWriter, r *http.Request) error {
-	if err := c.requireAdmin(r); err != nil {
-		return err
-	}
-	id := r.PathValue("id")
-	err := c.st.Update(func(tx *store.Tx) error {
-		s, err := findScm(tx, id)
-		if err != nil {
-			return err
-		}
+	return c.changeScm(w, r, func(tx *store.Tx, id string, s scmRecord) error {
 		if !s.Enabled {
 			return errf(http.StatusBadRequest, codeScmDisabled, "SCM %q is disabled; a disabled SCM cannot become the default.", id)
 		}
 		return tx.Put(bucketScmMeta, "default", id)
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
 
 // scmStatusJSON is the spec's ScmUserOAuthStatus.
@@ -400,12 +395,22 @@ type tokenConnectBody struct {
 	SecretToken *string `json:"secretToken"`
 }
 
+// scmAuthCaller is who asks about their authorisation on an SCM, and which SCM: only
+// standard accounts have authorisations.
+func (c *Cluster) scmAuthCaller(r *http.Request) (*caller, string, error) {
+	cl, err := c.requireStandard(r)
+	if err != nil {
+		return nil, "", err
+	}
+	return cl, r.PathValue("id"), nil
+}
+
 // connectScmToken authorises the caller's account on an SCM with a personal
 // access token of that SCM's host. The host must know the token; the
 // authorisation records whose it is. The token itself is never answered,
 // logged or kept in clear.
 func (c *Cluster) connectScmToken(w http.ResponseWriter, r *http.Request) error {
-	cl, err := c.requireStandard(r)
+	cl, id, err := c.scmAuthCaller(r)
 	if err != nil {
 		return err
 	}
@@ -417,7 +422,6 @@ func (c *Cluster) connectScmToken(w http.ResponseWriter, r *http.Request) error 
 	if token == "" {
 		token = str(b.SecretToken)
 	}
-	id := r.PathValue("id")
 	var out scmStatusJSON
 	err = c.st.Update(func(tx *store.Tx) error {
 		s, err := findScm(tx, id)
@@ -457,11 +461,10 @@ func (c *Cluster) connectScmToken(w http.ResponseWriter, r *http.Request) error 
 // scmAuthStatus answers token/status and oauth/status alike: an account
 // authorised either way is authorised.
 func (c *Cluster) scmAuthStatus(w http.ResponseWriter, r *http.Request) error {
-	cl, err := c.requireStandard(r)
+	cl, id, err := c.scmAuthCaller(r)
 	if err != nil {
 		return err
 	}
-	id := r.PathValue("id")
 	return c.st.View(func(tx *store.Tx) error {
 		if _, err := findScm(tx, id); err != nil {
 			return err
@@ -487,11 +490,10 @@ func (c *Cluster) scmAuthStatus(w http.ResponseWriter, r *http.Request) error {
 // revokeScmAuth forgets the caller's authorisation; algorithms created with
 // it keep working (CONTRACT.md §8.4). Revoking twice is not an error.
 func (c *Cluster) revokeScmAuth(w http.ResponseWriter, r *http.Request) error {
-	cl, err := c.requireStandard(r)
+	cl, id, err := c.scmAuthCaller(r)
 	if err != nil {
 		return err
 	}
-	id := r.PathValue("id")
 	err = c.st.Update(func(tx *store.Tx) error {
 		if _, err := findScm(tx, id); err != nil {
 			return err

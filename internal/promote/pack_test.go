@@ -75,14 +75,7 @@ func gitVerifyPack(t *testing.T, pack string, strict bool) (objects, deltas int)
 func TestWritePack_copiesFetchedEntries(t *testing.T) {
 	s := newGitServer(t)
 	v1, v2 := deltaHistory(t, s)
-	ws, err := newWorkspace(context.Background(), t.TempDir(), Remote{}, noLog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.close(noLog)
-	if err := ws.fetchSource(testCtx(t), s.remote("dev"), plumbing.NewHash(v2), noLog); err != nil {
-		t.Fatal(err)
-	}
+	ws := fetchedWorkspace(t, s.remote("dev"), v2)
 	for _, tc := range []struct {
 		name   string
 		tip    string
@@ -93,20 +86,7 @@ func TestWritePack_copiesFetchedEntries(t *testing.T) {
 		{"second on top of first", v2, []plumbing.Hash{plumbing.NewHash(v1)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			hashes, err := revlist.Objects(ws.store, []plumbing.Hash{plumbing.NewHash(tc.tip)}, tc.ignore)
-			if err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join(t.TempDir(), "push.pack")
-			f, err := os.Create(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			st, err := writePackTo(f, ws.store, hashes)
-			_ = f.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
+			path, hashes, st := writeTestPack(t, ws, tc.tip, tc.ignore)
 			if st.Objects != len(hashes) || st.Copied+st.Whole != st.Objects {
 				t.Fatalf("stats %+v for %d objects", st, len(hashes))
 			}
@@ -139,14 +119,7 @@ func (devNull) Write(p []byte) (int, error) { return len(p), nil }
 func TestWritePack_refusesDamagedStore(t *testing.T) {
 	s := newGitServer(t)
 	_, v2 := deltaHistory(t, s)
-	ws, err := newWorkspace(context.Background(), t.TempDir(), Remote{}, noLog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.close(noLog)
-	if err := ws.fetchSource(testCtx(t), s.remote("dev"), plumbing.NewHash(v2), noLog); err != nil {
-		t.Fatal(err)
-	}
+	ws := fetchedWorkspace(t, s.remote("dev"), v2)
 	hashes, err := revlist.Objects(ws.store, []plumbing.Hash{plumbing.NewHash(v2)}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -219,29 +192,9 @@ func TestWritePack_deflatesWholeObjectsInOrder(t *testing.T) {
 	v1 := s.commit(t, "dev", "master", v1Files, "v1")
 	v2 := s.commit(t, "dev", "master", v2Files, "v2")
 	s.git(t, "dev", "repack", "-adf", "-q", "--window=50", "--depth=50")
-	ws, err := newWorkspace(context.Background(), t.TempDir(), Remote{}, noLog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.close(noLog)
-	if err := ws.fetchSource(testCtx(t), s.remote("dev"), plumbing.NewHash(v2), noLog); err != nil {
-		t.Fatal(err)
-	}
+	ws := fetchedWorkspace(t, s.remote("dev"), v2)
 	// The older version alone: git stores it as deltas against the newer one.
-	hashes, err := revlist.Objects(ws.store, []plumbing.Hash{plumbing.NewHash(v1)}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "push.pack")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := writePackTo(f, ws.store, hashes)
-	_ = f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	path, hashes, st := writeTestPack(t, ws, v1, nil)
 	if st.Whole <= aheadWindow {
 		t.Errorf("only %d objects were deflated again; the test wants more than the window: %+v", st.Whole, st)
 	}
@@ -267,15 +220,8 @@ func TestWritePack_prefersWholeEntries(t *testing.T) {
 	s.git(t, "dev", "repack", "-adf", "-q", "--window=50", "--depth=50")
 	// The same tree alone in another repository: there it has no delta base.
 	v1 := s.commit(t, "copy", "master", v1Files, "v1 copied")
-	ws, err := newWorkspace(context.Background(), t.TempDir(), Remote{}, noLog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.close(noLog)
 	// The copy first: dev does not know its commit, so it sends everything.
-	if err := ws.fetchSource(testCtx(t), s.remote("copy"), plumbing.NewHash(v1), noLog); err != nil {
-		t.Fatal(err)
-	}
+	ws := fetchedWorkspace(t, s.remote("copy"), v1)
 	if err := ws.fetchSource(testCtx(t), s.remote("dev"), plumbing.NewHash(v2), noLog); err != nil {
 		t.Fatal(err)
 	}
@@ -318,4 +264,40 @@ func TestWritePack_prefersWholeEntries(t *testing.T) {
 	if st.Whole != 0 || st.Copied != len(hashes) {
 		t.Errorf("%+v: want all %d objects copied", st, len(hashes))
 	}
+}
+
+// writeTestPack writes the pack that sends tip and what it needs, less what ignore
+// reaches, to a file, and returns the file's path, the objects and the stats.
+func writeTestPack(t *testing.T, ws *workspace, tip string, ignore []plumbing.Hash) (string, []plumbing.Hash, packStats) {
+	t.Helper()
+	hashes, err := revlist.Objects(ws.store, []plumbing.Hash{plumbing.NewHash(tip)}, ignore)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "push.pack")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := writePackTo(f, ws.store, hashes)
+	_ = f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path, hashes, st
+}
+
+// fetchedWorkspace is a workspace, closed when the test ends, that has fetched tip from
+// remote.
+func fetchedWorkspace(t *testing.T, remote Remote, tip string) *workspace {
+	t.Helper()
+	ws, err := newWorkspace(context.Background(), t.TempDir(), Remote{}, noLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.close(noLog) })
+	if err := ws.fetchSource(testCtx(t), remote, plumbing.NewHash(tip), noLog); err != nil {
+		t.Fatal(err)
+	}
+	return ws
 }

@@ -69,25 +69,7 @@ func TestCLI_fanOutPromotesToEveryRegion(t *testing.T) {
 	if strings.Contains(out, "Check block assertion failed") {
 		t.Fatalf("the checks failed after the second promotion:\n%s", out)
 	}
-	devTree := pUS.DevUser().TreeOf(t, dev, pUS.Org, bumped, newCommit)
-	for _, p := range []*acctest.Pipeline{pUS, pEU} {
-		u := p.ProdUser()
-		head := u.Log(t, p.Prod, p.Org, bumped)[0]
-		if got := u.TreeOf(t, p.Prod, p.Org, bumped, head); got != devTree {
-			t.Errorf("%s: head %s of %s has tree %s, want dev 1.1.0's %s", p.Prod.Name, head, bumped, got, devTree)
-		}
-		published, err := u.Client.ListAllVersions(context.Background(), p.Org, bumped, algorithmia.VersionFilter{Published: boolPtr(true)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		hashes := map[string]int{}
-		for _, v := range published {
-			hashes[v.VersionInfo.GitHash]++
-		}
-		if len(published) != 2 || hashes[head] != 1 {
-			t.Errorf("%s: want two published versions of %s, one of them the head %s; got %v", p.Prod.Name, bumped, head, hashes)
-		}
-	}
+	checkVersionLanded(t, dev, bumped, newCommit, pUS, pEU)
 	planChangesNothing(t, ha)
 
 	// Someone pushes to prod-eu by hand: the plan still succeeds, warns through the check
@@ -167,5 +149,31 @@ func planChangesNothing(t *testing.T, w *acctest.Workdir) {
 	}
 	if len(changes) > 0 {
 		t.Errorf("the plan changes %v", changes)
+	}
+}
+
+// checkVersionLanded checks that the dev version of algorithm bumped at newCommit, a second
+// published version, has landed in every pipeline's prod: the head has dev's tree and is
+// one of exactly two published versions.
+func checkVersionLanded(t *testing.T, dev *acctest.Cluster, bumped, newCommit string, pipelines ...*acctest.Pipeline) {
+	t.Helper()
+	devTree := pipelines[0].DevUser().TreeOf(t, dev, pipelines[0].Org, bumped, newCommit)
+	for _, p := range pipelines {
+		u := p.ProdUser()
+		head := u.Log(t, p.Prod, p.Org, bumped)[0]
+		if got := u.TreeOf(t, p.Prod, p.Org, bumped, head); got != devTree {
+			t.Errorf("%s: head %s of %s has tree %s, want dev 1.1.0's %s", p.Prod.Name, head, bumped, got, devTree)
+		}
+		published, err := u.Client.ListAllVersions(context.Background(), p.Org, bumped, algorithmia.VersionFilter{Published: boolPtr(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hashes := map[string]int{}
+		for _, v := range published {
+			hashes[v.VersionInfo.GitHash]++
+		}
+		if len(published) != 2 || hashes[head] != 1 {
+			t.Errorf("%s: want two published versions of %s, one of them the head %s; got %v", p.Prod.Name, bumped, head, hashes)
+		}
 	}
 }

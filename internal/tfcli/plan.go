@@ -13,6 +13,21 @@ import (
 // count: a configuration with check blocks plans their data sources as "read during apply"
 // on every run, which `plan -detailed-exitcode` counts as a change.
 func PlanChanges(showJSON []byte) ([]string, error) {
+	actions, err := PlanActions(showJSON)
+	if err != nil {
+		return nil, err
+	}
+	var changes []string
+	for addr := range actions {
+		changes = append(changes, addr)
+	}
+	sort.Strings(changes)
+	return changes, nil
+}
+
+// PlanActions is PlanChanges with what the plan does to each address: its actions joined
+// by commas ("create", "update", "delete,create").
+func PlanActions(showJSON []byte) (map[string]string, error) {
 	var plan struct {
 		ResourceChanges []struct {
 			Address string `json:"address"`
@@ -28,17 +43,16 @@ func PlanChanges(showJSON []byte) ([]string, error) {
 	if err := json.Unmarshal(showJSON, &plan); err != nil {
 		return nil, fmt.Errorf("read the plan's JSON: %w", err)
 	}
-	var changes []string
+	changes := map[string]string{}
 	for _, rc := range plan.ResourceChanges {
-		if rc.Mode == "managed" && strings.Join(rc.Change.Actions, ",") != "no-op" {
-			changes = append(changes, rc.Address)
+		if a := strings.Join(rc.Change.Actions, ","); rc.Mode == "managed" && a != "no-op" {
+			changes[rc.Address] = a
 		}
 	}
 	for name, oc := range plan.OutputChanges {
-		if strings.Join(oc.Actions, ",") != "no-op" {
-			changes = append(changes, "output."+name)
+		if a := strings.Join(oc.Actions, ","); a != "no-op" {
+			changes["output."+name] = a
 		}
 	}
-	sort.Strings(changes)
 	return changes, nil
 }

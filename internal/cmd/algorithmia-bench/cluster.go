@@ -1,19 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"syscall"
 	"time"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localproc"
 )
 
 const (
@@ -26,59 +21,23 @@ const (
 type cluster struct {
 	name, direct, URL, adminKey, ciKey string
 	dataDir                            string
-	cmd                                *exec.Cmd
+	proc                               *localproc.Process
 	proxy                              *proxy
 	ci                                 *algorithmia.Client // the service account, through the proxy
 }
 
-var apiLine = regexp.MustCompile(`Algorithmia API: (\S+)/v1`)
-
 // startCluster starts a fresh cluster under dir and seeds the organization and its
 // service account (a member with a standard key), as bootstrap/ of the example would.
 func startCluster(ctx context.Context, bin, dir, name string, build time.Duration) (*cluster, error) {
-	c := &cluster{name: name, adminKey: "admin" + randomHex(16), ciKey: "sim" + randomHex(16), dataDir: filepath.Join(dir, name)}
-	if err := os.RemoveAll(c.dataDir); err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(c.dataDir, 0o755); err != nil {
-		return nil, err
-	}
-	logFile, err := os.Create(c.dataDir + ".log")
+	c := &cluster{name: name, adminKey: "admin" + localproc.RandomHex(16), ciKey: "sim" + localproc.RandomHex(16), dataDir: filepath.Join(dir, name)}
+	var err error
+	c.proc, err = localproc.Start(localproc.Options{
+		Name: name, Bin: bin, DataDir: c.dataDir, AdminKey: c.adminKey, BuildDuration: build, StartTimeout: 20 * time.Second,
+	})
 	if err != nil {
 		return nil, err
 	}
-	c.cmd = exec.Command(filepath.Join(bin, "algorithmia-local"), "--listen", "127.0.0.1:0", "--data-dir", c.dataDir,
-		"--build-duration", build.String())
-	c.cmd.Env = append(os.Environ(), "ALGORITHMIA_LOCAL_ADMIN_KEY="+c.adminKey)
-	c.cmd.Stderr = logFile
-	stdout, err := c.cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := c.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start algorithmia-local %s: %w", name, err)
-	}
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := apiLine.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			}
-		}
-		close(found)
-	}()
-	select {
-	case u, ok := <-found:
-		if !ok {
-			c.stop()
-			return nil, fmt.Errorf("algorithmia-local %s exited; see %s.log", name, c.dataDir)
-		}
-		c.direct = u
-	case <-time.After(20 * time.Second):
-		c.stop()
-		return nil, fmt.Errorf("algorithmia-local %s did not start within 20s", name)
-	}
+	c.direct = c.proc.URL
 	if c.proxy, err = startProxy(c.direct); err != nil {
 		c.stop()
 		return nil, err
@@ -144,24 +103,5 @@ func (c *cluster) stop() {
 	if c.proxy != nil {
 		c.proxy.close()
 	}
-	if c.cmd == nil || c.cmd.Process == nil || c.cmd.ProcessState != nil {
-		return
-	}
-	_ = c.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = c.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = c.cmd.Process.Kill()
-		<-done
-	}
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return hex.EncodeToString(b)
+	c.proc.Stop()
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/seed"
 )
 
 // side is one measured promotion: the command's wall time and peak provider RSS, and what
@@ -90,21 +91,9 @@ func (b *bench) seedData(ctx context.Context) error {
 	size := int64(b.dataMB) << 20
 	_, err := b.dev.ci.PutObject(ctx, algorithmia.DataPath{Owner: organization, Collection: dataCollection, File: dataFile},
 		func(context.Context) (io.ReadCloser, int64, error) {
-			return io.NopCloser(io.LimitReader(&xorshift{state: 7}, size)), size, nil
+			return io.NopCloser(io.LimitReader(seed.NewPatternReader(7), size)), size, nil
 		})
 	return err
-}
-
-type xorshift struct{ state uint64 }
-
-func (x *xorshift) Read(p []byte) (int, error) {
-	for i := range p {
-		x.state ^= x.state << 13
-		x.state ^= x.state >> 7
-		x.state ^= x.state << 17
-		p[i] = byte(x.state)
-	}
-	return len(p), nil
 }
 
 // measureRun promotes into two fresh prod clusters, one for the provider and one for the

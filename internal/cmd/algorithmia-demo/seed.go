@@ -7,6 +7,7 @@ import (
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gitpush"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localproc"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/seed"
 )
 
@@ -33,7 +34,7 @@ func (d *demo) startAndSeed() error {
 	if err != nil {
 		return err
 	}
-	d.devCIKey = "sim" + randomHex(16)
+	d.devCIKey = "sim" + localproc.RandomHex(16)
 	if err := seed.Acme.Create(ctx, admin, d.devCIKey); err != nil {
 		return fmt.Errorf("seed dev: %w", err)
 	}
