@@ -35,6 +35,10 @@ type algorithmsDataModel struct {
 	Algorithms   types.List   `tfsdk:"algorithms"`
 }
 
+func (m *algorithmsDataModel) nameFilterArgs() (types.String, types.Set) {
+	return m.NameRegex, m.ExcludeNames
+}
+
 var listedAlgorithmAttrTypes = map[string]attr.Type{
 	"id": types.StringType, "owner": types.StringType, "name": types.StringType, "algorithm_id": types.StringType,
 	"details":  types.ObjectType{AttrTypes: detailsAttrTypes},
@@ -102,13 +106,8 @@ func (d *algorithmsDataSource) Configure(_ context.Context, req datasource.Confi
 
 func (d *algorithmsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg algorithmsDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	filter, diags := newNameFilter(ctx, cfg.NameRegex, cfg.ExcludeNames)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	filter, ok := readListingConfig(ctx, req, resp, &cfg)
+	if !ok {
 		return
 	}
 	owner := cfg.Owner.ValueString()

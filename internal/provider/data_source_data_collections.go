@@ -33,6 +33,10 @@ type dataCollectionsDataModel struct {
 	Collections  types.List   `tfsdk:"collections"`
 }
 
+func (m *dataCollectionsDataModel) nameFilterArgs() (types.String, types.Set) {
+	return m.NameRegex, m.ExcludeNames
+}
+
 var listedCollectionAttrTypes = map[string]attr.Type{
 	"id": types.StringType, "owner": types.StringType, "name": types.StringType, "read_acl": types.StringType,
 }
@@ -76,13 +80,8 @@ func (d *dataCollectionsDataSource) Configure(_ context.Context, req datasource.
 
 func (d *dataCollectionsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg dataCollectionsDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	filter, diags := newNameFilter(ctx, cfg.NameRegex, cfg.ExcludeNames)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	filter, ok := readListingConfig(ctx, req, resp, &cfg)
+	if !ok {
 		return
 	}
 	owner := cfg.Owner.ValueString()
@@ -91,13 +90,11 @@ func (d *dataCollectionsDataSource) Read(ctx context.Context, req datasource.Rea
 		addReadError(&resp.Diagnostics, d.cluster, err, "Owner not found", "user or organization "+owner, "list the collections of data://"+owner)
 		return
 	}
+	folders = keepMatching(filter, folders, func(f algorithmia.DataFolder) string { return f.Name })
 	sort.Slice(folders, func(i, j int) bool { return folders[i].Name < folders[j].Name })
 
 	elems := make([]attr.Value, 0, len(folders))
 	for _, f := range folders {
-		if !filter.match(f.Name) {
-			continue
-		}
 		col := &algorithmia.Collection{Path: algorithmia.DataPath{Owner: owner, Collection: f.Name}, ACL: f.ACL}
 		if col.ACL == nil {
 			// A server that leaves the ACL out of the listing gets asked per collection.

@@ -31,6 +31,10 @@ type organizationsDataModel struct {
 	Organizations types.List   `tfsdk:"organizations"`
 }
 
+func (m *organizationsDataModel) nameFilterArgs() (types.String, types.Set) {
+	return m.NameRegex, m.ExcludeNames
+}
+
 var listedOrganizationAttrTypes = map[string]attr.Type{
 	"id": types.StringType, "org_name": types.StringType, "org_label": types.StringType, "org_contact_name": types.StringType,
 	"org_email": types.StringType, "org_url": types.StringType, "type": types.StringType, "type_id": types.StringType,
@@ -68,13 +72,8 @@ func (d *organizationsDataSource) Configure(_ context.Context, req datasource.Co
 
 func (d *organizationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg organizationsDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	filter, diags := newNameFilter(ctx, cfg.NameRegex, cfg.ExcludeNames)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	filter, ok := readListingConfig(ctx, req, resp, &cfg)
+	if !ok {
 		return
 	}
 	all, err := d.cluster.api.ListAllOrganizations(ctx)
@@ -87,12 +86,7 @@ func (d *organizationsDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	orgs := make([]algorithmia.Organization, 0, len(all))
-	for _, o := range all {
-		if filter.match(o.OrgName) {
-			orgs = append(orgs, o)
-		}
-	}
+	orgs := keepMatching(filter, all, func(o algorithmia.Organization) string { return o.OrgName })
 	sort.Slice(orgs, func(i, j int) bool { return orgs[i].OrgName < orgs[j].OrgName })
 
 	elems := make([]attr.Value, 0, len(orgs))

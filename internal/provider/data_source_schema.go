@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -85,4 +86,33 @@ func newNameFilter(ctx context.Context, regex types.String, exclude types.Set) (
 // match says whether a listed object of this name is kept.
 func (f nameFilter) match(name string) bool {
 	return !f.exclude[name] && (f.keep == nil || f.keep.MatchString(name))
+}
+
+// listingConfig is the model of a listing data source, which names its filter arguments.
+type listingConfig interface {
+	nameFilterArgs() (regex types.String, exclude types.Set)
+}
+
+// readListingConfig reads a listing data source's configuration into cfg and parses its name
+// filter; false when resp holds an error.
+func readListingConfig(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse, cfg listingConfig) (nameFilter, bool) {
+	resp.Diagnostics.Append(req.Config.Get(ctx, cfg)...)
+	if resp.Diagnostics.HasError() {
+		return nameFilter{}, false
+	}
+	regex, exclude := cfg.nameFilterArgs()
+	filter, diags := newNameFilter(ctx, regex, exclude)
+	resp.Diagnostics.Append(diags...)
+	return filter, !resp.Diagnostics.HasError()
+}
+
+// keepMatching returns, in their order, the items whose name the filter keeps.
+func keepMatching[T any](f nameFilter, items []T, name func(T) string) []T {
+	kept := make([]T, 0, len(items))
+	for _, it := range items {
+		if f.match(name(it)) {
+			kept = append(kept, it)
+		}
+	}
+	return kept
 }

@@ -33,6 +33,10 @@ type usersDataModel struct {
 	Users            types.List   `tfsdk:"users"`
 }
 
+func (m *usersDataModel) nameFilterArgs() (types.String, types.Set) {
+	return m.UsernameRegex, m.ExcludeUsernames
+}
+
 var userAttrTypes = map[string]attr.Type{
 	"id": types.StringType, "username": types.StringType, "email": types.StringType, "fullname": types.StringType,
 	"company_name": types.StringType, "company_role": types.StringType, "user_id": types.StringType, "self_link": types.StringType,
@@ -92,13 +96,8 @@ func (d *usersDataSource) Configure(_ context.Context, req datasource.ConfigureR
 
 func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg usersDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	filter, diags := newNameFilter(ctx, cfg.UsernameRegex, cfg.ExcludeUsernames)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	filter, ok := readListingConfig(ctx, req, resp, &cfg)
+	if !ok {
 		return
 	}
 
@@ -107,13 +106,7 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		addClientError(&resp.Diagnostics, "list users", err)
 		return
 	}
-	users := make([]algorithmia.User, 0, len(all))
-	for _, u := range all {
-		if !filter.match(u.Username) {
-			continue
-		}
-		users = append(users, u)
-	}
+	users := keepMatching(filter, all, func(u algorithmia.User) string { return u.Username })
 	list, diags := userListFromAPI(users)
 	resp.Diagnostics.Append(diags...)
 	cfg.ID = types.StringValue(d.cluster.apiAddress)
