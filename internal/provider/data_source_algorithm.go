@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
@@ -111,9 +112,8 @@ func (d *algorithmDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 	owner, name := cfg.Owner.ValueString(), cfg.Name.ValueString()
-	a, err := d.cluster.api.GetAlgorithm(ctx, owner, name)
-	if err != nil {
-		addReadError(&resp.Diagnostics, d.cluster, err, "Algorithm not found", "algorithm "+owner+"/"+name, "read algorithm "+owner+"/"+name)
+	a := readAlgorithmForDataSource(ctx, d.cluster, owner, name, &resp.Diagnostics)
+	if a == nil {
 		return
 	}
 	m, diags := algorithmModelFromAPI(ctx, d.cluster, owner, a, algorithmModel{})
@@ -178,4 +178,15 @@ func latestVersionFromAPI(v *algorithmia.Algorithm) (types.String, types.String)
 		return types.StringNull(), types.StringNull()
 	}
 	return optionalString(v.VersionInfo.SemanticVersion), optionalString(v.VersionInfo.GitHash)
+}
+
+// readAlgorithmForDataSource reads owner/name for a data source; nil, with an error that
+// says whether the algorithm is missing, when it cannot.
+func readAlgorithmForDataSource(ctx context.Context, cc *clusterClient, owner, name string, diags *diag.Diagnostics) *algorithmia.Algorithm {
+	a, err := cc.api.GetAlgorithm(ctx, owner, name)
+	if err != nil {
+		addReadError(diags, cc, err, "Algorithm not found", "algorithm "+owner+"/"+name, "read algorithm "+owner+"/"+name)
+		return nil
+	}
+	return a
 }

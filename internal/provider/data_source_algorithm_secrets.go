@@ -75,9 +75,8 @@ func (d *algorithmSecretsDataSource) Read(ctx context.Context, req datasource.Re
 		return
 	}
 	owner, name := cfg.Owner.ValueString(), cfg.Name.ValueString()
-	a, err := d.cluster.api.GetAlgorithm(ctx, owner, name)
-	if err != nil {
-		addReadError(&resp.Diagnostics, d.cluster, err, "Algorithm not found", "algorithm "+owner+"/"+name, "read algorithm "+owner+"/"+name)
+	a := readAlgorithmForDataSource(ctx, d.cluster, owner, name, &resp.Diagnostics)
+	if a == nil {
 		return
 	}
 	list, err := d.cluster.api.ListAlgorithmSecrets(ctx, a.ID)
