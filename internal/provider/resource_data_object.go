@@ -606,14 +606,8 @@ func (r *dataObjectResource) lastModified(ctx context.Context, p algorithmia.Dat
 // Read asks for the file's metadata only (HEAD): a changed file shows as a new md5
 // (and an unknown sha256), a deleted one leaves state.
 func (r *dataObjectResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state dataObjectModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	p, err := parseDataPathAs(state.Path.ValueString(), dataPathFile, false)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("path"), "Invalid data path in state", err.Error()+".")
+	state, p, ok := dataObjectState(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	info, err := r.cluster.api.HeadObject(ctx, p)
@@ -669,15 +663,25 @@ func (r *dataObjectResource) modelFromAPI(ctx context.Context, prior dataObjectM
 	return m
 }
 
-func (r *dataObjectResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+// dataObjectState reads state and the file path recorded in it; false, with an error, if
+// either cannot be read.
+func dataObjectState(ctx context.Context, st tfsdk.State, diags *diag.Diagnostics) (dataObjectModel, algorithmia.DataPath, bool) {
 	var state dataObjectModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
+	diags.Append(st.Get(ctx, &state)...)
+	if diags.HasError() {
+		return state, algorithmia.DataPath{}, false
 	}
 	p, err := parseDataPathAs(state.Path.ValueString(), dataPathFile, false)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("path"), "Invalid data path in state", err.Error()+".")
+		diags.AddAttributeError(path.Root("path"), "Invalid data path in state", err.Error()+".")
+		return state, p, false
+	}
+	return state, p, true
+}
+
+func (r *dataObjectResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	_, p, ok := dataObjectState(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	if err := r.cluster.api.DeleteObject(ctx, p); err != nil && !errors.Is(err, algorithmia.ErrNotFound) {
