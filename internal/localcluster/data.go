@@ -450,9 +450,13 @@ func parseDataMarker(r *http.Request) (string, error) {
 	return string(raw), nil
 }
 
-func wantACL(r *http.Request) (bool, error) {
+// parseListingQuery reads a directory listing's marker and acl parameters.
+func parseListingQuery(r *http.Request) (after string, withACL bool, err error) {
+	if after, err = parseDataMarker(r); err != nil {
+		return "", false, err
+	}
 	b, err := boolQuery(r.URL.Query(), "acl")
-	return b != nil && *b, err
+	return after, b != nil && *b, err
 }
 
 // listOwner lists the collections of owner the caller may read; an admin sees them all.
@@ -460,11 +464,7 @@ func (c *Cluster) listOwner(w http.ResponseWriter, r *http.Request, cl *caller, 
 	if !cl.admin && !cl.perms.AllowData {
 		return errNoDataRead
 	}
-	after, err := parseDataMarker(r)
-	if err != nil {
-		return err
-	}
-	withACL, err := wantACL(r)
+	after, withACL, err := parseListingQuery(r)
 	if err != nil {
 		return err
 	}
@@ -508,11 +508,7 @@ func (c *Cluster) listOwner(w http.ResponseWriter, r *http.Request, cl *caller, 
 
 // listCollection lists the files of a collection the caller may read.
 func (c *Cluster) listCollection(w http.ResponseWriter, r *http.Request, cl *caller, owner, coll string) error {
-	after, err := parseDataMarker(r)
-	if err != nil {
-		return err
-	}
-	withACL, err := wantACL(r)
+	after, withACL, err := parseListingQuery(r)
 	if err != nil {
 		return err
 	}
