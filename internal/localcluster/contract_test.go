@@ -69,6 +69,12 @@ func newContractTransport(t *testing.T, serverURL string) *contractTransport {
 }
 
 func (ct *contractTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	return ct.roundTrip(req, nil)
+}
+
+// roundTrip carries req and validates a copy of it, which adjust (if not nil) may change
+// first, with the response.
+func (ct *contractTransport) roundTrip(req *http.Request, adjust func(vreq *http.Request)) (*http.Response, error) {
 	var reqBody []byte
 	if req.Body != nil {
 		reqBody, _ = io.ReadAll(req.Body)
@@ -83,6 +89,9 @@ func (ct *contractTransport) RoundTrip(req *http.Request) (*http.Response, error
 
 	vreq := req.Clone(context.Background())
 	vreq.Body = io.NopCloser(bytes.NewReader(reqBody))
+	if adjust != nil {
+		adjust(vreq)
+	}
 	ct.validate(vreq, resp, respBody)
 	return resp, nil
 }

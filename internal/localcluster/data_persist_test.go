@@ -1,8 +1,6 @@
 package localcluster
 
 import (
-	"bytes"
-	"context"
 	"crypto/md5" //nolint:gosec // the platform's ETag
 	"encoding/hex"
 	"errors"
@@ -59,26 +57,13 @@ func TestDataContract(t *testing.T) {
 type dataContractTransport struct{ ct *contractTransport }
 
 func (d dataContractTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	var reqBody []byte
-	if req.Body != nil {
-		reqBody, _ = io.ReadAll(req.Body)
-		req.Body = io.NopCloser(bytes.NewReader(reqBody))
-	}
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	respBody, _ := io.ReadAll(resp.Body)
-	resp.Body = io.NopCloser(bytes.NewReader(respBody))
-	vreq := req.Clone(context.Background())
-	vreq.Body = io.NopCloser(bytes.NewReader(reqBody))
-	const prefix = "/v1/connector/data/"
-	if rest, ok := strings.CutPrefix(vreq.URL.Path, prefix); ok {
-		vreq.URL.Path = prefix + strings.ReplaceAll(rest, "/", "_")
-		vreq.URL.RawPath = ""
-	}
-	d.ct.validate(vreq, resp, respBody)
-	return resp, nil
+	return d.ct.roundTrip(req, func(vreq *http.Request) {
+		const prefix = "/v1/connector/data/"
+		if rest, ok := strings.CutPrefix(vreq.URL.Path, prefix); ok {
+			vreq.URL.Path = prefix + strings.ReplaceAll(rest, "/", "_")
+			vreq.URL.RawPath = ""
+		}
+	})
 }
 
 // TestDataRestart checks that files, records and ACLs survive a restart, and
