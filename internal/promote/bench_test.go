@@ -220,7 +220,7 @@ func (s *gitServer) commitGenerated(t testing.TB, repo string, size int) string 
 	// Loose objects of random data gain nothing from zlib; skipping it
 	// keeps generation fast without changing what the client transfers.
 	s.git(t, repo, "config", "core.compression", "0")
-	work, idx := t.TempDir(), filepath.Join(t.TempDir(), "index")
+	work := t.TempDir()
 	rng := rand.NewChaCha8([32]byte{1})
 	buf := make([]byte, 1<<20)
 	for i := 0; size > 0; i++ {
@@ -241,19 +241,7 @@ func (s *gitServer) commitGenerated(t testing.TB, repo string, size int) string 
 			t.Fatal(err)
 		}
 	}
-	gitDir := filepath.Join(s.root, repo+".git")
-	run := func(args ...string) string {
-		cmd := exec.Command("git", append([]string{"--git-dir=" + gitDir, "--work-tree=" + work}, args...)...)
-		cmd.Env = append(os.Environ(), append(gitEnv, "GIT_INDEX_FILE="+idx)...)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	run("add", "-A", ".")
-	c := run("commit-tree", run("write-tree"), "-m", "generated")
-	run("update-ref", "refs/heads/master", c)
+	c := s.commitWorkTree(t, repo, "master", work, "generated")
 	_ = os.RemoveAll(work)
 	return c
 }

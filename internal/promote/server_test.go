@@ -201,7 +201,7 @@ func (s *gitServer) git(t testing.TB, repo string, args ...string) string {
 // exists) straight into the bare repository, as another pusher would.
 func (s *gitServer) commit(t testing.TB, repo, branch string, files map[string]string, msg string) string {
 	t.Helper()
-	work, idx := t.TempDir(), filepath.Join(t.TempDir(), "index")
+	work := t.TempDir()
 	for name, content := range files {
 		p := filepath.Join(work, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -211,6 +211,14 @@ func (s *gitServer) commit(t testing.TB, repo, branch string, files map[string]s
 			t.Fatal(err)
 		}
 	}
+	return s.commitWorkTree(t, repo, branch, work, msg)
+}
+
+// commitWorkTree writes a commit whose tree is exactly the files under work on top of
+// branch (if it exists) straight into the bare repository.
+func (s *gitServer) commitWorkTree(t testing.TB, repo, branch, work, msg string) string {
+	t.Helper()
+	idx := filepath.Join(t.TempDir(), "index")
 	gitDir := filepath.Join(s.root, repo+".git")
 	withIndex := func(args ...string) string {
 		cmd := exec.Command("git", append([]string{"--git-dir=" + gitDir, "--work-tree=" + work}, args...)...)
