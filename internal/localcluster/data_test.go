@@ -41,33 +41,15 @@ func (d dataResp) errMessage() string {
 // cleaning), body may be nil.
 func (tc *testCluster) data(method, path, key string, body io.Reader) dataResp {
 	tc.t.Helper()
-	req, err := http.NewRequest(method, tc.srv.URL+path, body)
-	if err != nil {
-		tc.t.Fatal(err)
-	}
-	if key != "" {
-		req.Header.Set("Authorization", "Simple "+key)
-	}
+	contentType := ""
 	switch {
 	case body == nil:
 	case method == http.MethodPut:
-		req.Header.Set("Content-Type", "application/octet-stream")
+		contentType = "application/octet-stream"
 	default:
-		req.Header.Set("Content-Type", "application/json")
+		contentType = "application/json"
 	}
-	client := tc.client
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		tc.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		tc.t.Fatal(err)
-	}
+	resp, raw := tc.exchange(method, path, key, contentType, body)
 	return dataResp{status: resp.StatusCode, header: resp.Header, body: raw}
 }
 

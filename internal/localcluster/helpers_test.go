@@ -67,15 +67,32 @@ func (tc *testCluster) call(method, path, key string, body any, out any) int {
 		}
 		rd = bytes.NewReader(raw)
 	}
-	req, err := http.NewRequest(method, tc.srv.URL+path, rd)
+	contentType := ""
+	if rd != nil {
+		contentType = "application/json"
+	}
+	resp, raw := tc.exchange(method, path, key, contentType, rd)
+	if out != nil && len(raw) > 0 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			tc.t.Fatalf("%s %s: decode %q: %v", method, path, raw, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// exchange makes one request, with key (if any) and contentType (if any), sends it through
+// tc.client and returns the answer with its body read.
+func (tc *testCluster) exchange(method, path, key, contentType string, body io.Reader) (*http.Response, []byte) {
+	tc.t.Helper()
+	req, err := http.NewRequest(method, tc.srv.URL+path, body)
 	if err != nil {
 		tc.t.Fatal(err)
 	}
 	if key != "" {
 		req.Header.Set("Authorization", "Simple "+key)
 	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	client := tc.client
 	if client == nil {
@@ -86,13 +103,11 @@ func (tc *testCluster) call(method, path, key string, body any, out any) int {
 		tc.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if out != nil && len(raw) > 0 {
-		if err := json.Unmarshal(raw, out); err != nil {
-			tc.t.Fatalf("%s %s: decode %q: %v", method, path, raw, err)
-		}
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tc.t.Fatal(err)
 	}
-	return resp.StatusCode
+	return resp, raw
 }
 
 // must is call that fails the test unless the status is want.
