@@ -1,14 +1,19 @@
 package provider
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/acctest"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
 )
 
 // testAccProviders runs the provider in-process for terraform-plugin-testing.
@@ -40,4 +45,24 @@ func TestMain(m *testing.M) {
 	acctest.StopShared()
 	removeGitCache()
 	os.Exit(code)
+}
+
+// checkDestroyed is a CheckDestroy that asks the cluster (named where in the message) about
+// every resource of type typ in state: get must answer algorithmia.ErrNotFound for each.
+func checkDestroyed(typ, what, where string, get func(ctx context.Context, attrs map[string]string) error) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != typ {
+				continue
+			}
+			err := get(context.Background(), rs.Primary.Attributes)
+			if err == nil {
+				return fmt.Errorf("%s %s still exists on %s", what, rs.Primary.ID, where)
+			}
+			if !errors.Is(err, algorithmia.ErrNotFound) {
+				return fmt.Errorf("checking %s: %w", rs.Primary.ID, err)
+			}
+		}
+		return nil
+	}
 }

@@ -67,21 +67,10 @@ func checkSecretValue(c *acctest.Cluster, owner, algo, short, want string) resou
 
 // checkSecretsDestroyed asks the cluster that no secret in state still exists.
 func checkSecretsDestroyed(u *acctest.User) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "algorithmia_algorithm_secret" {
-				continue
-			}
-			_, err := u.Client.GetAlgorithmSecret(context.Background(), rs.Primary.Attributes["algorithm_id"], rs.Primary.Attributes["secret_id"])
-			if err == nil {
-				return fmt.Errorf("secret %s still exists on the cluster", rs.Primary.ID)
-			}
-			if !errors.Is(err, algorithmia.ErrNotFound) {
-				return fmt.Errorf("checking %s: %w", rs.Primary.ID, err)
-			}
-		}
-		return nil
-	}
+	return checkDestroyed("algorithmia_algorithm_secret", "secret", "the cluster", func(ctx context.Context, a map[string]string) error {
+		_, err := u.Client.GetAlgorithmSecret(ctx, a["algorithm_id"], a["secret_id"])
+		return err
+	})
 }
 
 func TestAccAlgorithmSecret_lifecycle(t *testing.T) {

@@ -43,21 +43,10 @@ resource "algorithmia_algorithm" "test" {
 
 // checkAlgorithmDestroyed asks the cluster that every algorithm in state is gone.
 func checkAlgorithmDestroyed(u *acctest.User) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "algorithmia_algorithm" {
-				continue
-			}
-			_, err := u.Client.GetAlgorithm(context.Background(), rs.Primary.Attributes["owner"], rs.Primary.Attributes["name"])
-			if err == nil {
-				return fmt.Errorf("algorithm %s still exists on the cluster", rs.Primary.ID)
-			}
-			if !errors.Is(err, algorithmia.ErrNotFound) {
-				return fmt.Errorf("checking %s: %w", rs.Primary.ID, err)
-			}
-		}
-		return nil
-	}
+	return checkDestroyed("algorithmia_algorithm", "algorithm", "the cluster", func(ctx context.Context, a map[string]string) error {
+		_, err := u.Client.GetAlgorithm(ctx, a["owner"], a["name"])
+		return err
+	})
 }
 
 // checkAlgorithmOnCluster asserts what the cluster itself reports for owner/name.

@@ -47,21 +47,10 @@ func checkCollectionACL(u *acctest.User, name string, want ...string) resource.T
 
 // checkCollectionsDestroyed asks the cluster that every collection in state is gone.
 func checkCollectionsDestroyed(u *acctest.User) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "algorithmia_data_collection" {
-				continue
-			}
-			_, err := u.Client.GetCollection(context.Background(), rs.Primary.Attributes["owner"], rs.Primary.Attributes["name"])
-			if err == nil {
-				return fmt.Errorf("collection %s still exists on the cluster", rs.Primary.ID)
-			}
-			if !errors.Is(err, algorithmia.ErrNotFound) {
-				return fmt.Errorf("checking %s: %w", rs.Primary.ID, err)
-			}
-		}
-		return nil
-	}
+	return checkDestroyed("algorithmia_data_collection", "collection", "the cluster", func(ctx context.Context, a map[string]string) error {
+		_, err := u.Client.GetCollection(ctx, a["owner"], a["name"])
+		return err
+	})
 }
 
 // putText uploads a small text file with the user's own client, outside Terraform.

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -247,21 +246,10 @@ resource "algorithmia_user_api_key" "svc" {
 
 // checkOrganizationsDestroyed asks the cluster that every organization in state is gone.
 func checkOrganizationsDestroyed(c *acctest.Cluster) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "algorithmia_organization" {
-				continue
-			}
-			_, err := c.Admin.GetOrganization(context.Background(), rs.Primary.Attributes["org_name"])
-			if err == nil {
-				return fmt.Errorf("organization %s still exists on %s", rs.Primary.ID, c.Name)
-			}
-			if !errors.Is(err, algorithmia.ErrNotFound) {
-				return fmt.Errorf("checking %s: %w", rs.Primary.ID, err)
-			}
-		}
-		return nil
-	}
+	return checkDestroyed("algorithmia_organization", "organization", c.Name, func(ctx context.Context, a map[string]string) error {
+		_, err := c.Admin.GetOrganization(ctx, a["org_name"])
+		return err
+	})
 }
 
 // TestAccUserAPIKey_sensitiveValueForOlderCLIs covers api_key, the stored alternative to

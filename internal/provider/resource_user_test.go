@@ -36,21 +36,10 @@ resource "algorithmia_user" "test" {
 
 // checkUsersDestroyed asks the cluster that every user in state is gone.
 func checkUsersDestroyed(c *acctest.Cluster) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "algorithmia_user" {
-				continue
-			}
-			_, err := c.Admin.GetUser(context.Background(), rs.Primary.Attributes["username"])
-			if err == nil {
-				return fmt.Errorf("user %s still exists on %s", rs.Primary.ID, c.Name)
-			}
-			if !errors.Is(err, algorithmia.ErrNotFound) {
-				return fmt.Errorf("checking %s: %w", rs.Primary.ID, err)
-			}
-		}
-		return nil
-	}
+	return checkDestroyed("algorithmia_user", "user", c.Name, func(ctx context.Context, a map[string]string) error {
+		_, err := c.Admin.GetUser(ctx, a["username"])
+		return err
+	})
 }
 
 // checkUserOnCluster asserts what the cluster itself reports for a user.
