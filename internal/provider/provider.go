@@ -265,11 +265,40 @@ func (p *algorithmiaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 
 func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg providerModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	diags := &resp.Diagnostics
+	diags.Append(req.Config.Get(ctx, &cfg)...)
+	if diags.HasError() || !allKnown(cfg, diags) {
 		return
 	}
-	// Every argument: an unknown one would otherwise fall back silently to its environment variable.
+	cc := &clusterClient{
+		username: stringOr(cfg.Username, os.Getenv(envUsername)),
+		userAgent: fmt.Sprintf("terraform-provider-algorithmia/%s (+https://registry.terraform.io/providers/algorithmia-iac/algorithmia) Terraform/%s",
+			p.version, req.TerraformVersion),
+		environments: &environmentMemo{calls: map[string]*environmentCall{}},
+	}
+	ep, ok := configuredEndpoints(cfg, diags)
+	if !ok || !cc.configureRequests(cfg, diags) || !cc.configureTLS(cfg, diags) || !cc.configureAdopt(cfg, diags) {
+		return
+	}
+	cc.apiAddress, cc.gitAddress, cc.apiKey = strings.TrimRight(ep.api, "/"), ep.git, ep.apiKey
+	cc.gitCache = gitCache(ctx, cfg, diags)
+	var err error
+	if cc.scmCreds, err = scmCredentialsFromConfig(ctx, cfg.SCMCredentials); err != nil {
+		diags.AddAttributeError(path.Root("scm_credentials"), "Invalid scm_credentials", err.Error())
+		return
+	}
+	cc.api, err = cc.newClient(ep.api, ep.apiKey, ep.adminKey, cc.httpClient, cc.scmSecrets()...)
+	if err != nil {
+		diags.AddAttributeError(path.Root("api_address"), "Invalid Algorithmia provider configuration", err.Error())
+		return
+	}
+	resp.ResourceData = cc
+	resp.DataSourceData = cc
+}
+
+// allKnown reports an error for every provider argument that is unknown: such an argument
+// would otherwise fall back silently to its environment variable.
+func allKnown(cfg providerModel, diags *diag.Diagnostics) bool {
 	for name, v := range map[string]attr.Value{
 		"api_address": cfg.APIAddress, "api_key": cfg.APIKey, "admin_api_key": cfg.AdminAPIKey, "git_address": cfg.GitAddress,
 		"username": cfg.Username, "ca_cert_file": cfg.CACertFile, "ca_cert_pem": cfg.CACertPEM,
@@ -278,113 +307,120 @@ func (p *algorithmiaProvider) Configure(ctx context.Context, req provider.Config
 		"git_cache_dir":   cfg.GitCacheDir, "git_cache_max_mb": cfg.GitCacheMaxMB,
 	} {
 		if v.IsUnknown() {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown value for "+name,
+			diags.AddAttributeError(path.Root(name), "Unknown value for "+name,
 				"The provider cannot be configured with a value that is only known after apply. Create the value in an "+
 					"earlier apply (for example a bootstrap configuration) or set it with a variable.")
 		}
 	}
-	if resp.Diagnostics.HasError() {
-		return
+	return !diags.HasError()
+}
+
+// endpoints are where an alias's cluster answers and the keys it is called with.
+type endpoints struct {
+	api, git, apiKey, adminKey string
+}
+
+// configuredEndpoints reads the API and Git addresses and the keys from the configuration
+// or the environment, and checks them.
+func configuredEndpoints(cfg providerModel, diags *diag.Diagnostics) (endpoints, bool) {
+	ep := endpoints{
+		api:      stringOr(cfg.APIAddress, os.Getenv(envAPIAddress)),
+		apiKey:   stringOr(cfg.APIKey, os.Getenv(envAPIKey)),
+		adminKey: stringOr(cfg.AdminAPIKey, os.Getenv(envAdminAPIKey)),
+		git:      stringOr(cfg.GitAddress, os.Getenv(envGitAddress)),
 	}
-
-	apiAddress := stringOr(cfg.APIAddress, os.Getenv(envAPIAddress))
-	apiKey := stringOr(cfg.APIKey, os.Getenv(envAPIKey))
-	adminKey := stringOr(cfg.AdminAPIKey, os.Getenv(envAdminAPIKey))
-
-	if apiAddress == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("api_address"), "Missing Algorithmia API address",
+	if ep.api == "" {
+		diags.AddAttributeError(path.Root("api_address"), "Missing Algorithmia API address",
 			"Set api_address in the provider block or the "+envAPIAddress+" environment variable.")
-		return
+		return ep, false
 	}
-	apiURL, err := httpclient.CheckURL(apiAddress)
+	apiURL, err := httpclient.CheckURL(ep.api)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("api_address"), "Invalid Algorithmia API address",
-			fmt.Sprintf("%q is not an absolute http(s) URL without credentials, such as https://api.example.com.", redactURL(apiAddress)))
-		return
+		diags.AddAttributeError(path.Root("api_address"), "Invalid Algorithmia API address",
+			fmt.Sprintf("%q is not an absolute http(s) URL without credentials, such as https://api.example.com.", redactURL(ep.api)))
+		return ep, false
 	}
-	if apiKey == "" && adminKey == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing Algorithmia API key",
+	if ep.apiKey == "" && ep.adminKey == "" {
+		diags.AddAttributeError(path.Root("api_key"), "Missing Algorithmia API key",
 			"Set api_key (or "+envAPIKey+") for algorithms and data, and/or admin_api_key (or "+envAdminAPIKey+") for users and organizations.")
-		return
+		return ep, false
 	}
-
-	gitAddress := stringOr(cfg.GitAddress, os.Getenv(envGitAddress))
-	if gitAddress == "" {
-		gitAddress = defaultGitAddress(apiURL)
-	} else if _, err := httpclient.CheckURL(gitAddress); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("git_address"), "Invalid Git address",
-			fmt.Sprintf("%q is not an absolute http(s) URL without credentials.", redactURL(gitAddress)))
-		return
+	if ep.git == "" {
+		ep.git = defaultGitAddress(apiURL)
+	} else if _, err := httpclient.CheckURL(ep.git); err != nil {
+		diags.AddAttributeError(path.Root("git_address"), "Invalid Git address",
+			fmt.Sprintf("%q is not an absolute http(s) URL without credentials.", redactURL(ep.git)))
+		return ep, false
 	}
-	gitAddress = strings.TrimRight(gitAddress, "/")
+	ep.git = strings.TrimRight(ep.git, "/")
+	return ep, true
+}
 
-	timeout := defaultRequestTimeout
+// configureRequests sets the per-request timeout and the retry policy (request_timeout,
+// max_retries).
+func (c *clusterClient) configureRequests(cfg providerModel, diags *diag.Diagnostics) bool {
+	c.timeout = defaultRequestTimeout
 	if s := cfg.RequestTimeout.ValueString(); s != "" {
 		d, err := time.ParseDuration(s)
 		if err != nil || d <= 0 {
-			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout",
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout",
 				fmt.Sprintf("%q is not a positive Go duration such as 30s or 2m.", s))
-			return
+			return false
 		}
-		timeout = d
+		c.timeout = d
 	}
 	maxRetries := defaultMaxRetries
 	if !cfg.MaxRetries.IsNull() {
 		maxRetries = int(cfg.MaxRetries.ValueInt64())
 	}
+	c.retry = retry.Policy{MaxRetries: maxRetries}
+	return true
+}
 
+// configureTLS builds the alias's one HTTP client from the extra CA certificates and
+// insecure_skip_verify; every REST and Git request of the alias goes through it.
+func (c *clusterClient) configureTLS(cfg providerModel, diags *diag.Diagnostics) bool {
 	caPEM, diagSummary, diagDetail := caBundle(cfg)
 	caAttr := path.Root("ca_cert_pem")
 	if stringOr(cfg.CACertFile, os.Getenv(envCACertFile)) != "" {
 		caAttr = path.Root("ca_cert_file")
 	}
 	if diagSummary != "" {
-		resp.Diagnostics.AddAttributeError(caAttr, diagSummary, diagDetail)
-		return
-	}
-	adopt := cfg.AdoptExisting.ValueBool()
-	if cfg.AdoptExisting.IsNull() {
-		if v := os.Getenv(envAdopt); v != "" {
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				resp.Diagnostics.AddAttributeError(path.Root("adopt_existing"), "Invalid "+envAdopt,
-					fmt.Sprintf("%s=%q is not a boolean such as true or false.", envAdopt, v))
-				return
-			}
-			adopt = b
-		}
+		diags.AddAttributeError(caAttr, diagSummary, diagDetail)
+		return false
 	}
 	insecure := cfg.InsecureSkipVerify.ValueBool()
 	if insecure {
-		resp.Diagnostics.AddAttributeWarning(path.Root("insecure_skip_verify"), "TLS verification is off",
+		diags.AddAttributeWarning(path.Root("insecure_skip_verify"), "TLS verification is off",
 			"insecure_skip_verify = true lets anyone on the network read and change the traffic, API keys included. Use it only for throwaway test clusters; prefer ca_cert_file.")
 	}
 	httpClient, err := httpclient.New(caPEM, insecure)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(caAttr, "Invalid CA certificate", err.Error())
-		return
+		diags.AddAttributeError(caAttr, "Invalid CA certificate", err.Error())
+		return false
 	}
+	c.httpClient, c.caPEM, c.insecure = httpClient, caPEM, insecure
+	return true
+}
 
-	cc := &clusterClient{
-		apiAddress: strings.TrimRight(apiAddress, "/"), gitAddress: gitAddress, httpClient: httpClient, apiKey: apiKey,
-		username: stringOr(cfg.Username, os.Getenv(envUsername)), caPEM: caPEM, insecure: insecure,
-		userAgent: fmt.Sprintf("terraform-provider-algorithmia/%s (+https://registry.terraform.io/providers/algorithmia-iac/algorithmia) Terraform/%s",
-			p.version, req.TerraformVersion),
-		timeout: timeout, retry: retry.Policy{MaxRetries: maxRetries}, adoptExisting: adopt,
-		gitCache:     gitCache(ctx, cfg, &resp.Diagnostics),
-		environments: &environmentMemo{calls: map[string]*environmentCall{}},
+// configureAdopt reads adopt_existing, or ALGORITHMIA_ADOPT_EXISTING when it is not set.
+func (c *clusterClient) configureAdopt(cfg providerModel, diags *diag.Diagnostics) bool {
+	c.adoptExisting = cfg.AdoptExisting.ValueBool()
+	if !cfg.AdoptExisting.IsNull() {
+		return true
 	}
-	if cc.scmCreds, err = scmCredentialsFromConfig(ctx, cfg.SCMCredentials); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("scm_credentials"), "Invalid scm_credentials", err.Error())
-		return
+	v := os.Getenv(envAdopt)
+	if v == "" {
+		return true
 	}
-	cc.api, err = cc.newClient(apiAddress, apiKey, adminKey, httpClient, cc.scmSecrets()...)
+	b, err := strconv.ParseBool(v)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("api_address"), "Invalid Algorithmia provider configuration", err.Error())
-		return
+		diags.AddAttributeError(path.Root("adopt_existing"), "Invalid "+envAdopt,
+			fmt.Sprintf("%s=%q is not a boolean such as true or false.", envAdopt, v))
+		return false
 	}
-	resp.ResourceData = cc
-	resp.DataSourceData = cc
+	c.adoptExisting = b
+	return true
 }
 
 func (p *algorithmiaProvider) Resources(_ context.Context) []func() resource.Resource {

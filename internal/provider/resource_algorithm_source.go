@@ -477,26 +477,61 @@ func shipsNothing(plan algorithmSourceModel) bool {
 // Whatever was done is written to state even on failure, so the next plan retries.
 func (r *algorithmSourceResource) apply(ctx context.Context, plan algorithmSourceModel, config tfsdk.Config, state *tfsdk.State, diags *diag.Diagnostics) {
 	owner, name := plan.Owner.ValueString(), plan.Name.ValueString()
+	res, ok := r.promoteSource(ctx, plan, config, diags)
+	if !ok {
+		return
+	}
+	out := plan
+	out.ID = types.StringValue(owner + "/" + name)
+	out.SourceCommit, out.SourceTree = types.StringValue(res.SourceCommit), types.StringValue(res.SourceTree)
+	out.Commit, out.Tree = types.StringValue(res.DestCommit), types.StringValue(res.SourceTree)
+	out.BuildID, out.BuildStatus = types.StringNull(), types.StringNull()
+	out.PublishedVersion, out.VersionGitHash = types.StringNull(), types.StringNull()
+	// From here on the cluster has our commit: record it even if a later step fails.
+	defer func() { diags.Append(state.Set(ctx, out)...) }()
+
+	if !r.awaitBuild(ctx, &out, res, diags) {
+		return
+	}
+	if plan.Publish.IsNull() {
+		// Nothing is published, and nothing can be unpublished: a planned value is the
+		// head's version as state knew it; otherwise a new commit has none.
+		out.PublishedVersion, out.VersionGitHash = plan.PublishedVersion, plan.VersionGitHash
+		if plan.PublishedVersion.IsUnknown() {
+			out.PublishedVersion, out.VersionGitHash = types.StringNull(), types.StringNull()
+			if !res.Pushed {
+				r.readVersion(ctx, &out, owner, name, res.DestCommit, diags)
+			}
+		}
+		return
+	}
+	r.publish(ctx, &out, res.DestCommit, diags)
+}
+
+// promoteSource resolves the source commit and the destination repository, and has the
+// engine make the destination's branch carry the source tree.
+func (r *algorithmSourceResource) promoteSource(ctx context.Context, plan algorithmSourceModel, config tfsdk.Config, diags *diag.Diagnostics) (*promote.Result, bool) {
+	owner, name := plan.Owner.ValueString(), plan.Name.ValueString()
 	var src sourceModel
 	diags.Append(plan.Source.As(ctx, &src, basetypes.ObjectAsOptions{})...)
 	srcRemote, ok := sourceRemote(ctx, src, config, r.cluster, diags)
 	if !ok || diags.HasError() {
-		return
+		return nil, false
 	}
 	algo, err := r.cluster.api.GetAlgorithm(ctx, owner, name)
 	if err != nil {
 		if errors.Is(err, algorithmia.ErrNotFound) {
 			diags.AddError("Destination algorithm not found",
 				fmt.Sprintf("No algorithm %s/%s exists on %s. Create it first, for example with algorithmia_algorithm.", owner, name, r.cluster.apiAddress))
-			return
+			return nil, false
 		}
 		addClientError(diags, "read destination algorithm "+owner+"/"+name, err)
-		return
+		return nil, false
 	}
 	// The internal repository and master, or the external SCM's repository and its default branch.
 	dest, branch, ok := r.cluster.algorithmRepo(ctx, owner, name, algo, diags)
 	if !ok {
-		return
+		return nil, false
 	}
 
 	sha := src.Commit.ValueString()
@@ -504,7 +539,7 @@ func (r *algorithmSourceResource) apply(ctx context.Context, plan algorithmSourc
 		resolved, err := promote.ResolveRef(ctx, srcRemote, src.Ref.ValueString())
 		if err != nil {
 			diags.AddAttributeError(path.Root("source").AtName("ref"), "Cannot resolve source ref", err.Error())
-			return
+			return nil, false
 		}
 		sha = resolved
 	}
@@ -529,17 +564,15 @@ func (r *algorithmSourceResource) apply(ctx context.Context, plan algorithmSourc
 	})
 	if err != nil {
 		addPromoteError(diags, owner+"/"+name, err)
-		return
+		return nil, false
 	}
-	out := plan
-	out.ID = types.StringValue(owner + "/" + name)
-	out.SourceCommit, out.SourceTree = types.StringValue(res.SourceCommit), types.StringValue(res.SourceTree)
-	out.Commit, out.Tree = types.StringValue(res.DestCommit), types.StringValue(res.SourceTree)
-	out.BuildID, out.BuildStatus = types.StringNull(), types.StringNull()
-	out.PublishedVersion, out.VersionGitHash = types.StringNull(), types.StringNull()
-	// From here on the cluster has our commit: record it even if a later step fails.
-	defer func() { diags.Append(state.Set(ctx, out)...) }()
+	return res, true
+}
 
+// awaitBuild waits for the build of the promoted commit and records it in out; it reports
+// whether the build succeeded. A commit that was already there is compiled if it has no build.
+func (r *algorithmSourceResource) awaitBuild(ctx context.Context, out *algorithmSourceModel, res *promote.Result, diags *diag.Diagnostics) bool {
+	owner, name := out.Owner.ValueString(), out.Name.ValueString()
 	build, err := r.cluster.api.WaitForBuild(ctx, owner, name, res.DestCommit, algorithmia.WaitOptions{
 		CompileIfMissing: !res.Pushed,
 		Progress: func(b algorithmia.Build) {
@@ -555,11 +588,11 @@ func (r *algorithmSourceResource) apply(ctx context.Context, plan algorithmSourc
 				"on the cluster and the commit is recorded: run terraform apply again to resume the wait (nothing is pushed "+
 				"twice), or raise timeouts.create / timeouts.update of this resource if builds take longer.",
 				build.BuildID, owner, name, res.DestCommit, build.Status))
-		return
+		return false
 	}
 	if err != nil {
 		addClientError(diags, "wait for the build of "+owner+"/"+name, err)
-		return
+		return false
 	}
 	if build.Status != algorithmia.BuildStatusSucceeded {
 		logs, lerr := r.cluster.api.GetBuildLogs(ctx, owner, name, build.BuildID)
@@ -569,32 +602,26 @@ func (r *algorithmSourceResource) apply(ctx context.Context, plan algorithmSourc
 		diags.AddError("Build failed",
 			fmt.Sprintf("Build %s of %s/%s for commit %s ended with status %q. Fix the source and promote a new commit.\n\nLast lines of the build log:\n%s",
 				build.BuildID, owner, name, res.DestCommit, build.Status, tail(logs, 20)))
-		return
+		return false
 	}
-	if plan.Publish.IsNull() {
-		// Nothing is published, and nothing can be unpublished: a planned value is the
-		// head's version as state knew it; otherwise a new commit has none.
-		out.PublishedVersion, out.VersionGitHash = plan.PublishedVersion, plan.VersionGitHash
-		if plan.PublishedVersion.IsUnknown() {
-			out.PublishedVersion, out.VersionGitHash = types.StringNull(), types.StringNull()
-			if !res.Pushed {
-				r.readVersion(ctx, &out, owner, name, res.DestCommit, diags)
-			}
-		}
-		return
-	}
+	return true
+}
+
+// publish publishes commit as the version that out.publish describes and records it in out.
+func (r *algorithmSourceResource) publish(ctx context.Context, out *algorithmSourceModel, commit string, diags *diag.Diagnostics) {
+	owner, name := out.Owner.ValueString(), out.Name.ValueString()
 	var pub publishModel
-	diags.Append(plan.Publish.As(ctx, &pub, basetypes.ObjectAsOptions{})...)
+	diags.Append(out.Publish.As(ctx, &pub, basetypes.ObjectAsOptions{})...)
 	if diags.HasError() {
 		return
 	}
-	version, err := r.cluster.api.PublishCommit(ctx, owner, name, res.DestCommit, algorithmia.PublishVersionInfo{
+	version, err := r.cluster.api.PublishCommit(ctx, owner, name, commit, algorithmia.PublishVersionInfo{
 		VersionType:  pub.VersionType.ValueString(),
 		ReleaseNotes: pub.ReleaseNotes.ValueString(),
 		SampleInput:  pub.SampleInput.ValueString(),
 	})
 	if err != nil {
-		addClientError(diags, "publish "+owner+"/"+name+" at "+res.DestCommit, err)
+		addClientError(diags, "publish "+owner+"/"+name+" at "+commit, err)
 		return
 	}
 	out.PublishedVersion = types.StringValue(version.VersionInfo.SemanticVersion)
