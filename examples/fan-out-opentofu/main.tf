@@ -33,30 +33,12 @@ provider "algorithmia" {
 }
 
 # Dev is read once, so every region promotes exactly the same commits.
-data "algorithmia_algorithm" "dev" {
-  for_each = var.algorithms
-  provider = algorithmia.dev
-  owner    = var.organization
-  name     = each.key
-}
+module "dev" {
+  source    = "../modules/dev-sources"
+  providers = { algorithmia = algorithmia.dev }
 
-data "algorithmia_git_ref" "dev" {
-  for_each = var.algorithms
-  provider = algorithmia.dev
-  owner    = var.organization
-  name     = each.key
-  ref      = each.value.version
-}
-
-locals {
-  sources = {
-    for name in keys(var.algorithms) : name => {
-      git_url  = data.algorithmia_git_ref.dev[name].git_url
-      commit   = data.algorithmia_git_ref.dev[name].commit
-      details  = data.algorithmia_algorithm.dev[name].details
-      settings = data.algorithmia_algorithm.dev[name].settings
-    }
-  }
+  organization = var.organization
+  algorithms   = var.algorithms
 }
 
 module "region" {
@@ -66,7 +48,7 @@ module "region" {
 
   organization        = var.organization
   algorithms          = var.algorithms
-  sources             = local.sources
+  sources             = module.dev.sources
   source_username     = var.dev_username
   source_password     = var.dev_api_key
   deletion_protection = var.deletion_protection

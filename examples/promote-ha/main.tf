@@ -1,7 +1,7 @@
 # High availability: promote the same dev versions into two production regions in one
-# apply. Dev is read once here; the module examples/modules/promote does each region's
-# part, instantiated once per region alias. Run ../promote-dev-to-prod/bootstrap once per
-# region first (it makes the organization and the service account's key there).
+# apply. Dev is read once here (../modules/dev-sources); the module ../modules/promote does
+# each region's part, instantiated once per region alias. Run ../promote-dev-to-prod/bootstrap
+# once per region first (it makes the organization and the service account's key there).
 terraform {
   required_version = ">= 1.11"
   required_providers {
@@ -36,30 +36,12 @@ provider "algorithmia" {
 }
 
 # Dev is read once, so both regions promote exactly the same commits.
-data "algorithmia_algorithm" "dev" {
-  for_each = var.algorithms
-  provider = algorithmia.dev
-  owner    = var.organization
-  name     = each.key
-}
+module "dev" {
+  source    = "../modules/dev-sources"
+  providers = { algorithmia = algorithmia.dev }
 
-data "algorithmia_git_ref" "dev" {
-  for_each = var.algorithms
-  provider = algorithmia.dev
-  owner    = var.organization
-  name     = each.key
-  ref      = each.value.version
-}
-
-locals {
-  sources = {
-    for name in keys(var.algorithms) : name => {
-      git_url  = data.algorithmia_git_ref.dev[name].git_url
-      commit   = data.algorithmia_git_ref.dev[name].commit
-      details  = data.algorithmia_algorithm.dev[name].details
-      settings = data.algorithmia_algorithm.dev[name].settings
-    }
-  }
+  organization = var.organization
+  algorithms   = var.algorithms
 }
 
 module "us" {
@@ -68,7 +50,7 @@ module "us" {
 
   organization        = var.organization
   algorithms          = var.algorithms
-  sources             = local.sources
+  sources             = module.dev.sources
   source_username     = var.dev_username
   source_password     = var.dev_api_key
   deletion_protection = var.deletion_protection
@@ -80,7 +62,7 @@ module "eu" {
 
   organization        = var.organization
   algorithms          = var.algorithms
-  sources             = local.sources
+  sources             = module.dev.sources
   source_username     = var.dev_username
   source_password     = var.dev_api_key
   deletion_protection = var.deletion_protection

@@ -29,7 +29,7 @@ func TestCLI_fanOutOpenTofuPromotesToEveryRegion(t *testing.T) {
 	applyOnce(t, pEU, pEU.Bootstrap, "bootstrap of prod-eu")
 	regionPipelines := map[string]*acctest.Pipeline{"us": pUS, "eu": pEU}
 
-	w := workdirWithPromoteModule(t, "fan-out-opentofu")
+	w := workdirWithModules(t, "fan-out-opentofu")
 	algos := map[string]map[string]string{}
 	for name := range pUS.Algorithms {
 		algos[name] = map[string]string{"version": "1.0.0", "language": "python3", "environment": "Python 3.8"}

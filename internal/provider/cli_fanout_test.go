@@ -29,7 +29,7 @@ func TestCLI_fanOutPromotesToEveryRegion(t *testing.T) {
 	applyOnce(t, pUS, pUS.Bootstrap, "bootstrap of prod-us")
 	applyOnce(t, pEU, pEU.Bootstrap, "bootstrap of prod-eu")
 
-	ha := workdirWithPromoteModule(t, "promote-ha")
+	ha := workdirWithModules(t, "promote-ha")
 	algos := map[string]map[string]string{}
 	for name := range pUS.Algorithms {
 		algos[name] = map[string]string{"version": "1.0.0", "language": "python3", "environment": "Python 3.8"}
@@ -110,21 +110,21 @@ func TestCLI_fanOutPromotesToEveryRegion(t *testing.T) {
 	planChangesNothing(t, ha)
 }
 
-// workdirWithPromoteModule copies examples/<example> and, beside it, the module it calls
-// (../modules/promote), so the relative module source resolves as in the repository.
-func workdirWithPromoteModule(t *testing.T, example string) *acctest.Workdir {
+// workdirWithModules copies examples/<example> and, beside it, the modules it calls
+// (../modules/dev-sources and ../modules/promote), so the relative module sources resolve as in
+// the repository.
+func workdirWithModules(t *testing.T, example string) *acctest.Workdir {
 	t.Helper()
 	w := acctest.CopyWorkdir(t, filepath.Join(acctest.ExamplesDir(), example))
-	src := filepath.Join(acctest.ExamplesDir(), "modules", "promote")
-	dst := filepath.Join(w.Dir, "..", "modules", "promote")
-	if err := os.MkdirAll(dst, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	files, err := filepath.Glob(filepath.Join(src, "*.tf"))
+	files, err := filepath.Glob(filepath.Join(acctest.ExamplesDir(), "modules", "*", "*.tf"))
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no module in %s: %v", src, err)
+		t.Fatalf("no modules in %s: %v", filepath.Join(acctest.ExamplesDir(), "modules"), err)
 	}
 	for _, f := range files {
+		dst := filepath.Join(w.Dir, "..", "modules", filepath.Base(filepath.Dir(f)))
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			t.Fatal(err)
+		}
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)

@@ -39,7 +39,7 @@ func main() {
 	flag.StringVar(&o.bin, "bin", ".demo/bin", "directory holding terraform-provider-algorithmia and algorithmia-local")
 	flag.StringVar(&o.work, "work", ".demo", "work directory: cluster data, Terraform state, CLI config")
 	flag.StringVar(&o.terraform, "terraform", "terraform", "Terraform (or OpenTofu) CLI to run")
-	flag.StringVar(&o.examples, "examples", "examples", "the examples directory (promote-ha, modules/promote, promote-dev-to-prod/bootstrap)")
+	flag.StringVar(&o.examples, "examples", "examples", "the examples directory (promote-ha, modules/, promote-dev-to-prod/bootstrap)")
 	flag.DurationVar(&o.buildDuration, "build-duration", 500*time.Millisecond, "how long builds take on the local clusters")
 	flag.Parse()
 	if err := run(o); err != nil {

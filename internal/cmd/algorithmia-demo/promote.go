@@ -32,14 +32,14 @@ func (d *demo) bootstrapRegions() error {
 	return nil
 }
 
-// promoteAll copies promote-ha and, beside it, the module it calls (../modules/promote),
-// pins the seeded versions and applies: both regions in one run.
+// promoteAll copies promote-ha and, beside it, the modules it calls (../modules/dev-sources
+// and ../modules/promote), pins the seeded versions and applies: both regions in one run.
 func (d *demo) promoteAll() error {
 	d.ha = filepath.Join(d.o.work, "run", "promote-ha")
 	if err := copyDir(filepath.Join(d.o.examples, "promote-ha"), d.ha); err != nil {
 		return err
 	}
-	if err := copyDir(filepath.Join(d.o.examples, "modules", "promote"), filepath.Join(d.o.work, "run", "modules", "promote")); err != nil {
+	if err := copyDir(filepath.Join(d.o.examples, "modules"), filepath.Join(d.o.work, "run", "modules")); err != nil {
 		return err
 	}
 	if err := d.writeAlgorithmsVar(); err != nil {
