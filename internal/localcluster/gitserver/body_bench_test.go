@@ -20,8 +20,7 @@ func BenchmarkChunkedPush(b *testing.B) {
 		b.Run(fmt.Sprintf("%dMiB", mib), func(b *testing.B) {
 			var peak int64
 			for i := 0; i < b.N; i++ {
-				var r struct{ PeakRSS int64 }
-				childbench.Run(b, "TestChunkedPushChild", map[string]string{"CHUNKED_PUSH_MIB": strconv.Itoa(mib)}, &r)
+				r := childbench.Run[struct{ PeakRSS int64 }](b, "TestChunkedPushChild", map[string]string{"CHUNKED_PUSH_MIB": strconv.Itoa(mib)})
 				peak = max(peak, r.PeakRSS)
 			}
 			b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
