@@ -3,7 +3,6 @@ package gitserver
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -193,31 +192,15 @@ func TestGoGit_concurrentPushes(t *testing.T) {
 	}
 	url := f.srv.URL + "/git/alice/Hello.git"
 	const clients, rounds = 4, 3
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		accepted = map[string]bool{}
-	)
-	for c := 0; c < clients; c++ {
-		wg.Add(1)
-		go func(c int) {
-			defer wg.Done()
-			for r := 0; r < rounds; r++ {
-				repo, err := goClone(t, url, aliceAuth)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				h := goCommit(t, repo, fmt.Sprintf("c%d.txt", c), fmt.Sprintf("round %d", r), false)
-				if err := goPush(repo, aliceAuth, false, "refs/heads/master:refs/heads/master"); err == nil {
-					mu.Lock()
-					accepted[h.String()] = true
-					mu.Unlock()
-				}
-			}
-		}(c)
-	}
-	wg.Wait()
+	accepted := racePushes(t, clients, rounds, func(c, r int) (string, error) {
+		repo, err := goClone(t, url, aliceAuth)
+		if err != nil {
+			t.Error(err)
+			return "", err
+		}
+		h := goCommit(t, repo, fmt.Sprintf("c%d.txt", c), fmt.Sprintf("round %d", r), false)
+		return h.String(), goPush(repo, aliceAuth, false, "refs/heads/master:refs/heads/master")
+	})
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(accepted) == 0 {

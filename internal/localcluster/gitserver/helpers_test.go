@@ -19,6 +19,32 @@ const (
 	otherKey  = "simOther"
 )
 
+// racePushes runs clients goroutines that each call push rounds times, and returns the
+// commits whose push was accepted (push returned a nil error). A client stops once the
+// test has failed.
+func racePushes(t *testing.T, clients, rounds int, push func(c, r int) (sha string, err error)) map[string]bool {
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		accepted = map[string]bool{}
+	)
+	for c := 0; c < clients; c++ {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			for r := 0; r < rounds && !t.Failed(); r++ {
+				if sha, err := push(c, r); err == nil {
+					mu.Lock()
+					accepted[sha] = true
+					mu.Unlock()
+				}
+			}
+		}(c)
+	}
+	wg.Wait()
+	return accepted
+}
+
 // pushRecord is one PushHook call.
 type pushRecord struct{ owner, name, old, new string }
 
