@@ -37,10 +37,7 @@ func paddedLsRefs(pad int) io.Reader {
 
 func TestHandler_chunkedRequestBody(t *testing.T) {
 	f := newFixture(t)
-	sha, err := f.repos.Create("alice", "Hello", template, "init")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sha := f.createHello(t)
 	f.repos.MaxRequestBytes = 4096
 	tests := []struct {
 		name   string

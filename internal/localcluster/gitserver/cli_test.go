@@ -106,9 +106,7 @@ func TestCLI_branchDeletionRejected(t *testing.T) {
 
 func TestCLI_authFailures(t *testing.T) {
 	f := newFixture(t)
-	if _, err := f.repos.Create("alice", "Hello", template, "init"); err != nil {
-		t.Fatal(err)
-	}
+	f.createHello(t)
 	work := t.TempDir()
 	tests := []struct {
 		name, url, want string
@@ -131,9 +129,7 @@ func TestCLI_authFailures(t *testing.T) {
 	// A reader who may not write: clone works, push is refused with 403.
 	mustGit(t, work, "clone", "-q", f.url("alice/Hello.git", otherUser, otherKey), "m")
 	clone := filepath.Join(work, "m")
-	writeFile(t, filepath.Join(clone, "y.txt"), "y")
-	mustGit(t, clone, "add", "y.txt")
-	mustGit(t, clone, "commit", "-qm", "y")
+	commitFileCLI(t, clone, "y.txt", "y")
 	out, err := gitCLI(t, clone, "push", "origin", "master")
 	if err == nil || !strings.Contains(out, "403") {
 		t.Fatalf("push by a reader: err %v\n%s", err, out)
@@ -149,9 +145,7 @@ func TestCLI_publishedVersion(t *testing.T) {
 	if err := f.repos.PinVersion("alice", "Hello", "0.1.0", sha); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(clone, "later.txt"), "later")
-	mustGit(t, clone, "add", "later.txt")
-	mustGit(t, clone, "commit", "-qm", "later")
+	commitFileCLI(t, clone, "later.txt", "later")
 	mustGit(t, clone, "push", "-q", "origin", "master")
 
 	work := t.TempDir()
@@ -165,9 +159,7 @@ func TestCLI_publishedVersion(t *testing.T) {
 	}
 	mustGit(t, v, "fsck", "--no-progress")
 
-	writeFile(t, filepath.Join(v, "z.txt"), "z")
-	mustGit(t, v, "add", "z.txt")
-	mustGit(t, v, "commit", "-qm", "z")
+	commitFileCLI(t, v, "z.txt", "z")
 	out, err := gitCLI(t, v, "push", "origin", "master")
 	if err == nil || !strings.Contains(out, "403") {
 		t.Fatalf("push to a version: err %v\n%s", err, out)

@@ -97,10 +97,7 @@ func TestCreate_errors(t *testing.T) {
 
 func TestDelete(t *testing.T) {
 	f := newFixture(t)
-	sha, err := f.repos.Create("alice", "Hello", template, "init")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sha := f.createHello(t)
 	if err := f.repos.PinVersion("alice", "Hello", "0.1.0", sha); err != nil {
 		t.Fatal(err)
 	}
@@ -183,10 +180,7 @@ func (f *fixture) get(t *testing.T, path, user, pass string) (int, string) {
 
 func TestHandler_statusCodes(t *testing.T) {
 	f := newFixture(t)
-	sha, err := f.repos.Create("alice", "Hello", template, "init")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sha := f.createHello(t)
 	if err := f.repos.PinVersion("alice", "Hello", "0.1.0", sha); err != nil {
 		t.Fatal(err)
 	}

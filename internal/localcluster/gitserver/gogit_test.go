@@ -60,10 +60,7 @@ func goPush(repo *git.Repository, auth transport.AuthMethod, force bool, spec st
 
 func TestGoGit_cloneAndPush(t *testing.T) {
 	f := newFixture(t)
-	sha, err := f.repos.Create("alice", "Hello", template, "init")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sha := f.createHello(t)
 	url := f.srv.URL + "/git/alice/Hello.git"
 	repo, err := goClone(t, url, aliceAuth)
 	if err != nil {
@@ -110,9 +107,7 @@ func TestGoGit_cloneAndPush(t *testing.T) {
 
 func TestGoGit_authErrors(t *testing.T) {
 	f := newFixture(t)
-	if _, err := f.repos.Create("alice", "Hello", template, "init"); err != nil {
-		t.Fatal(err)
-	}
+	f.createHello(t)
 	url := f.srv.URL + "/git/alice/Hello.git"
 	tests := []struct {
 		name string
@@ -152,10 +147,7 @@ func TestGoGit_authErrors(t *testing.T) {
 
 func TestGoGit_publishedVersion(t *testing.T) {
 	f := newFixture(t)
-	sha, err := f.repos.Create("alice", "Hello", template, "init")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sha := f.createHello(t)
 	repo, err := goClone(t, f.srv.URL+"/git/alice/Hello.git", aliceAuth)
 	if err != nil {
 		t.Fatal(err)
@@ -186,10 +178,7 @@ func TestGoGit_publishedVersion(t *testing.T) {
 // calls must chain: each starts where the previous one ended.
 func TestGoGit_concurrentPushes(t *testing.T) {
 	f := newFixture(t)
-	sha, err := f.repos.Create("alice", "Hello", template, "init")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sha := f.createHello(t)
 	url := f.srv.URL + "/git/alice/Hello.git"
 	const clients, rounds = 4, 3
 	accepted := racePushes(t, clients, rounds, func(c, r int) (string, error) {

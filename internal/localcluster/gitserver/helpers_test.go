@@ -45,6 +45,16 @@ func racePushes(t *testing.T, clients, rounds int, push func(c, r int) (sha stri
 	return accepted
 }
 
+// createHello creates alice/Hello from the template and returns its master commit.
+func (f *fixture) createHello(t *testing.T) string {
+	t.Helper()
+	sha, err := f.repos.Create("alice", "Hello", template, "init")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sha
+}
+
 // pushRecord is one PushHook call.
 type pushRecord struct{ owner, name, old, new string }
 
@@ -146,6 +156,15 @@ func mustGit(t *testing.T, dir string, args ...string) string {
 		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return strings.TrimSpace(out)
+}
+
+// commitFileCLI writes text to file in the git CLI clone dir and commits it with text as
+// the message.
+func commitFileCLI(t *testing.T, dir, file, text string) {
+	t.Helper()
+	writeFile(t, filepath.Join(dir, file), text)
+	mustGit(t, dir, "add", file)
+	mustGit(t, dir, "commit", "-qm", text)
 }
 
 func writeFile(t *testing.T, path, content string) {

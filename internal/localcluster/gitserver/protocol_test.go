@@ -22,10 +22,7 @@ import (
 // Go layer must pass them through untouched.
 func TestHandler_gzipRequestBody(t *testing.T) {
 	f := newFixture(t)
-	sha, err := f.repos.Create("alice", "Hello", template, "init")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sha := f.createHello(t)
 	var body bytes.Buffer
 	zw := gzip.NewWriter(&body)
 	if _, err := io.WriteString(zw, "0014command=ls-refs\n0000"); err != nil {
@@ -44,9 +41,7 @@ func TestHandler_gzipRequestBody(t *testing.T) {
 // repository: exactly one hook call per push that moved master.
 func TestCLI_concurrentPushes(t *testing.T) {
 	f := newFixture(t)
-	if _, err := f.repos.Create("alice", "Hello", template, "init"); err != nil {
-		t.Fatal(err)
-	}
+	f.createHello(t)
 	url := f.url("alice/Hello.git", testUser, testKey)
 	const clients, rounds = 4, 2
 	accepted := racePushes(t, clients, rounds, func(c, r int) (string, error) {
