@@ -370,34 +370,22 @@ func TestFaults_switchWhileServing(t *testing.T) {
 	t.Parallel()
 	c, _ := newFaultCluster(t, FaultConfig{})
 	var (
-		wg      sync.WaitGroup
 		mu      sync.Mutex
 		faulted int
 	)
-	stop := make(chan struct{})
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				got := c.send("GET", "/v1/organization/types", testAdminKey, "")
-				if got.err != nil {
-					t.Error(got.err)
-					return
-				}
-				if got.status == 503 || got.status == 429 {
-					mu.Lock()
-					faulted++
-					mu.Unlock()
-				}
-			}
-		}()
-	}
+	stop := repeatUntilStopped(4, func() bool {
+		got := c.send("GET", "/v1/organization/types", testAdminKey, "")
+		if got.err != nil {
+			t.Error(got.err)
+			return false
+		}
+		if got.status == 503 || got.status == 429 {
+			mu.Lock()
+			faulted++
+			mu.Unlock()
+		}
+		return true
+	})
 	on := FaultConfig{Rate: 0.5, Kinds: []FaultKind{FaultUnavailable, FaultRateLimited}, Seed: 9}
 	for i := range 20 {
 		cfg := FaultConfig{}
@@ -407,8 +395,7 @@ func TestFaults_switchWhileServing(t *testing.T) {
 		c.setFaults(cfg)
 		time.Sleep(10 * time.Millisecond)
 	}
-	close(stop)
-	wg.Wait()
+	stop()
 	counts := c.c.Faults()
 	if total := counts[FaultUnavailable] + counts[FaultRateLimited]; total != faulted || faulted == 0 {
 		t.Fatalf("clients saw %d faults, the cluster counted %v", faulted, counts)

@@ -98,26 +98,14 @@ func TestConcurrentPushesOneBuildEach(t *testing.T) {
 	var (
 		mu     sync.Mutex
 		pushed = map[string]map[string]bool{"one": {}, "two": {}}
-		wg     sync.WaitGroup
 	)
-	stop := make(chan struct{})
-	for i := 0; i < 2; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				for _, a := range algos {
-					tc.call("GET", "/v1/algorithms/alice/"+a+"/builds?limit=2", key, nil, nil)
-					tc.call("GET", "/v1/algorithms/alice/"+a, key, nil, nil)
-				}
-			}
-		}()
-	}
+	stopReaders := repeatUntilStopped(2, func() bool {
+		for _, a := range algos {
+			tc.call("GET", "/v1/algorithms/alice/"+a+"/builds?limit=2", key, nil, nil)
+			tc.call("GET", "/v1/algorithms/alice/"+a, key, nil, nil)
+		}
+		return true
+	})
 	var pushers sync.WaitGroup
 	for w := 0; w < 4; w++ {
 		pushers.Add(1)
@@ -153,8 +141,7 @@ func TestConcurrentPushesOneBuildEach(t *testing.T) {
 		}(w)
 	}
 	pushers.Wait()
-	close(stop)
-	wg.Wait()
+	stopReaders()
 	for _, a := range algos {
 		var builds pagedBuilds
 		tc.must(200, "GET", "/v1/algorithms/alice/"+a+"/builds?limit=100", key, nil, &builds)

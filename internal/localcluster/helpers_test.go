@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -179,6 +180,33 @@ func (tc *testCluster) addAlgo(key, name string) algorithmJSON {
 // credentials.
 func (tc *testCluster) gitURL(user, key, name string) string {
 	return strings.Replace(tc.srv.URL, "http://", "http://"+user+":"+key+"@", 1) + "/git/alice/" + name + ".git"
+}
+
+// repeatUntilStopped runs n goroutines that each call fn again and again, until fn
+// returns false or the returned stop is called; stop waits for them all.
+func repeatUntilStopped(n int, fn func() bool) (stop func()) {
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if !fn() {
+					return
+				}
+			}
+		}()
+	}
+	return func() {
+		close(done)
+		wg.Wait()
+	}
 }
 
 // git runs the git CLI in dir and returns its combined output.
