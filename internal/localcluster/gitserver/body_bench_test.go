@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/childbench"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gittest"
 )
 
 // BenchmarkChunkedPush measures the server process's peak memory while the git CLI pushes
@@ -60,9 +61,9 @@ func TestChunkedPushChild(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		mustGit(t, clone, "add", "-A")
-		mustGit(t, clone, "commit", "-qm", "data")
-		mustGit(t, clone, "push", "-q", "origin", "master")
+		gittest.Must(t, clone, "add", "-A")
+		gittest.Must(t, clone, "commit", "-qm", "data")
+		gittest.Must(t, clone, "push", "-q", "origin", "master")
 		if f.pushCount() != 1 {
 			t.Fatalf("push hook calls %d, want 1", f.pushCount())
 		}

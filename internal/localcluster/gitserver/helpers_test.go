@@ -2,12 +2,12 @@ package gitserver
 
 import (
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gittest"
 )
 
 // Credentials the test authorizer accepts. The key contains "/" on purpose:
@@ -127,52 +127,11 @@ func (f *fixture) url(path, user, key string) string {
 	return u + "/git/" + path
 }
 
-// gitCLI runs the git binary isolated from the machine's configuration.
-func gitCLI(t *testing.T, dir string, args ...string) (string, error) {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	home := t.TempDir()
-	cmd.Env = append(os.Environ(),
-		"GIT_CONFIG_GLOBAL=/dev/null",
-		"GIT_CONFIG_NOSYSTEM=1",
-		"HOME="+home,
-		"GIT_TERMINAL_PROMPT=0",
-		"GIT_ASKPASS=",
-		"SSH_ASKPASS=",
-		"GIT_AUTHOR_NAME=Tester",
-		"GIT_AUTHOR_EMAIL=tester@example.com",
-		"GIT_COMMITTER_NAME=Tester",
-		"GIT_COMMITTER_EMAIL=tester@example.com",
-	)
-	out, err := cmd.CombinedOutput()
-	return string(out), err
-}
-
-func mustGit(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	out, err := gitCLI(t, dir, args...)
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(out)
-}
-
 // commitFileCLI writes text to file in the git CLI clone dir and commits it with text as
 // the message.
 func commitFileCLI(t *testing.T, dir, file, text string) {
 	t.Helper()
-	writeFile(t, filepath.Join(dir, file), text)
-	mustGit(t, dir, "add", file)
-	mustGit(t, dir, "commit", "-qm", text)
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	gittest.WriteFile(t, filepath.Join(dir, file), text)
+	gittest.Must(t, dir, "add", file)
+	gittest.Must(t, dir, "commit", "-qm", text)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gittest"
 	"github.com/go-git/go-billy/v5/memfs"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -55,19 +56,19 @@ func TestCLI_concurrentPushes(t *testing.T) {
 			return sha, goPush(repo, aliceAuth, false, "refs/heads/master:refs/heads/master")
 		}
 		dir := filepath.Join(t.TempDir(), "c")
-		if out, err := gitCLI(t, filepath.Dir(dir), "clone", "-q", url, "c"); err != nil {
+		if out, err := gittest.Run(t, filepath.Dir(dir), "clone", "-q", url, "c"); err != nil {
 			t.Errorf("clone: %v\n%s", err, out)
 			return "", err
 		}
-		writeFile(t, filepath.Join(dir, fmt.Sprintf("cli%d.txt", c)), fmt.Sprint(r))
+		gittest.WriteFile(t, filepath.Join(dir, fmt.Sprintf("cli%d.txt", c)), fmt.Sprint(r))
 		for _, args := range [][]string{{"add", "."}, {"commit", "-qm", "cli"}} {
-			if out, err := gitCLI(t, dir, args...); err != nil {
+			if out, err := gittest.Run(t, dir, args...); err != nil {
 				t.Errorf("%s: %v\n%s", args[0], err, out)
 				return "", err
 			}
 		}
-		sha, _ := gitCLI(t, dir, "rev-parse", "HEAD")
-		_, err := gitCLI(t, dir, "push", "-q", "origin", "master")
+		sha, _ := gittest.Run(t, dir, "rev-parse", "HEAD")
+		_, err := gittest.Run(t, dir, "push", "-q", "origin", "master")
 		return strings.TrimSpace(sha), err
 	})
 	f.mu.Lock()
