@@ -170,10 +170,7 @@ type copyChildResult struct {
 // TestCopyObjectChild is BenchmarkCopyObject's child process; it does nothing in
 // a normal test run.
 func TestCopyObjectChild(t *testing.T) {
-	mode := os.Getenv("DATA_COPY_CHILD")
-	if mode == "" {
-		t.Skip("only run as BenchmarkCopyObject's child process")
-	}
+	mode := childbench.Getenv(t, "DATA_COPY_CHILD")
 	var r copyChildResult
 	if mode == "copy" {
 		src, err := algorithmia.New(algorithmia.Config{BaseURL: os.Getenv("DATA_COPY_SRC"), APIKey: os.Getenv("DATA_COPY_SRC_KEY")})

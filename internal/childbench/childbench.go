@@ -43,6 +43,18 @@ func Run[T any](b testing.TB, testName string, env map[string]string) T {
 	return out
 }
 
+// Getenv returns the environment variable key that the parent process set for its child
+// test (with Run or by hand). When it is empty the test runs in a normal test run, not as
+// a child, and Getenv skips it.
+func Getenv(t testing.TB, key string) string {
+	t.Helper()
+	v := os.Getenv(key)
+	if v == "" {
+		t.Skipf("only run as a child process (%s is not set)", key)
+	}
+	return v
+}
+
 // Report prints the child's result for Run to read.
 func Report(t testing.TB, result any) {
 	t.Helper()

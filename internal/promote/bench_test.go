@@ -174,10 +174,7 @@ type childResult struct {
 // TestPromoteChild is the benchmark's child process; it does nothing in a
 // normal test run.
 func TestPromoteChild(t *testing.T) {
-	src := os.Getenv("PROMOTE_CHILD_SOURCE")
-	if src == "" {
-		t.Skip("only run as BenchmarkPromote's child process")
-	}
+	src := childbench.Getenv(t, "PROMOTE_CHILD_SOURCE")
 	var r childResult
 	if src != "none" {
 		creds := &Credentials{Username: testUser, Password: testPass}

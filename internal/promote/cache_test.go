@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/childbench"
 )
 
 // addFile commits one more file on top of repo's master (the rest of the tree kept),
@@ -461,10 +463,7 @@ func TestPromote_cacheSharedByConcurrentProcesses(t *testing.T) {
 // TestCacheChild is TestPromote_cacheSharedByConcurrentProcesses's child process; it does
 // nothing in a normal test run.
 func TestCacheChild(t *testing.T) {
-	dir := os.Getenv("CACHE_CHILD_DIR")
-	if dir == "" {
-		t.Skip("only run as a child process")
-	}
+	dir := childbench.Getenv(t, "CACHE_CHILD_DIR")
 	creds := &Credentials{Username: testUser, Password: testPass}
 	cache := &Cache{Dir: dir}
 	_, err := Promote(testCtx(t), Request{

@@ -33,10 +33,7 @@ func BenchmarkChunkedPush(b *testing.B) {
 // pushes CHUNKED_PUSH_MIB MiB into it with the git CLI, a separate process whose memory
 // is not counted. 0 pushes nothing: the floor.
 func TestChunkedPushChild(t *testing.T) {
-	s := os.Getenv("CHUNKED_PUSH_MIB")
-	if s == "" {
-		t.Skip("only run as BenchmarkChunkedPush's child process")
-	}
+	s := childbench.Getenv(t, "CHUNKED_PUSH_MIB")
 	mib, err := strconv.Atoi(s)
 	if err != nil {
 		t.Fatal(err)
