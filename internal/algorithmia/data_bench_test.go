@@ -67,7 +67,7 @@ func BenchmarkCopyObject(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("seeded %d MiB on dev in %s", size>>20, time.Since(start).Round(time.Millisecond))
-	base := runCopyChild(b, map[string]string{"DATA_COPY_CHILD": "baseline"})
+	base := childbench.Run[copyChildResult](b, "TestCopyObjectChild", map[string]string{"DATA_COPY_CHILD": "baseline"})
 
 	var copyDur, curlDur, copyCPU, curlCPU time.Duration
 	var peak int64
@@ -76,7 +76,7 @@ func BenchmarkCopyObject(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		to := algorithmia.DataPath{Owner: pu.Name, Collection: "models", File: fmt.Sprintf("copy-%d.bin", i)}
-		out := runCopyChild(b, map[string]string{
+		out := childbench.Run[copyChildResult](b, "TestCopyObjectChild", map[string]string{
 			"DATA_COPY_CHILD": "copy",
 			"DATA_COPY_SRC":   dev.URL, "DATA_COPY_SRC_KEY": du.Key, "DATA_COPY_FROM": from.String(),
 			"DATA_COPY_DST": prod.URL, "DATA_COPY_DST_KEY": pu.Key, "DATA_COPY_TO": to.String(),
@@ -167,20 +167,10 @@ type copyChildResult struct {
 	PeakRSS   int64
 }
 
-func runCopyChild(b *testing.B, env map[string]string) copyChildResult {
-	b.Helper()
-	var r copyChildResult
-	childbench.Run(b, "TestCopyObjectChild", env, &r)
-	return r
-}
-
 // TestCopyObjectChild is BenchmarkCopyObject's child process; it does nothing in
 // a normal test run.
 func TestCopyObjectChild(t *testing.T) {
-	mode := os.Getenv("DATA_COPY_CHILD")
-	if mode == "" {
-		t.Skip("only run as BenchmarkCopyObject's child process")
-	}
+	mode := childbench.Getenv(t, "DATA_COPY_CHILD")
 	var r copyChildResult
 	if mode == "copy" {
 		src, err := algorithmia.New(algorithmia.Config{BaseURL: os.Getenv("DATA_COPY_SRC"), APIKey: os.Getenv("DATA_COPY_SRC_KEY")})

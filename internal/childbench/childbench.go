@@ -17,10 +17,11 @@ import (
 
 const resultPrefix = "CHILD-RESULT "
 
-// Run re-executes the test binary to run only testName, with env added, and decodes the
-// result that the child printed with Report into out.
-func Run(b testing.TB, testName string, env map[string]string, out any) {
+// Run re-executes the test binary to run only testName, with env added, and returns the
+// result that the child printed with Report, decoded as a T.
+func Run[T any](b testing.TB, testName string, env map[string]string) T {
 	b.Helper()
+	var out T
 	cmd := exec.Command(os.Args[0], "-test.run=^"+testName+"$", "-test.count=1", "-test.v")
 	cmd.Env = os.Environ()
 	for k, v := range env {
@@ -32,13 +33,26 @@ func Run(b testing.TB, testName string, env map[string]string, out any) {
 	}
 	for _, line := range strings.Split(string(output), "\n") {
 		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), resultPrefix); ok {
-			if err := json.Unmarshal([]byte(rest), out); err != nil {
+			if err := json.Unmarshal([]byte(rest), &out); err != nil {
 				b.Fatalf("child %s result: %v", testName, err)
 			}
-			return
+			return out
 		}
 	}
 	b.Fatalf("child %s printed no result:\n%s", testName, output)
+	return out
+}
+
+// Getenv returns the environment variable key that the parent process set for its child
+// test (with Run or by hand). When it is empty the test runs in a normal test run, not as
+// a child, and Getenv skips it.
+func Getenv(t testing.TB, key string) string {
+	t.Helper()
+	v := os.Getenv(key)
+	if v == "" {
+		t.Skipf("only run as a child process (%s is not set)", key)
+	}
+	return v
 }
 
 // Report prints the child's result for Run to read.

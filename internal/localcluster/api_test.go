@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gittest"
 )
 
 // TestEnvironmentRoutes checks the CONTRACT.md §9 routes, which the spec lacks, against
@@ -271,7 +273,7 @@ func TestAlgorithmRules(t *testing.T) {
 	}
 	for _, c := range cases {
 		// A commit's version can be published once, so each publish pushes first.
-		tc.cloneAndPush(key, func(d string) { writeFile(t, d+"/"+c.want+".txt", c.want) })
+		tc.cloneAndPush(key, func(d string) { gittest.WriteFile(t, d+"/"+c.want+".txt", c.want) })
 		var builds pagedBuilds
 		tc.must(200, "GET", "/v1/algorithms/alice/hello/builds?limit=1", key, nil, &builds)
 		tc.waitBuildStatus(key, builds.Results[0].BuildID)
@@ -281,7 +283,7 @@ func TestAlgorithmRules(t *testing.T) {
 			t.Fatalf("publish %v: got %s, want %s", c.body, v.VersionInfo.SemanticVersion, c.want)
 		}
 	}
-	tc.cloneAndPush(key, func(d string) { writeFile(t, d+"/last.txt", "x") })
+	tc.cloneAndPush(key, func(d string) { gittest.WriteFile(t, d+"/last.txt", "x") })
 	var builds pagedBuilds
 	tc.must(200, "GET", "/v1/algorithms/alice/hello/builds?limit=1", key, nil, &builds)
 	tc.waitBuildStatus(key, builds.Results[0].BuildID)

@@ -27,6 +27,20 @@ func jsonBody(v any) *strings.Reader {
 	return strings.NewReader(string(raw))
 }
 
+// dataBody is data with the body given as a value: nil sends none, a string its bytes,
+// anything else its JSON.
+func (tc *testCluster) dataBody(method, path, key string, body any) dataResp {
+	tc.t.Helper()
+	switch b := body.(type) {
+	case nil:
+		return tc.data(method, path, key, nil)
+	case string:
+		return tc.data(method, path, key, strings.NewReader(b))
+	default:
+		return tc.data(method, path, key, jsonBody(b))
+	}
+}
+
 // TestDataShapes pins the CONTRACT.md §12.2 answers: bodies, headers and statuses.
 func TestDataShapes(t *testing.T) {
 	tc := newTestCluster(t)
@@ -175,20 +189,7 @@ func TestDataShapes(t *testing.T) {
 		{"POST", "/v1/data/", map[string]any{"name": "x"}, 405},
 	}
 	for _, c := range cases {
-		var body *strings.Reader
-		switch b := c.body.(type) {
-		case nil:
-		case string:
-			body = strings.NewReader(b)
-		default:
-			body = jsonBody(b)
-		}
-		var d dataResp
-		if body == nil {
-			d = tc.data(c.method, c.path, alice, nil)
-		} else {
-			d = tc.data(c.method, c.path, alice, body)
-		}
+		d := tc.dataBody(c.method, c.path, alice, c.body)
 		var e apiErr
 		_ = json.Unmarshal(d.body, &e)
 		if d.status != c.status || e.Error.Message == "" || e.Error.Code == 0 {
@@ -229,16 +230,11 @@ func TestDataPathEscapes(t *testing.T) {
 	for _, p := range paths {
 		for _, prefix := range []string{"/v1/data/", "/v1/connector/data/"} {
 			for _, m := range []string{"PUT", "GET", "HEAD", "DELETE"} {
-				var body *strings.Reader
+				var body any
 				if m == "PUT" {
-					body = strings.NewReader("escaped")
+					body = "escaped"
 				}
-				var d dataResp
-				if body == nil {
-					d = tc.data(m, prefix+p, alice, nil)
-				} else {
-					d = tc.data(m, prefix+p, alice, body)
-				}
+				d := tc.dataBody(m, prefix+p, alice, body)
 				if d.status != 400 {
 					t.Errorf("%s %s%s: %d %s", m, prefix, p, d.status, d.body)
 				}
@@ -472,20 +468,7 @@ func TestDataAuthorizationMatrix(t *testing.T) {
 	}
 	check := func(r row, at attempt) {
 		t.Helper()
-		var body *strings.Reader
-		switch b := r.body.(type) {
-		case nil:
-		case string:
-			body = strings.NewReader(b)
-		default:
-			body = jsonBody(b)
-		}
-		var d dataResp
-		if body == nil {
-			d = tc.data(r.method, r.path, at.key, nil)
-		} else {
-			d = tc.data(r.method, r.path, at.key, body)
-		}
+		d := tc.dataBody(r.method, r.path, at.key, r.body)
 		var e apiErr
 		_ = json.Unmarshal(d.body, &e)
 		if d.status != at.status || (at.code != 0 && r.method != "HEAD" && e.Error.Code != at.code) {

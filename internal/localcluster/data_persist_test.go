@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gittest"
 )
 
 // TestDataContract validates the spec'd data operations with kin-openapi.
@@ -83,14 +85,14 @@ func TestDataRestart(t *testing.T) {
 	// whose record was never committed (new and replaced), a deleted file
 	// whose record survived, and a directory whose collection is gone.
 	keep := filepath.Join(dir, "data", "alice", "keep")
-	writeFile(t, filepath.Join(keep, uploadPrefix+"123"), "torn")
-	writeFile(t, filepath.Join(keep, "new"), "renamed, not recorded")
-	writeFile(t, filepath.Join(keep, "b"), "beta, replaced")
+	gittest.WriteFile(t, filepath.Join(keep, uploadPrefix+"123"), "torn")
+	gittest.WriteFile(t, filepath.Join(keep, "new"), "renamed, not recorded")
+	gittest.WriteFile(t, filepath.Join(keep, "b"), "beta, replaced")
 	if err := os.Remove(filepath.Join(keep, "c")); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(dir, "data", "alice", "orphan", "x"), "x")
-	writeFile(t, filepath.Join(dir, "data", "ghost", "coll", "x"), "x")
+	gittest.WriteFile(t, filepath.Join(dir, "data", "alice", "orphan", "x"), "x")
+	gittest.WriteFile(t, filepath.Join(dir, "data", "ghost", "coll", "x"), "x")
 
 	tc = openTestCluster(t, dir)
 	d := tc.mustData(200, "GET", "/v1/data/alice/keep?acl=true", alice, nil)

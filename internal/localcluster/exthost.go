@@ -327,14 +327,11 @@ func (c *Cluster) issueExtToken(w http.ResponseWriter, r *http.Request, scm stri
 	if r.Method != http.MethodPost {
 		return methodNotAllowed()
 	}
-	if err := c.requireAdmin(r); err != nil {
-		return err
-	}
 	var b struct {
 		Login string `json:"login"`
 		Admin bool   `json:"admin"`
 	}
-	if err := decodeJSON(r, &b, false); err != nil {
+	if err := c.decodeAdminJSON(r, &b, false); err != nil {
 		return err
 	}
 	if !b.Admin && !gitserver.ValidHostName(b.Login) {

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gittest"
 )
 
 // lockedBuffer collects log lines written by the server's goroutines.
@@ -215,24 +217,24 @@ func TestFaults_gitPush(t *testing.T) {
 			key := c.addUser("alice")
 			c.addAlgo(key, "hello")
 			dir := t.TempDir()
-			mustGit(t, dir, "clone", "-q", c.gitURL("alice", key, "hello"), "w")
+			gittest.Must(t, dir, "clone", "-q", c.gitURL("alice", key, "hello"), "w")
 			w := filepath.Join(dir, "w")
-			before := strings.TrimSpace(mustGit(t, w, "rev-parse", "HEAD"))
-			writeFile(t, filepath.Join(w, "src", "extra.py"), "x = 1\n")
-			mustGit(t, w, "add", "-A")
-			mustGit(t, w, "commit", "-q", "-m", "change")
-			sha := strings.TrimSpace(mustGit(t, w, "rev-parse", "HEAD"))
+			before := gittest.Must(t, w, "rev-parse", "HEAD")
+			gittest.WriteFile(t, filepath.Join(w, "src", "extra.py"), "x = 1\n")
+			gittest.Must(t, w, "add", "-A")
+			gittest.Must(t, w, "commit", "-q", "-m", "change")
+			sha := gittest.Must(t, w, "rev-parse", "HEAD")
 
 			// Only POSTs: the ref advertisement (GET) passes, receive-pack is faulted.
 			c.setFaults(FaultConfig{Rate: 1, Kinds: []FaultKind{tt.kind}, Methods: []string{"POST"}})
-			out, err := runGit(t, w, "push", "origin", "master")
+			out, err := gittest.Run(t, w, "push", "origin", "master")
 			if err == nil {
 				t.Fatalf("git push succeeded through %s:\n%s", tt.kind, out)
 			}
 			t.Logf("git push through %s:\n%s", tt.kind, out)
 			c.setFaults(FaultConfig{})
 
-			head := strings.Fields(mustGit(t, w, "ls-remote", "origin", "refs/heads/master"))[0]
+			head := strings.Fields(gittest.Must(t, w, "ls-remote", "origin", "refs/heads/master"))[0]
 			want := before
 			if tt.moved {
 				want = sha
@@ -370,34 +372,22 @@ func TestFaults_switchWhileServing(t *testing.T) {
 	t.Parallel()
 	c, _ := newFaultCluster(t, FaultConfig{})
 	var (
-		wg      sync.WaitGroup
 		mu      sync.Mutex
 		faulted int
 	)
-	stop := make(chan struct{})
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				got := c.send("GET", "/v1/organization/types", testAdminKey, "")
-				if got.err != nil {
-					t.Error(got.err)
-					return
-				}
-				if got.status == 503 || got.status == 429 {
-					mu.Lock()
-					faulted++
-					mu.Unlock()
-				}
-			}
-		}()
-	}
+	stop := repeatUntilStopped(4, func() bool {
+		got := c.send("GET", "/v1/organization/types", testAdminKey, "")
+		if got.err != nil {
+			t.Error(got.err)
+			return false
+		}
+		if got.status == 503 || got.status == 429 {
+			mu.Lock()
+			faulted++
+			mu.Unlock()
+		}
+		return true
+	})
 	on := FaultConfig{Rate: 0.5, Kinds: []FaultKind{FaultUnavailable, FaultRateLimited}, Seed: 9}
 	for i := range 20 {
 		cfg := FaultConfig{}
@@ -407,8 +397,7 @@ func TestFaults_switchWhileServing(t *testing.T) {
 		c.setFaults(cfg)
 		time.Sleep(10 * time.Millisecond)
 	}
-	close(stop)
-	wg.Wait()
+	stop()
 	counts := c.c.Faults()
 	if total := counts[FaultUnavailable] + counts[FaultRateLimited]; total != faulted || faulted == 0 {
 		t.Fatalf("clients saw %d faults, the cluster counted %v", faulted, counts)

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gittest"
 )
 
 // TestPushBuildPublishClone follows an algorithm from creation to a cloned
@@ -17,7 +19,7 @@ func TestPushBuildPublishClone(t *testing.T) {
 	}
 
 	sha := tc.cloneAndPush(key, func(dir string) {
-		writeFile(t, filepath.Join(dir, "src", "hello.py"), "def apply(input):\n    return 'hi ' + input\n")
+		gittest.WriteFile(t, filepath.Join(dir, "src", "hello.py"), "def apply(input):\n    return 'hi ' + input\n")
 	})
 	// The build record exists as soon as the push returns.
 	var builds pagedBuilds
@@ -46,8 +48,8 @@ func TestPushBuildPublishClone(t *testing.T) {
 
 	dir := t.TempDir()
 	url := strings.TrimSuffix(tc.gitURL("alice", key, "hello"), ".git") + "/0.1.0.git"
-	mustGit(t, dir, "clone", "-q", url, "v")
-	if got := strings.TrimSpace(mustGit(t, filepath.Join(dir, "v"), "rev-parse", "HEAD")); got != sha {
+	gittest.Must(t, dir, "clone", "-q", url, "v")
+	if got := gittest.Must(t, filepath.Join(dir, "v"), "rev-parse", "HEAD"); got != sha {
 		t.Fatalf("published clone at %s, want %s", got, sha)
 	}
 }

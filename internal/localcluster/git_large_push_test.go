@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gittest"
 )
 
 // TestLargePushWithGitCLI pushes 20 MiB of incompressible files with the git
@@ -27,7 +29,7 @@ func TestLargePushWithGitCLI(t *testing.T) {
 	tc.addAlgo(key, "hello")
 
 	dir := t.TempDir()
-	mustGit(t, dir, "clone", "-q", tc.gitURL("alice", url.QueryEscape(key), "hello"), "w")
+	gittest.Must(t, dir, "clone", "-q", tc.gitURL("alice", url.QueryEscape(key), "hello"), "w")
 	w := filepath.Join(dir, "w")
 	const files, size = 4, 5 << 20 // 20 MiB in all
 	if err := os.MkdirAll(filepath.Join(w, "data"), 0o755); err != nil {
@@ -45,27 +47,27 @@ func TestLargePushWithGitCLI(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	mustGit(t, w, "add", "-A")
-	mustGit(t, w, "commit", "-q", "-m", "large files")
-	if out, err := runGit(t, w, "push", "origin", "master"); err != nil {
+	gittest.Must(t, w, "add", "-A")
+	gittest.Must(t, w, "commit", "-q", "-m", "large files")
+	if out, err := gittest.Run(t, w, "push", "origin", "master"); err != nil {
 		t.Fatalf("push of 20 MiB: %v\n%s", err, out)
 	}
-	sha := strings.TrimSpace(mustGit(t, w, "rev-parse", "HEAD"))
-	tree := strings.TrimSpace(mustGit(t, w, "rev-parse", "HEAD^{tree}"))
+	sha := gittest.Must(t, w, "rev-parse", "HEAD")
+	tree := gittest.Must(t, w, "rev-parse", "HEAD^{tree}")
 
 	// The server's master and tree are the pushed ones, and the objects are whole.
 	bare := filepath.Join(tc.dir, "git", "alice", "hello.git")
-	if got := strings.TrimSpace(mustGit(t, bare, "rev-parse", "master")); got != sha {
+	if got := gittest.Must(t, bare, "rev-parse", "master"); got != sha {
 		t.Fatalf("server master %s, pushed %s", got, sha)
 	}
-	if got := strings.TrimSpace(mustGit(t, bare, "rev-parse", "master^{tree}")); got != tree {
+	if got := gittest.Must(t, bare, "rev-parse", "master^{tree}"); got != tree {
 		t.Fatalf("server tree %s, pushed %s", got, tree)
 	}
-	ls := mustGit(t, bare, "ls-tree", "-r", "-l", "master", "data/")
+	ls := gittest.Must(t, bare, "ls-tree", "-r", "-l", "master", "data/")
 	if n := strings.Count(ls, "5242880\t"); n != files {
 		t.Fatalf("server has %d files of 5 MiB under data/, want %d:\n%s", n, files, ls)
 	}
-	mustGit(t, bare, "fsck", "--no-progress")
+	gittest.Must(t, bare, "fsck", "--no-progress")
 
 	// A build started as for any push.
 	var builds pagedBuilds

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gittest"
 )
 
 // TestFailedBuildHasReadableLogs pushes a broken algorithmia.conf: the build
@@ -18,7 +20,7 @@ func TestFailedBuildHasReadableLogs(t *testing.T) {
 	key := tc.addUser("alice")
 	tc.addAlgo(key, "hello")
 	sha := tc.cloneAndPush(key, func(dir string) {
-		writeFile(t, filepath.Join(dir, "algorithmia.conf"), "{not json")
+		gittest.WriteFile(t, filepath.Join(dir, "algorithmia.conf"), "{not json")
 	})
 	var builds pagedBuilds
 	tc.must(200, "GET", "/v1/algorithms/alice/hello/builds", key, nil, &builds)
@@ -60,22 +62,22 @@ func TestGitAuthorization(t *testing.T) {
 	}, nil)
 	tc.addAlgo(key, "hello")
 	dir := t.TempDir()
-	if out, err := runGit(t, dir, "clone", tc.gitURL("alice", "simWRONG", "hello"), "a"); err == nil {
+	if out, err := gittest.Run(t, dir, "clone", tc.gitURL("alice", "simWRONG", "hello"), "a"); err == nil {
 		t.Fatalf("clone with a wrong key succeeded:\n%s", out)
 	}
-	if out, err := runGit(t, dir, "clone", tc.gitURL("bob", bob, "hello"), "b"); err == nil || !strings.Contains(out, "403") {
+	if out, err := gittest.Run(t, dir, "clone", tc.gitURL("bob", bob, "hello"), "b"); err == nil || !strings.Contains(out, "403") {
 		t.Fatalf("bob cloned alice's closed algorithm (err %v):\n%s", err, out)
 	}
-	if out, err := runGit(t, dir, "clone", tc.gitURL("alice", testAdminKey, "hello"), "c"); err == nil {
+	if out, err := gittest.Run(t, dir, "clone", tc.gitURL("alice", testAdminKey, "hello"), "c"); err == nil {
 		t.Fatalf("clone with the admin key succeeded:\n%s", out)
 	}
 	// The read-only key clones (with %2F) but cannot push.
-	mustGit(t, dir, "clone", "-q", tc.gitURL("alice", url.PathEscape(slashKey), "hello"), "d")
+	gittest.Must(t, dir, "clone", "-q", tc.gitURL("alice", url.PathEscape(slashKey), "hello"), "d")
 	w := filepath.Join(dir, "d")
-	writeFile(t, filepath.Join(w, "x.txt"), "x")
-	mustGit(t, w, "add", "-A")
-	mustGit(t, w, "commit", "-q", "-m", "x")
-	if out, err := runGit(t, w, "push", "origin", "master"); err == nil {
+	gittest.WriteFile(t, filepath.Join(w, "x.txt"), "x")
+	gittest.Must(t, w, "add", "-A")
+	gittest.Must(t, w, "commit", "-q", "-m", "x")
+	if out, err := gittest.Run(t, w, "push", "origin", "master"); err == nil {
 		t.Fatalf("push without algorithm management succeeded:\n%s", out)
 	}
 	var builds pagedBuilds
@@ -98,26 +100,14 @@ func TestConcurrentPushesOneBuildEach(t *testing.T) {
 	var (
 		mu     sync.Mutex
 		pushed = map[string]map[string]bool{"one": {}, "two": {}}
-		wg     sync.WaitGroup
 	)
-	stop := make(chan struct{})
-	for i := 0; i < 2; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				for _, a := range algos {
-					tc.call("GET", "/v1/algorithms/alice/"+a+"/builds?limit=2", key, nil, nil)
-					tc.call("GET", "/v1/algorithms/alice/"+a, key, nil, nil)
-				}
-			}
-		}()
-	}
+	stopReaders := repeatUntilStopped(2, func() bool {
+		for _, a := range algos {
+			tc.call("GET", "/v1/algorithms/alice/"+a+"/builds?limit=2", key, nil, nil)
+			tc.call("GET", "/v1/algorithms/alice/"+a, key, nil, nil)
+		}
+		return true
+	})
 	var pushers sync.WaitGroup
 	for w := 0; w < 4; w++ {
 		pushers.Add(1)
@@ -125,27 +115,27 @@ func TestConcurrentPushesOneBuildEach(t *testing.T) {
 			defer pushers.Done()
 			algo := algos[w%2]
 			dir := t.TempDir()
-			if out, err := runGit(t, dir, "clone", "-q", tc.gitURL("alice", key, algo), "w"); err != nil {
+			if out, err := gittest.Run(t, dir, "clone", "-q", tc.gitURL("alice", key, algo), "w"); err != nil {
 				t.Errorf("clone: %v\n%s", err, out)
 				return
 			}
 			wd := filepath.Join(dir, "w")
 			for i := 0; i < 3; i++ {
-				if out, err := runGit(t, wd, "pull", "-q", "--rebase", "origin", "master"); err != nil {
+				if out, err := gittest.Run(t, wd, "pull", "-q", "--rebase", "origin", "master"); err != nil {
 					t.Errorf("pull: %v\n%s", err, out)
 					return
 				}
-				writeFile(t, filepath.Join(wd, fmt.Sprintf("f%d_%d.txt", w, i)), "x")
+				gittest.WriteFile(t, filepath.Join(wd, fmt.Sprintf("f%d_%d.txt", w, i)), "x")
 				for _, args := range [][]string{{"add", "-A"}, {"commit", "-q", "-m", "c"}} {
-					if out, err := runGit(t, wd, args...); err != nil {
+					if out, err := gittest.Run(t, wd, args...); err != nil {
 						t.Errorf("%s: %v\n%s", args[0], err, out)
 						return
 					}
 				}
-				if _, err := runGit(t, wd, "push", "-q", "origin", "master"); err != nil {
+				if _, err := gittest.Run(t, wd, "push", "-q", "origin", "master"); err != nil {
 					continue // lost the race: rejected as non-fast-forward, no build
 				}
-				head, _ := runGit(t, wd, "rev-parse", "HEAD")
+				head, _ := gittest.Run(t, wd, "rev-parse", "HEAD")
 				mu.Lock()
 				pushed[algo][strings.TrimSpace(head)] = true
 				mu.Unlock()
@@ -153,8 +143,7 @@ func TestConcurrentPushesOneBuildEach(t *testing.T) {
 		}(w)
 	}
 	pushers.Wait()
-	close(stop)
-	wg.Wait()
+	stopReaders()
 	for _, a := range algos {
 		var builds pagedBuilds
 		tc.must(200, "GET", "/v1/algorithms/alice/"+a+"/builds?limit=100", key, nil, &builds)
@@ -188,7 +177,7 @@ func TestRestartKeepsEverything(t *testing.T) {
 	tc.must(201, "PUT", "/v1/organizations/acme/members/alice", testAdminKey, nil, nil)
 	var envs1 map[string][]environmentJSON
 	tc.must(200, "GET", "/v1/algorithm-environments/edge/languages/python3/environments", key, nil, &envs1)
-	sha := tc.cloneAndPush(key, func(d string) { writeFile(t, filepath.Join(d, "n.txt"), "n") })
+	sha := tc.cloneAndPush(key, func(d string) { gittest.WriteFile(t, filepath.Join(d, "n.txt"), "n") })
 	tc.close() // the push's build is still in progress
 
 	tc2 := &testCluster{t: t, dir: dir}
@@ -229,8 +218,8 @@ func TestRestartKeepsEverything(t *testing.T) {
 		t.Fatal("environment ids changed across restart")
 	}
 	d := t.TempDir()
-	mustGit(t, d, "clone", "-q", strings.TrimSuffix(tc2.gitURL("alice", key, "hello"), ".git")+"/0.1.0.git", "v")
-	if head := strings.TrimSpace(mustGit(t, filepath.Join(d, "v"), "rev-parse", "HEAD")); head != pub.VersionInfo.GitHash {
+	gittest.Must(t, d, "clone", "-q", strings.TrimSuffix(tc2.gitURL("alice", key, "hello"), ".git")+"/0.1.0.git", "v")
+	if head := gittest.Must(t, filepath.Join(d, "v"), "rev-parse", "HEAD"); head != pub.VersionInfo.GitHash {
 		t.Fatalf("version clone at %s, want %s", head, pub.VersionInfo.GitHash)
 	}
 }

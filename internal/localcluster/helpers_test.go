@@ -6,12 +6,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gittest"
 )
 
 const testAdminKey = "admin-key-for-tests"
@@ -181,24 +182,31 @@ func (tc *testCluster) gitURL(user, key, name string) string {
 	return strings.Replace(tc.srv.URL, "http://", "http://"+user+":"+key+"@", 1) + "/git/alice/" + name + ".git"
 }
 
-// git runs the git CLI in dir and returns its combined output.
-func runGit(t *testing.T, dir string, args ...string) (string, error) {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir,
-		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
-	out, err := cmd.CombinedOutput()
-	return string(out), err
-}
-
-func mustGit(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	out, err := runGit(t, dir, args...)
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+// repeatUntilStopped runs n goroutines that each call fn again and again, until fn
+// returns false or the returned stop is called; stop waits for them all.
+func repeatUntilStopped(n int, fn func() bool) (stop func()) {
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if !fn() {
+					return
+				}
+			}
+		}()
 	}
-	return out
+	return func() {
+		close(done)
+		wg.Wait()
+	}
 }
 
 // cloneAndPush clones alice/hello as alice (key is hers), applies edit,
@@ -206,23 +214,13 @@ func mustGit(t *testing.T, dir string, args ...string) string {
 func (tc *testCluster) cloneAndPush(key string, edit func(dir string)) string {
 	tc.t.Helper()
 	dir := tc.t.TempDir()
-	mustGit(tc.t, dir, "clone", "-q", tc.gitURL("alice", key, "hello"), "w")
+	gittest.Must(tc.t, dir, "clone", "-q", tc.gitURL("alice", key, "hello"), "w")
 	w := filepath.Join(dir, "w")
 	edit(w)
-	mustGit(tc.t, w, "add", "-A")
-	mustGit(tc.t, w, "commit", "-q", "-m", "change")
-	mustGit(tc.t, w, "push", "-q", "origin", "master")
-	return strings.TrimSpace(mustGit(tc.t, w, "rev-parse", "HEAD"))
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	gittest.Must(tc.t, w, "add", "-A")
+	gittest.Must(tc.t, w, "commit", "-q", "-m", "change")
+	gittest.Must(tc.t, w, "push", "-q", "origin", "master")
+	return gittest.Must(tc.t, w, "rev-parse", "HEAD")
 }
 
 // waitBuildStatus polls a build of alice/hello until it leaves in-progress.

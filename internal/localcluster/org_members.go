@@ -48,13 +48,10 @@ func (c *Cluster) listMembers(w http.ResponseWriter, r *http.Request) error {
 // The spec has no body; an optional {"role": "owner"|"member"} sets the role,
 // and the first member of an organization without owners becomes its owner.
 func (c *Cluster) putMember(w http.ResponseWriter, r *http.Request) error {
-	if err := c.requireAdmin(r); err != nil {
-		return err
-	}
 	var b struct {
 		Role string `json:"role"`
 	}
-	if err := decodeJSON(r, &b, true); err != nil {
+	if err := c.decodeAdminJSON(r, &b, true); err != nil {
 		return err
 	}
 	if b.Role != "" && b.Role != "owner" && b.Role != "member" {

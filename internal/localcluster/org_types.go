@@ -56,11 +56,8 @@ func (c *Cluster) listOrgTypes(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (c *Cluster) createOrgType(w http.ResponseWriter, r *http.Request) error {
-	if err := c.requireAdmin(r); err != nil {
-		return err
-	}
 	var t orgType
-	if err := decodeJSON(r, &t, false); err != nil {
+	if err := c.decodeAdminJSON(r, &t, false); err != nil {
 		return err
 	}
 	if !validName(t.Name) {

@@ -109,11 +109,8 @@ func nullToNil(m json.RawMessage) json.RawMessage {
 }
 
 func (c *Cluster) createOrg(w http.ResponseWriter, r *http.Request) error {
-	if err := c.requireAdmin(r); err != nil {
-		return err
-	}
 	var b orgBody
-	if err := decodeJSON(r, &b, false); err != nil {
+	if err := c.decodeAdminJSON(r, &b, false); err != nil {
 		return err
 	}
 	name := str(b.OrgName)
@@ -221,11 +218,8 @@ func (c *Cluster) listOrgs(w http.ResponseWriter, r *http.Request) error {
 
 // updateOrg answers 204 with no body, as the platform did (CONTRACT.md §10.2).
 func (c *Cluster) updateOrg(w http.ResponseWriter, r *http.Request) error {
-	if err := c.requireAdmin(r); err != nil {
-		return err
-	}
 	var b orgBody
-	if err := decodeJSON(r, &b, false); err != nil {
+	if err := c.decodeAdminJSON(r, &b, false); err != nil {
 		return err
 	}
 	name := r.PathValue("org")

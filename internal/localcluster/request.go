@@ -37,6 +37,15 @@ func decodeJSON(r *http.Request, v any, optional bool) error {
 	return nil
 }
 
+// decodeAdminJSON serves the admin-only routes that take a body: it checks that the
+// caller holds the admin key, then decodes the body into v as decodeJSON does.
+func (c *Cluster) decodeAdminJSON(r *http.Request, v any, optional bool) error {
+	if err := c.requireAdmin(r); err != nil {
+		return err
+	}
+	return decodeJSON(r, v, optional)
+}
+
 // baseURL is the scheme and Host of the incoming request, so links work behind
 // any listener (several clusters run side by side on random ports).
 func baseURL(r *http.Request) string {

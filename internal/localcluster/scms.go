@@ -210,11 +210,8 @@ func validURLs(u *scmURLs) bool {
 }
 
 func (c *Cluster) createScm(w http.ResponseWriter, r *http.Request) error {
-	if err := c.requireAdmin(r); err != nil {
-		return err
-	}
 	var b scmCreateBody
-	if err := decodeJSON(r, &b, false); err != nil {
+	if err := c.decodeAdminJSON(r, &b, false); err != nil {
 		return err
 	}
 	provider := str(b.Provider)
@@ -272,11 +269,8 @@ type scmUpdateBody struct {
 }
 
 func (c *Cluster) updateScm(w http.ResponseWriter, r *http.Request) error {
-	if err := c.requireAdmin(r); err != nil {
-		return err
-	}
 	var b scmUpdateBody
-	if err := decodeJSON(r, &b, false); err != nil {
+	if err := c.decodeAdminJSON(r, &b, false); err != nil {
 		return err
 	}
 	id := r.PathValue("id")

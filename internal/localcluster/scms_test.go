@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gitpush"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gittest"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster/gitserver"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster/store"
 )
@@ -324,7 +325,7 @@ func TestScmBackedAlgorithm(t *testing.T) {
 
 	// The internal Git URL refuses pushes (4011) and has nothing to clone.
 	dir := t.TempDir()
-	out, err := runGit(t, dir, "ls-remote", tc.gitURL("alice", f.key, "hello"))
+	out, err := gittest.Run(t, dir, "ls-remote", tc.gitURL("alice", f.key, "hello"))
 	if err == nil || !strings.Contains(out, `is on SCM "gh"`) {
 		t.Fatalf("ls-remote of the internal URL: %v\n%s", err, out)
 	}
@@ -477,15 +478,15 @@ func TestExternalHostGitCLI(t *testing.T) {
 	url := strings.Replace(a.Source.RepositoryHTTPSURL, "http://", "http://alice-scm:"+f.token+"@", 1) + ".git"
 
 	dir := t.TempDir()
-	mustGit(t, dir, "clone", "-q", url, "w")
+	gittest.Must(t, dir, "clone", "-q", url, "w")
 	w := filepath.Join(dir, "w")
-	if branch := strings.TrimSpace(mustGit(t, w, "rev-parse", "--abbrev-ref", "HEAD")); branch != "main" {
+	if branch := gittest.Must(t, w, "rev-parse", "--abbrev-ref", "HEAD"); branch != "main" {
 		t.Fatalf("cloned branch %q, want main", branch)
 	}
-	writeFile(t, filepath.Join(w, "src", "hello.py"), "def apply(input):\n    return 'hi ' + input\n")
-	mustGit(t, w, "commit", "-qam", "say hi")
-	mustGit(t, w, "push", "-q", "origin", "main")
-	sha := strings.TrimSpace(mustGit(t, w, "rev-parse", "HEAD"))
+	gittest.WriteFile(t, filepath.Join(w, "src", "hello.py"), "def apply(input):\n    return 'hi ' + input\n")
+	gittest.Must(t, w, "commit", "-qam", "say hi")
+	gittest.Must(t, w, "push", "-q", "origin", "main")
+	sha := gittest.Must(t, w, "rev-parse", "HEAD")
 
 	builds := tc.builds(f.key, "hello")
 	if len(builds) != 1 || builds[0].CommitSHA != sha {
@@ -501,8 +502,8 @@ func TestExternalHostGitCLI(t *testing.T) {
 	}
 
 	// History is kept on the host as on the cluster.
-	mustGit(t, w, "commit", "-q", "--amend", "-m", "rewritten")
-	if out, err := runGit(t, w, "push", "-q", "-f", "origin", "main"); err == nil {
+	gittest.Must(t, w, "commit", "-q", "--amend", "-m", "rewritten")
+	if out, err := gittest.Run(t, w, "push", "-q", "-f", "origin", "main"); err == nil {
 		t.Fatalf("a force push was accepted:\n%s", out)
 	}
 	if n := len(tc.builds(f.key, "hello")); n != 1 {

@@ -77,11 +77,8 @@ func validateUserFields(b userBody) error {
 }
 
 func (c *Cluster) createUser(w http.ResponseWriter, r *http.Request) error {
-	if err := c.requireAdmin(r); err != nil {
-		return err
-	}
 	var b userBody
-	if err := decodeJSON(r, &b, false); err != nil {
+	if err := c.decodeAdminJSON(r, &b, false); err != nil {
 		return err
 	}
 	if str(b.Username) == "" || str(b.Email) == "" {
@@ -180,11 +177,8 @@ func (c *Cluster) listUsers(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (c *Cluster) updateUser(w http.ResponseWriter, r *http.Request) error {
-	if err := c.requireAdmin(r); err != nil {
-		return err
-	}
 	var b userBody
-	if err := decodeJSON(r, &b, false); err != nil {
+	if err := c.decodeAdminJSON(r, &b, false); err != nil {
 		return err
 	}
 	if err := validateUserFields(b); err != nil {

@@ -56,7 +56,7 @@ func BenchmarkPromote(b *testing.B) {
 				s.newRepo(b, dest)
 				s.commit(b, dest, "master", map[string]string{"README.md": "# prod\n"}, "Template")
 				b.StartTimer()
-				out := runChild(b, map[string]string{
+				out := childbench.Run[childResult](b, "TestPromoteChild", map[string]string{
 					"PROMOTE_CHILD_SOURCE": s.url("dev"), "PROMOTE_CHILD_DEST": s.url(dest),
 					"PROMOTE_CHILD_COMMIT": sha, "PROMOTE_CHILD_WORKDIR": b.TempDir(),
 					"PROMOTE_CHILD_CPUPROFILE": os.Getenv("PROMOTE_BENCH_CPUPROFILE"),
@@ -158,7 +158,7 @@ func gitPromote(b *testing.B, s *gitServer, src, dest string) time.Duration {
 func BenchmarkChildBaseline(b *testing.B) {
 	var peak int64
 	for i := 0; i < b.N; i++ {
-		out := runChild(b, map[string]string{"PROMOTE_CHILD_SOURCE": "none"})
+		out := childbench.Run[childResult](b, "TestPromoteChild", map[string]string{"PROMOTE_CHILD_SOURCE": "none"})
 		peak = max(peak, out.PeakRSS)
 	}
 	b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
@@ -171,20 +171,10 @@ type childResult struct {
 	PromoteNanos int64
 }
 
-func runChild(b *testing.B, env map[string]string) childResult {
-	b.Helper()
-	var r childResult
-	childbench.Run(b, "TestPromoteChild", env, &r)
-	return r
-}
-
 // TestPromoteChild is the benchmark's child process; it does nothing in a
 // normal test run.
 func TestPromoteChild(t *testing.T) {
-	src := os.Getenv("PROMOTE_CHILD_SOURCE")
-	if src == "" {
-		t.Skip("only run as BenchmarkPromote's child process")
-	}
+	src := childbench.Getenv(t, "PROMOTE_CHILD_SOURCE")
 	var r childResult
 	if src != "none" {
 		creds := &Credentials{Username: testUser, Password: testPass}

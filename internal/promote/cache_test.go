@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/childbench"
 )
 
 // addFile commits one more file on top of repo's master (the rest of the tree kept),
@@ -136,6 +138,25 @@ func TestPromote_cacheNegotiatesAfterAnotherPusher(t *testing.T) {
 	}
 }
 
+// checkRacedPromotions asserts that after promotions of devHead raced into prod and prod2
+// through the cache in cacheDir, both hold dev's tree, each received exactly one push (the
+// first pushes, the others find the tree there) and neither cache is damaged.
+func checkRacedPromotions(t *testing.T, s *gitServer, devHead, cacheDir string) {
+	t.Helper()
+	want := s.git(t, "dev", "rev-parse", devHead+"^{tree}")
+	for _, repo := range []string{"prod", "prod2"} {
+		if got := s.git(t, repo, "rev-parse", "master^{tree}"); got != want {
+			t.Errorf("%s tree = %s, want %s", repo, got, want)
+		}
+		if receive, _ := s.counts(repo); receive != 1 {
+			t.Errorf("%s received %d pushes, want 1", repo, receive)
+		}
+		if reason := verifyRepo(filepath.Join(cacheDir, cacheKey(s.url(repo)))); reason != "" {
+			t.Errorf("cache of %s damaged: %s", repo, reason)
+		}
+	}
+}
+
 func TestPromote_cacheSharedByConcurrentCalls(t *testing.T) {
 	s, devHead := cacheSetup(t, 512<<10)
 	s.newRepo(t, "prod2")
@@ -160,19 +181,7 @@ func TestPromote_cacheSharedByConcurrentCalls(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	want := s.git(t, "dev", "rev-parse", devHead+"^{tree}")
-	for _, repo := range []string{"prod", "prod2"} {
-		if got := s.git(t, repo, "rev-parse", "master^{tree}"); got != want {
-			t.Errorf("%s tree = %s, want %s", repo, got, want)
-		}
-		// One call at a time per repository: the first pushes, the others find the tree there.
-		if receive, _ := s.counts(repo); receive != 1 {
-			t.Errorf("%s received %d pushes, want 1", repo, receive)
-		}
-		if reason := verifyRepo(filepath.Join(cache.Dir, cacheKey(s.url(repo)))); reason != "" {
-			t.Errorf("cache of %s damaged: %s", repo, reason)
-		}
-	}
+	checkRacedPromotions(t, s, devHead, cache.Dir)
 }
 
 func TestPromote_cacheLockWaitEndsWithContext(t *testing.T) {
@@ -448,27 +457,13 @@ func TestPromote_cacheSharedByConcurrentProcesses(t *testing.T) {
 			t.Errorf("child %d: %v\n%s", i, err, outs[i])
 		}
 	}
-	want := s.git(t, "dev", "rev-parse", devHead+"^{tree}")
-	for _, repo := range []string{"prod", "prod2"} {
-		if got := s.git(t, repo, "rev-parse", "master^{tree}"); got != want {
-			t.Errorf("%s tree = %s, want %s", repo, got, want)
-		}
-		if receive, _ := s.counts(repo); receive != 1 {
-			t.Errorf("%s received %d pushes, want 1", repo, receive)
-		}
-		if reason := verifyRepo(filepath.Join(dir, cacheKey(s.url(repo)))); reason != "" {
-			t.Errorf("cache of %s damaged: %s", repo, reason)
-		}
-	}
+	checkRacedPromotions(t, s, devHead, dir)
 }
 
 // TestCacheChild is TestPromote_cacheSharedByConcurrentProcesses's child process; it does
 // nothing in a normal test run.
 func TestCacheChild(t *testing.T) {
-	dir := os.Getenv("CACHE_CHILD_DIR")
-	if dir == "" {
-		t.Skip("only run as a child process")
-	}
+	dir := childbench.Getenv(t, "CACHE_CHILD_DIR")
 	creds := &Credentials{Username: testUser, Password: testPass}
 	cache := &Cache{Dir: dir}
 	_, err := Promote(testCtx(t), Request{

@@ -200,6 +200,19 @@ func TestFaults_promoteThroughEveryFault(t *testing.T) {
 	p.inject(uploadPack, dropReply, fail503, resetConn)
 	p.inject(receiveAdv, resetConn, fail503, dropReply)
 	p.inject(receivePack, fail503, dropReply)
+	_, l := promoteThroughFaults(t, s, p, devHead, prodHead)
+	if recv, _ := s.counts("prod"); recv != 1 {
+		t.Fatalf("the server received %d pushes, want 1", recv)
+	}
+	if strings.Contains(l, testPass) || !strings.Contains(l, "retrying Git request") || !strings.Contains(l, "answer was lost") {
+		t.Fatalf("logs leak the password or miss the retries:\n%s", l)
+	}
+}
+
+// promoteThroughFaults promotes devHead from dev to prod through the fault proxy p, asserts
+// that every injected fault was met and that prod gained one commit, and returns the logs.
+func promoteThroughFaults(t *testing.T, s *gitServer, p *faultProxy, devHead, prodHead string) (*Result, string) {
+	t.Helper()
 	logs := &logRecorder{}
 	res, err := Promote(testCtx(t), Request{
 		Source: p.remote("dev", fastRetries), SourceCommit: devHead,
@@ -210,13 +223,7 @@ func TestFaults_promoteThroughEveryFault(t *testing.T) {
 	}
 	checkAllFaultsHit(t, p)
 	checkOnePromotion(t, s, res, devHead, prodHead)
-	if recv, _ := s.counts("prod"); recv != 1 {
-		t.Fatalf("the server received %d pushes, want 1", recv)
-	}
-	l := logs.String()
-	if strings.Contains(l, testPass) || !strings.Contains(l, "retrying Git request") || !strings.Contains(l, "answer was lost") {
-		t.Fatalf("logs leak the password or miss the retries:\n%s", l)
-	}
+	return res, logs.String()
 }
 
 // checkOnePromotion asserts that prod's master is res.DestCommit, one commit on top of
@@ -244,13 +251,7 @@ func TestFaults_droppedPushAnswerIsSettled(t *testing.T) {
 	s, devHead, prodHead := setup(t)
 	p := newFaultProxy(t, s)
 	p.inject(receivePack, dropReply)
-	res, err := Promote(testCtx(t), Request{Source: p.remote("dev", fastRetries), SourceCommit: devHead,
-		Dest: p.remote("prod", fastRetries), WorkDir: t.TempDir()})
-	if err != nil {
-		t.Fatalf("Promote: %v", err)
-	}
-	checkAllFaultsHit(t, p)
-	checkOnePromotion(t, s, res, devHead, prodHead)
+	promoteThroughFaults(t, s, p, devHead, prodHead)
 	if recv, _ := s.counts("prod"); recv != 1 || p.count(receivePack) != 1 {
 		t.Fatalf("pushes: server %d, proxy %d; want 1 and 1 (never pushed twice)", recv, p.count(receivePack))
 	}
@@ -262,13 +263,7 @@ func TestFaults_unansweredPushIsSentAgain(t *testing.T) {
 	s, devHead, prodHead := setup(t)
 	p := newFaultProxy(t, s)
 	p.inject(receivePack, fail503, fail429, resetConn)
-	res, err := Promote(testCtx(t), Request{Source: p.remote("dev", fastRetries), SourceCommit: devHead,
-		Dest: p.remote("prod", fastRetries), WorkDir: t.TempDir()})
-	if err != nil {
-		t.Fatalf("Promote: %v", err)
-	}
-	checkAllFaultsHit(t, p)
-	checkOnePromotion(t, s, res, devHead, prodHead)
+	promoteThroughFaults(t, s, p, devHead, prodHead)
 	if recv, _ := s.counts("prod"); recv != 1 || p.count(receivePack) != 4 {
 		t.Fatalf("pushes: server %d, proxy %d; want 1 and 4", recv, p.count(receivePack))
 	}
@@ -285,13 +280,7 @@ func TestFaults_realisticSize(t *testing.T) {
 	p := newFaultProxy(t, s)
 	p.inject(uploadPack, dropReply, resetConn)
 	p.inject(receivePack, dropReply)
-	res, err := Promote(testCtx(t), Request{Source: p.remote("dev", fastRetries), SourceCommit: devHead,
-		Dest: p.remote("prod", fastRetries), WorkDir: t.TempDir()})
-	if err != nil {
-		t.Fatalf("Promote: %v", err)
-	}
-	checkAllFaultsHit(t, p)
-	checkOnePromotion(t, s, res, devHead, prodHead)
+	res, _ := promoteThroughFaults(t, s, p, devHead, prodHead)
 	if res.PackBytes < 4<<20 {
 		t.Fatalf("pack of %d bytes; want the generated 4 MiB", res.PackBytes)
 	}

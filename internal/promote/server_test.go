@@ -1,7 +1,6 @@
 package promote
 
 import (
-	"io"
 	"net/http"
 	"net/http/cgi"
 	"net/http/httptest"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/httpcount"
 )
 
 // The test server is the reference implementation, `git http-backend`,
@@ -123,13 +124,13 @@ func (s *gitServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Path: s.backend,
 		Env:  append([]string{"GIT_PROJECT_ROOT=" + s.root, "GIT_HTTP_EXPORT_ALL=1", "REMOTE_USER=" + user}, gitEnv...),
 	}
-	body := &countingReader{r: r.Body}
+	body := httpcount.NewReader(r.Body)
 	r.Body = body
-	cw := &countingWriter{ResponseWriter: w}
+	cw := httpcount.NewWriter(w)
 	h.ServeHTTP(cw, r)
 	s.mu.Lock()
-	s.sent[repo] += body.n
-	s.fetched[repo] += cw.n
+	s.sent[repo] += body.N()
+	s.fetched[repo] += cw.N()
 	s.mu.Unlock()
 }
 
@@ -138,30 +139,6 @@ func (s *gitServer) traffic(repo string) (sent, fetched int64, requests int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.sent[repo], s.fetched[repo], s.requests[repo]
-}
-
-type countingReader struct {
-	r io.ReadCloser
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
-func (c *countingReader) Close() error { return c.r.Close() }
-
-type countingWriter struct {
-	http.ResponseWriter
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.ResponseWriter.Write(p)
-	c.n += int64(n)
-	return n, err
 }
 
 func (s *gitServer) url(repo string) string { return s.srv.URL + "/" + repo + ".git" }

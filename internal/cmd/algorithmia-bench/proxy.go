@@ -9,8 +9,9 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/httpcount"
 )
 
 // Request kinds the proxy tells apart.
@@ -112,23 +113,23 @@ func startProxy(target string) (*proxy, error) {
 	p.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		kind := classify(r)
 		start := time.Now()
-		in := &countingReader{r: r.Body}
+		in := httpcount.NewReader(r.Body)
 		if r.Body != nil && r.Body != http.NoBody {
 			r.Body = in
 		}
-		cw := &countingWriter{ResponseWriter: w}
+		cw := httpcount.NewWriter(w)
 		rp.ServeHTTP(cw, r)
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		if p.trace != nil {
 			fmt.Fprintf(p.trace, "%s %s %s %s?%s %d %d %s\n", start.Format("15:04:05.000"), kind, r.Method, r.URL.Path, r.URL.RawQuery,
-				in.n.Load(), cw.n, time.Since(start).Round(time.Millisecond))
+				in.N(), cw.N(), time.Since(start).Round(time.Millisecond))
 		}
 		p.c.Requests[kind]++
-		p.c.Sent += in.n.Load()
-		p.c.Received += cw.n
+		p.c.Sent += in.N()
+		p.c.Received += cw.N()
 		// The span of data transfers counts bulk bodies only, not listings and metadata.
-		if kind == kindData && max(in.n.Load(), cw.n) >= bulk {
+		if kind == kindData && max(in.N(), cw.N()) >= bulk {
 			if p.c.dataStart.IsZero() || start.Before(p.c.dataStart) {
 				p.c.dataStart = start
 			}
@@ -149,39 +150,3 @@ func (p *proxy) take() counts {
 }
 
 func (p *proxy) close() { _ = p.srv.Close() }
-
-// countingReader counts a request body; the proxy's transport may still read it from
-// another goroutine when the answer is already back, hence the atomic.
-type countingReader struct {
-	r io.ReadCloser
-	n atomic.Int64
-}
-
-func (c *countingReader) Read(b []byte) (int, error) {
-	n, err := c.r.Read(b)
-	c.n.Add(int64(n))
-	return n, err
-}
-
-func (c *countingReader) Close() error { return c.r.Close() }
-
-type countingWriter struct {
-	http.ResponseWriter
-	n int64
-}
-
-func (c *countingWriter) Write(b []byte) (int, error) {
-	n, err := c.ResponseWriter.Write(b)
-	c.n += int64(n)
-	return n, err
-}
-
-// Flush passes flushes on, so streamed answers are not held back.
-func (c *countingWriter) Flush() {
-	if f, ok := c.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-
-// Unwrap lets http.ResponseController reach the real writer.
-func (c *countingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }

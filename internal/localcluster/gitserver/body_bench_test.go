@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/childbench"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gittest"
 )
 
 // BenchmarkChunkedPush measures the server process's peak memory while the git CLI pushes
@@ -20,8 +21,7 @@ func BenchmarkChunkedPush(b *testing.B) {
 		b.Run(fmt.Sprintf("%dMiB", mib), func(b *testing.B) {
 			var peak int64
 			for i := 0; i < b.N; i++ {
-				var r struct{ PeakRSS int64 }
-				childbench.Run(b, "TestChunkedPushChild", map[string]string{"CHUNKED_PUSH_MIB": strconv.Itoa(mib)}, &r)
+				r := childbench.Run[struct{ PeakRSS int64 }](b, "TestChunkedPushChild", map[string]string{"CHUNKED_PUSH_MIB": strconv.Itoa(mib)})
 				peak = max(peak, r.PeakRSS)
 			}
 			b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
@@ -33,10 +33,7 @@ func BenchmarkChunkedPush(b *testing.B) {
 // pushes CHUNKED_PUSH_MIB MiB into it with the git CLI, a separate process whose memory
 // is not counted. 0 pushes nothing: the floor.
 func TestChunkedPushChild(t *testing.T) {
-	s := os.Getenv("CHUNKED_PUSH_MIB")
-	if s == "" {
-		t.Skip("only run as BenchmarkChunkedPush's child process")
-	}
+	s := childbench.Getenv(t, "CHUNKED_PUSH_MIB")
 	mib, err := strconv.Atoi(s)
 	if err != nil {
 		t.Fatal(err)
@@ -61,9 +58,9 @@ func TestChunkedPushChild(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		mustGit(t, clone, "add", "-A")
-		mustGit(t, clone, "commit", "-qm", "data")
-		mustGit(t, clone, "push", "-q", "origin", "master")
+		gittest.Must(t, clone, "add", "-A")
+		gittest.Must(t, clone, "commit", "-qm", "data")
+		gittest.Must(t, clone, "push", "-q", "origin", "master")
 		if f.pushCount() != 1 {
 			t.Fatalf("push hook calls %d, want 1", f.pushCount())
 		}

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gittest"
 )
 
 var template = map[string][]byte{
@@ -22,15 +24,15 @@ func TestCLI_cloneAndPushRunsHookBeforeReturning(t *testing.T) {
 		t.Fatal(err)
 	}
 	work := t.TempDir()
-	mustGit(t, work, "clone", f.url("alice/Hello.git", testUser, testKey), "c")
+	gittest.Must(t, work, "clone", f.url("alice/Hello.git", testUser, testKey), "c")
 	clone := filepath.Join(work, "c")
-	if got := mustGit(t, clone, "rev-parse", "HEAD"); got != sha {
+	if got := gittest.Must(t, clone, "rev-parse", "HEAD"); got != sha {
 		t.Fatalf("cloned HEAD %s, created %s", got, sha)
 	}
-	writeFile(t, filepath.Join(clone, "src/Hello.py"), "def apply(input):\n    return 'hi ' + input\n")
-	mustGit(t, clone, "commit", "-qam", "change")
-	newSHA := mustGit(t, clone, "rev-parse", "HEAD")
-	mustGit(t, clone, "push", "-q", "origin", "master")
+	gittest.WriteFile(t, filepath.Join(clone, "src/Hello.py"), "def apply(input):\n    return 'hi ' + input\n")
+	gittest.Must(t, clone, "commit", "-qam", "change")
+	newSHA := gittest.Must(t, clone, "rev-parse", "HEAD")
+	gittest.Must(t, clone, "push", "-q", "origin", "master")
 	// The hook must already have run when push returned.
 	if n := f.pushCount(); n != 1 {
 		t.Fatalf("hook calls after push returned = %d, want 1", n)
@@ -54,17 +56,17 @@ func cloneCLI(t *testing.T, f *fixture) (clone, sha string) {
 		t.Fatal(err)
 	}
 	work := t.TempDir()
-	mustGit(t, work, "clone", "-q", f.url("alice/Hello.git", testUser, testKey), "c")
+	gittest.Must(t, work, "clone", "-q", f.url("alice/Hello.git", testUser, testKey), "c")
 	return filepath.Join(work, "c"), sha
 }
 
 func TestCLI_forcePushRejected(t *testing.T) {
 	f := newFixture(t)
 	clone, sha := cloneCLI(t, f)
-	writeFile(t, filepath.Join(clone, "x.txt"), "x")
-	mustGit(t, clone, "add", "x.txt")
-	mustGit(t, clone, "commit", "-q", "--amend", "-m", "rewritten")
-	out, err := gitCLI(t, clone, "push", "--force", "origin", "master")
+	gittest.WriteFile(t, filepath.Join(clone, "x.txt"), "x")
+	gittest.Must(t, clone, "add", "x.txt")
+	gittest.Must(t, clone, "commit", "-q", "--amend", "-m", "rewritten")
+	out, err := gittest.Run(t, clone, "push", "--force", "origin", "master")
 	if err == nil {
 		t.Fatalf("force push succeeded:\n%s", out)
 	}
@@ -86,12 +88,12 @@ func TestCLI_branchDeletionRejected(t *testing.T) {
 	f := newFixture(t)
 	clone, sha := cloneCLI(t, f)
 	// Other branches may be pushed; they do not move master, so no build.
-	mustGit(t, clone, "push", "-q", "origin", "master:feature")
+	gittest.Must(t, clone, "push", "-q", "origin", "master:feature")
 	if n := f.pushCount(); n != 0 {
 		t.Fatalf("hook called for a push to feature")
 	}
 	for _, ref := range []string{":feature", ":master"} {
-		out, err := gitCLI(t, clone, "push", "origin", ref)
+		out, err := gittest.Run(t, clone, "push", "origin", ref)
 		if err == nil || !strings.Contains(out, "deletion prohibited") {
 			t.Fatalf("push %s: err %v\n%s", ref, err, out)
 		}
@@ -99,16 +101,14 @@ func TestCLI_branchDeletionRejected(t *testing.T) {
 	if h, _ := f.repos.Head("alice", "Hello"); h != sha {
 		t.Fatalf("master moved to %q", h)
 	}
-	if out := mustGit(t, clone, "ls-remote", "origin"); !strings.Contains(out, "refs/heads/feature") {
+	if out := gittest.Must(t, clone, "ls-remote", "origin"); !strings.Contains(out, "refs/heads/feature") {
 		t.Fatalf("feature was deleted:\n%s", out)
 	}
 }
 
 func TestCLI_authFailures(t *testing.T) {
 	f := newFixture(t)
-	if _, err := f.repos.Create("alice", "Hello", template, "init"); err != nil {
-		t.Fatal(err)
-	}
+	f.createHello(t)
 	work := t.TempDir()
 	tests := []struct {
 		name, url, want string
@@ -119,7 +119,7 @@ func TestCLI_authFailures(t *testing.T) {
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := gitCLI(t, work, "clone", tc.url, "c"+string(rune('0'+i)))
+			out, err := gittest.Run(t, work, "clone", tc.url, "c"+string(rune('0'+i)))
 			if err == nil || !strings.Contains(out, tc.want) {
 				t.Fatalf("clone: err %v, output lacks %q:\n%s", err, tc.want, out)
 			}
@@ -129,12 +129,10 @@ func TestCLI_authFailures(t *testing.T) {
 		})
 	}
 	// A reader who may not write: clone works, push is refused with 403.
-	mustGit(t, work, "clone", "-q", f.url("alice/Hello.git", otherUser, otherKey), "m")
+	gittest.Must(t, work, "clone", "-q", f.url("alice/Hello.git", otherUser, otherKey), "m")
 	clone := filepath.Join(work, "m")
-	writeFile(t, filepath.Join(clone, "y.txt"), "y")
-	mustGit(t, clone, "add", "y.txt")
-	mustGit(t, clone, "commit", "-qm", "y")
-	out, err := gitCLI(t, clone, "push", "origin", "master")
+	commitFileCLI(t, clone, "y.txt", "y")
+	out, err := gittest.Run(t, clone, "push", "origin", "master")
 	if err == nil || !strings.Contains(out, "403") {
 		t.Fatalf("push by a reader: err %v\n%s", err, out)
 	}
@@ -149,26 +147,22 @@ func TestCLI_publishedVersion(t *testing.T) {
 	if err := f.repos.PinVersion("alice", "Hello", "0.1.0", sha); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(clone, "later.txt"), "later")
-	mustGit(t, clone, "add", "later.txt")
-	mustGit(t, clone, "commit", "-qm", "later")
-	mustGit(t, clone, "push", "-q", "origin", "master")
+	commitFileCLI(t, clone, "later.txt", "later")
+	gittest.Must(t, clone, "push", "-q", "origin", "master")
 
 	work := t.TempDir()
-	mustGit(t, work, "clone", "-q", f.url("alice/Hello/0.1.0.git", testUser, testKey), "v")
+	gittest.Must(t, work, "clone", "-q", f.url("alice/Hello/0.1.0.git", testUser, testKey), "v")
 	v := filepath.Join(work, "v")
-	if got := mustGit(t, v, "rev-parse", "HEAD"); got != sha {
+	if got := gittest.Must(t, v, "rev-parse", "HEAD"); got != sha {
 		t.Fatalf("version clone at %s, want pinned %s", got, sha)
 	}
-	if out := mustGit(t, v, "ls-files"); strings.Contains(out, "later.txt") {
+	if out := gittest.Must(t, v, "ls-files"); strings.Contains(out, "later.txt") {
 		t.Fatalf("version clone has later files:\n%s", out)
 	}
-	mustGit(t, v, "fsck", "--no-progress")
+	gittest.Must(t, v, "fsck", "--no-progress")
 
-	writeFile(t, filepath.Join(v, "z.txt"), "z")
-	mustGit(t, v, "add", "z.txt")
-	mustGit(t, v, "commit", "-qm", "z")
-	out, err := gitCLI(t, v, "push", "origin", "master")
+	commitFileCLI(t, v, "z.txt", "z")
+	out, err := gittest.Run(t, v, "push", "origin", "master")
 	if err == nil || !strings.Contains(out, "403") {
 		t.Fatalf("push to a version: err %v\n%s", err, out)
 	}

@@ -261,31 +261,27 @@ func (r *Repos) Exists(owner, name string) bool {
 	return err == nil && fi.IsDir()
 }
 
-// repoConfig makes http-backend enforce the platform's rules: history is
-// never rewritten and branches are never deleted (CONTRACT.md §8.1). gc runs in the
-// foreground so it finishes while the push still holds the repository lock.
-const repoConfig = `[core]
+// denyRewrites is the start of every repository's config: history is never rewritten
+// and branches are never deleted (CONTRACT.md §8.1).
+const denyRewrites = `[core]
 	repositoryformatversion = 0
 	filemode = true
 	bare = true
 [receive]
 	denyNonFastForwards = true
 	denyDeletes = true
-[http]
+`
+
+// repoConfig makes http-backend enforce the platform's rules and accept pushes. gc runs
+// in the foreground so it finishes while the push still holds the repository lock.
+const repoConfig = denyRewrites + `[http]
 	receivepack = true
 [gc]
 	autoDetach = false
 `
 
 // versionConfig refuses pushes even if a client reaches http-backend.
-const versionConfig = `[core]
-	repositoryformatversion = 0
-	filemode = true
-	bare = true
-[receive]
-	denyNonFastForwards = true
-	denyDeletes = true
-[http]
+const versionConfig = denyRewrites + `[http]
 	receivepack = false
 `
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gittest"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -59,9 +60,9 @@ func TestCreate_templateCommit(t *testing.T) {
 		t.Fatalf("HEAD = %q", head)
 	}
 	// git itself must find the repository sound (tree order, config).
-	mustGit(t, dir, "fsck", "--strict", "--no-progress")
+	gittest.Must(t, dir, "fsck", "--strict", "--no-progress")
 	for key, want := range map[string]string{"receive.denyNonFastForwards": "true", "receive.denyDeletes": "true", "http.receivepack": "true"} {
-		if got := mustGit(t, dir, "config", "--get", key); got != want {
+		if got := gittest.Must(t, dir, "config", "--get", key); got != want {
 			t.Errorf("%s = %q, want %q", key, got, want)
 		}
 	}
@@ -97,10 +98,7 @@ func TestCreate_errors(t *testing.T) {
 
 func TestDelete(t *testing.T) {
 	f := newFixture(t)
-	sha, err := f.repos.Create("alice", "Hello", template, "init")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sha := f.createHello(t)
 	if err := f.repos.PinVersion("alice", "Hello", "0.1.0", sha); err != nil {
 		t.Fatal(err)
 	}
@@ -183,10 +181,7 @@ func (f *fixture) get(t *testing.T, path, user, pass string) (int, string) {
 
 func TestHandler_statusCodes(t *testing.T) {
 	f := newFixture(t)
-	sha, err := f.repos.Create("alice", "Hello", template, "init")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sha := f.createHello(t)
 	if err := f.repos.PinVersion("alice", "Hello", "0.1.0", sha); err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package gitserver
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -61,10 +60,7 @@ func goPush(repo *git.Repository, auth transport.AuthMethod, force bool, spec st
 
 func TestGoGit_cloneAndPush(t *testing.T) {
 	f := newFixture(t)
-	sha, err := f.repos.Create("alice", "Hello", template, "init")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sha := f.createHello(t)
 	url := f.srv.URL + "/git/alice/Hello.git"
 	repo, err := goClone(t, url, aliceAuth)
 	if err != nil {
@@ -111,9 +107,7 @@ func TestGoGit_cloneAndPush(t *testing.T) {
 
 func TestGoGit_authErrors(t *testing.T) {
 	f := newFixture(t)
-	if _, err := f.repos.Create("alice", "Hello", template, "init"); err != nil {
-		t.Fatal(err)
-	}
+	f.createHello(t)
 	url := f.srv.URL + "/git/alice/Hello.git"
 	tests := []struct {
 		name string
@@ -153,10 +147,7 @@ func TestGoGit_authErrors(t *testing.T) {
 
 func TestGoGit_publishedVersion(t *testing.T) {
 	f := newFixture(t)
-	sha, err := f.repos.Create("alice", "Hello", template, "init")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sha := f.createHello(t)
 	repo, err := goClone(t, f.srv.URL+"/git/alice/Hello.git", aliceAuth)
 	if err != nil {
 		t.Fatal(err)
@@ -187,37 +178,18 @@ func TestGoGit_publishedVersion(t *testing.T) {
 // calls must chain: each starts where the previous one ended.
 func TestGoGit_concurrentPushes(t *testing.T) {
 	f := newFixture(t)
-	sha, err := f.repos.Create("alice", "Hello", template, "init")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sha := f.createHello(t)
 	url := f.srv.URL + "/git/alice/Hello.git"
 	const clients, rounds = 4, 3
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		accepted = map[string]bool{}
-	)
-	for c := 0; c < clients; c++ {
-		wg.Add(1)
-		go func(c int) {
-			defer wg.Done()
-			for r := 0; r < rounds; r++ {
-				repo, err := goClone(t, url, aliceAuth)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				h := goCommit(t, repo, fmt.Sprintf("c%d.txt", c), fmt.Sprintf("round %d", r), false)
-				if err := goPush(repo, aliceAuth, false, "refs/heads/master:refs/heads/master"); err == nil {
-					mu.Lock()
-					accepted[h.String()] = true
-					mu.Unlock()
-				}
-			}
-		}(c)
-	}
-	wg.Wait()
+	accepted := racePushes(t, clients, rounds, func(c, r int) (string, error) {
+		repo, err := goClone(t, url, aliceAuth)
+		if err != nil {
+			t.Error(err)
+			return "", err
+		}
+		h := goCommit(t, repo, fmt.Sprintf("c%d.txt", c), fmt.Sprintf("round %d", r), false)
+		return h.String(), goPush(repo, aliceAuth, false, "refs/heads/master:refs/heads/master")
+	})
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(accepted) == 0 {

@@ -12,6 +12,8 @@ import (
 	"os"
 	"regexp"
 	"strings"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/httpcount"
 )
 
 // Authorizer decides whether username/password may read (write=false) or
@@ -193,27 +195,15 @@ func (r *Repos) serve(w http.ResponseWriter, req *http.Request, auth Authorizer,
 			h.ServeHTTP(w, req)
 			break
 		}
-		cw := &countingWriter{ResponseWriter: w}
+		cw := httpcount.NewWriter(w)
 		h.ServeHTTP(cw, req)
-		r.count(q.owner, q.name, true, cw.n)
+		r.count(q.owner, q.name, true, cw.N())
 	case req.Method == http.MethodPost && q.service == "git-receive-pack":
 		r.count(q.owner, q.name, false, 0)
 		r.receivePack(w, req, h, q, onPush)
 	default:
 		h.ServeHTTP(w, req)
 	}
-}
-
-// countingWriter counts the body bytes of an answer.
-type countingWriter struct {
-	http.ResponseWriter
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.ResponseWriter.Write(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // isRefListing reports whether an upload-pack POST is a protocol v2 ls-refs

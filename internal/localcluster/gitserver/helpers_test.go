@@ -2,12 +2,12 @@ package gitserver
 
 import (
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gittest"
 )
 
 // Credentials the test authorizer accepts. The key contains "/" on purpose:
@@ -18,6 +18,42 @@ const (
 	otherUser = "mallory"
 	otherKey  = "simOther"
 )
+
+// racePushes runs clients goroutines that each call push rounds times, and returns the
+// commits whose push was accepted (push returned a nil error). A client stops once the
+// test has failed.
+func racePushes(t *testing.T, clients, rounds int, push func(c, r int) (sha string, err error)) map[string]bool {
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		accepted = map[string]bool{}
+	)
+	for c := 0; c < clients; c++ {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			for r := 0; r < rounds && !t.Failed(); r++ {
+				if sha, err := push(c, r); err == nil {
+					mu.Lock()
+					accepted[sha] = true
+					mu.Unlock()
+				}
+			}
+		}(c)
+	}
+	wg.Wait()
+	return accepted
+}
+
+// createHello creates alice/Hello from the template and returns its master commit.
+func (f *fixture) createHello(t *testing.T) string {
+	t.Helper()
+	sha, err := f.repos.Create("alice", "Hello", template, "init")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sha
+}
 
 // pushRecord is one PushHook call.
 type pushRecord struct{ owner, name, old, new string }
@@ -91,43 +127,11 @@ func (f *fixture) url(path, user, key string) string {
 	return u + "/git/" + path
 }
 
-// gitCLI runs the git binary isolated from the machine's configuration.
-func gitCLI(t *testing.T, dir string, args ...string) (string, error) {
+// commitFileCLI writes text to file in the git CLI clone dir and commits it with text as
+// the message.
+func commitFileCLI(t *testing.T, dir, file, text string) {
 	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	home := t.TempDir()
-	cmd.Env = append(os.Environ(),
-		"GIT_CONFIG_GLOBAL=/dev/null",
-		"GIT_CONFIG_NOSYSTEM=1",
-		"HOME="+home,
-		"GIT_TERMINAL_PROMPT=0",
-		"GIT_ASKPASS=",
-		"SSH_ASKPASS=",
-		"GIT_AUTHOR_NAME=Tester",
-		"GIT_AUTHOR_EMAIL=tester@example.com",
-		"GIT_COMMITTER_NAME=Tester",
-		"GIT_COMMITTER_EMAIL=tester@example.com",
-	)
-	out, err := cmd.CombinedOutput()
-	return string(out), err
-}
-
-func mustGit(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	out, err := gitCLI(t, dir, args...)
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(out)
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	gittest.WriteFile(t, filepath.Join(dir, file), text)
+	gittest.Must(t, dir, "add", file)
+	gittest.Must(t, dir, "commit", "-qm", text)
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gittest"
 )
 
 func TestOpenHostPrefix(t *testing.T) {
@@ -82,12 +84,12 @@ func TestHostDefaultBranch(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	url := strings.Replace(srv.URL, "http://", "http://u:tok@", 1) + "/ext/gh/octo/repo"
-	mustGit(t, dir, "clone", "-q", url, "w")
+	gittest.Must(t, dir, "clone", "-q", url, "w")
 	w := dir + "/w"
-	mustGit(t, w, "commit", "-q", "--allow-empty", "-m", "on main")
-	mustGit(t, w, "push", "-q", "origin", "main")
-	mustGit(t, w, "push", "-q", url+".git", "main:feature")
-	head := strings.TrimSpace(mustGit(t, w, "rev-parse", "HEAD"))
+	gittest.Must(t, w, "commit", "-q", "--allow-empty", "-m", "on main")
+	gittest.Must(t, w, "push", "-q", "origin", "main")
+	gittest.Must(t, w, "push", "-q", url+".git", "main:feature")
+	head := gittest.Must(t, w, "rev-parse", "HEAD")
 	if len(pushes) != 1 || pushes[0] != head {
 		t.Fatalf("push hook calls = %v, want one for main's %s", pushes, head)
 	}

@@ -5,14 +5,13 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
-	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/gittest"
 	"github.com/go-git/go-billy/v5/memfs"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -24,10 +23,7 @@ import (
 // Go layer must pass them through untouched.
 func TestHandler_gzipRequestBody(t *testing.T) {
 	f := newFixture(t)
-	sha, err := f.repos.Create("alice", "Hello", template, "init")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sha := f.createHello(t)
 	var body bytes.Buffer
 	zw := gzip.NewWriter(&body)
 	if _, err := io.WriteString(zw, "0014command=ls-refs\n0000"); err != nil {
@@ -36,19 +32,9 @@ func TestHandler_gzipRequestBody(t *testing.T) {
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/git/alice/Hello.git/git-upload-pack", &body)
-	req.SetBasicAuth(testUser, testKey)
-	req.Header.Set("Content-Type", "application/x-git-upload-pack-request")
-	req.Header.Set("Content-Encoding", "gzip")
-	req.Header.Set("Git-Protocol", "version=2")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 || !strings.Contains(string(out), sha+" refs/heads/master") {
-		t.Fatalf("status %d, body %q", resp.StatusCode, out)
+	status, out := postUploadPack(t, f, &body, "gzip")
+	if status != 200 || !strings.Contains(out, sha+" refs/heads/master") {
+		t.Fatalf("status %d, body %q", status, out)
 	}
 }
 
@@ -56,57 +42,35 @@ func TestHandler_gzipRequestBody(t *testing.T) {
 // repository: exactly one hook call per push that moved master.
 func TestCLI_concurrentPushes(t *testing.T) {
 	f := newFixture(t)
-	if _, err := f.repos.Create("alice", "Hello", template, "init"); err != nil {
-		t.Fatal(err)
-	}
+	f.createHello(t)
 	url := f.url("alice/Hello.git", testUser, testKey)
 	const clients, rounds = 4, 2
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		accepted = map[string]bool{}
-	)
-	for c := 0; c < clients; c++ {
-		wg.Add(1)
-		go func(c int) {
-			defer wg.Done()
-			for r := 0; r < rounds; r++ {
-				var sha string
-				var err error
-				if c%2 == 0 {
-					dir := filepath.Join(t.TempDir(), "c")
-					if out, err := gitCLI(t, filepath.Dir(dir), "clone", "-q", url, "c"); err != nil {
-						t.Errorf("clone: %v\n%s", err, out)
-						return
-					}
-					writeFile(t, filepath.Join(dir, fmt.Sprintf("cli%d.txt", c)), fmt.Sprint(r))
-					for _, args := range [][]string{{"add", "."}, {"commit", "-qm", "cli"}} {
-						if out, err := gitCLI(t, dir, args...); err != nil {
-							t.Errorf("%s: %v\n%s", args[0], err, out)
-							return
-						}
-					}
-					sha, _ = gitCLI(t, dir, "rev-parse", "HEAD")
-					sha = strings.TrimSpace(sha)
-					_, err = gitCLI(t, dir, "push", "-q", "origin", "master")
-				} else {
-					repo, cerr := goClone(t, f.srv.URL+"/git/alice/Hello.git", aliceAuth)
-					if cerr != nil {
-						t.Error(cerr)
-						return
-					}
-					sha = goCommit(t, repo, fmt.Sprintf("go%d.txt", c), fmt.Sprint(r), false).String()
-					err = goPush(repo, aliceAuth, false, "refs/heads/master:refs/heads/master")
-				}
-				if err == nil {
-					mu.Lock()
-					accepted[sha] = true
-					mu.Unlock()
-				}
+	accepted := racePushes(t, clients, rounds, func(c, r int) (string, error) {
+		if c%2 != 0 {
+			repo, err := goClone(t, f.srv.URL+"/git/alice/Hello.git", aliceAuth)
+			if err != nil {
+				t.Error(err)
+				return "", err
 			}
-		}(c)
-	}
-	wg.Wait()
+			sha := goCommit(t, repo, fmt.Sprintf("go%d.txt", c), fmt.Sprint(r), false).String()
+			return sha, goPush(repo, aliceAuth, false, "refs/heads/master:refs/heads/master")
+		}
+		dir := filepath.Join(t.TempDir(), "c")
+		if out, err := gittest.Run(t, filepath.Dir(dir), "clone", "-q", url, "c"); err != nil {
+			t.Errorf("clone: %v\n%s", err, out)
+			return "", err
+		}
+		gittest.WriteFile(t, filepath.Join(dir, fmt.Sprintf("cli%d.txt", c)), fmt.Sprint(r))
+		for _, args := range [][]string{{"add", "."}, {"commit", "-qm", "cli"}} {
+			if out, err := gittest.Run(t, dir, args...); err != nil {
+				t.Errorf("%s: %v\n%s", args[0], err, out)
+				return "", err
+			}
+		}
+		sha, _ := gittest.Run(t, dir, "rev-parse", "HEAD")
+		_, err := gittest.Run(t, dir, "push", "-q", "origin", "master")
+		return strings.TrimSpace(sha), err
+	})
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.pushes) != len(accepted) || len(accepted) == 0 {
