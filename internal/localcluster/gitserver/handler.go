@@ -120,40 +120,8 @@ func (r *Repos) serve(w http.ResponseWriter, req *http.Request, auth Authorizer,
 		http.Error(w, "published versions are read-only; push to /git/"+q.owner+"/"+q.name+".git", http.StatusForbidden)
 		return
 	}
-	user, pass, ok := req.BasicAuth()
+	user, ok := authorize(w, req, auth, q.owner, q.name, write)
 	if !ok {
-		challenge(w)
-		return
-	}
-	err := auth(user, pass, q.owner, q.name, write)
-	if errors.Is(err, ErrUnauthenticated) && strings.Contains(pass, "%") {
-		// The platform told users to write "/" in keys as %2F in clone URLs
-		// (CONTRACT.md §8.1). git and go-git decode it before sending, but a client that
-		// forwards the URL's userinfo verbatim would not; accept both.
-		if dec, derr := url.PathUnescape(pass); derr == nil && dec != pass {
-			err = auth(user, dec, q.owner, q.name, write)
-		}
-	}
-	var denial *Denial
-	switch {
-	case err == nil:
-	case errors.Is(err, ErrUnauthenticated):
-		challenge(w)
-		return
-	case errors.As(err, &denial) && errors.Is(err, ErrForbidden):
-		http.Error(w, denial.Message, http.StatusForbidden)
-		return
-	case errors.As(err, &denial) && errors.Is(err, ErrNotFound):
-		http.Error(w, denial.Message, http.StatusNotFound)
-		return
-	case errors.Is(err, ErrForbidden):
-		http.Error(w, "forbidden", http.StatusForbidden)
-		return
-	case errors.Is(err, ErrNotFound):
-		http.Error(w, "repository not found", http.StatusNotFound)
-		return
-	default:
-		http.Error(w, "authorization failed", http.StatusInternalServerError)
 		return
 	}
 
@@ -203,6 +171,48 @@ func (r *Repos) serve(w http.ResponseWriter, req *http.Request, auth Authorizer,
 		r.receivePack(w, req, h, q, onPush)
 	default:
 		h.ServeHTTP(w, req)
+	}
+}
+
+// authorize asks auth whether the request's Basic credentials may read (or, with write,
+// push to) owner/name. When they may not, it has answered the request and reports false.
+func authorize(w http.ResponseWriter, req *http.Request, auth Authorizer, owner, name string, write bool) (string, bool) {
+	user, pass, ok := req.BasicAuth()
+	if !ok {
+		challenge(w)
+		return "", false
+	}
+	err := auth(user, pass, owner, name, write)
+	if errors.Is(err, ErrUnauthenticated) && strings.Contains(pass, "%") {
+		// The platform told users to write "/" in keys as %2F in clone URLs
+		// (CONTRACT.md §8.1). git and go-git decode it before sending, but a client that
+		// forwards the URL's userinfo verbatim would not; accept both.
+		if dec, derr := url.PathUnescape(pass); derr == nil && dec != pass {
+			err = auth(user, dec, owner, name, write)
+		}
+	}
+	var denial *Denial
+	switch {
+	case err == nil:
+		return user, true
+	case errors.Is(err, ErrUnauthenticated):
+		challenge(w)
+		return "", false
+	case errors.As(err, &denial) && errors.Is(err, ErrForbidden):
+		http.Error(w, denial.Message, http.StatusForbidden)
+		return "", false
+	case errors.As(err, &denial) && errors.Is(err, ErrNotFound):
+		http.Error(w, denial.Message, http.StatusNotFound)
+		return "", false
+	case errors.Is(err, ErrForbidden):
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return "", false
+	case errors.Is(err, ErrNotFound):
+		http.Error(w, "repository not found", http.StatusNotFound)
+		return "", false
+	default:
+		http.Error(w, "authorization failed", http.StatusInternalServerError)
+		return "", false
 	}
 }
 
