@@ -76,6 +76,11 @@ func sourceConfigFrom(destLocal string, dest *acctest.User, name string, src git
 		algorithmSourceHCL("test", "dest", src, providerLine, extra)
 }
 
+// importCannotReadSource are the attributes an import of algorithmia_algorithm_source
+// cannot read back: the source is configuration only, and the destination cannot tell where
+// its code came from.
+var importCannotReadSource = []string{"source", "commit_message", "publish", "timeouts", "source_commit", "source_tree"}
+
 // checkPromoted asserts the destination's side: master's tree equals the source commit's
 // tree, the promotion commit's parent is the destination's previous history, the build of
 // master succeeded, and (when version is set) that version is published at master. The
@@ -242,12 +247,11 @@ func TestAccAlgorithmSource_promoteAcrossClusters(t *testing.T) {
 				Check: checkPromoted(t, dev, du, second, prod, pu, name, "0.2.0"),
 			},
 			{
-				ResourceName:      addr,
-				ImportState:       true,
-				ImportStateId:     pu.Name + "/" + name,
-				ImportStateVerify: true,
-				// The source is configuration only: the destination cannot tell where its code came from.
-				ImportStateVerifyIgnore: []string{"source", "commit_message", "publish", "timeouts", "source_commit", "source_tree"},
+				ResourceName:            addr,
+				ImportState:             true,
+				ImportStateId:           pu.Name + "/" + name,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: importCannotReadSource,
 			},
 		},
 	})

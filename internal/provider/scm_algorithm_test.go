@@ -336,7 +336,7 @@ data "algorithmia_git_ref" "branch" {
 				ImportState:             true,
 				ImportStateId:           pu.Name + "/" + name,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"source", "commit_message", "publish", "timeouts", "source_commit", "source_tree"},
+				ImportStateVerifyIgnore: importCannotReadSource,
 			},
 			{
 				// The SCM-backed algorithm as a source: its repository_https_url and the host's token.
