@@ -137,6 +137,18 @@ func StartClusterOpts(name string, o Options) (*Cluster, error) {
 	return &Cluster{Name: name, URL: srv.URL, AdminKey: adminKey, Admin: admin, Local: local, CAPEM: caPEM, dataDir: dir, server: srv, maxRetries: o.ProviderMaxRetries}, nil
 }
 
+// NewCluster starts a cluster of the test's own (see StartClusterOpts) and stops it when
+// the test ends; it fails the test if the cluster does not start.
+func NewCluster(t testing.TB, name string, o Options) *Cluster {
+	t.Helper()
+	c, err := StartClusterOpts(name, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
 // SetFaults switches the cluster's fault injection to cfg while it serves (the zero
 // FaultConfig switches it off), failing the test on an invalid configuration. Shared
 // clusters serve other tests too: give those tests a cluster of their own.
@@ -292,22 +304,32 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// PublishAlgorithm creates a python3-1 algorithm owned by the user, builds its template
-// commit, waits for the build, and publishes it as a minor version. It returns the
-// published algorithm object.
-func (u *User) PublishAlgorithm(t testing.TB, name string) *algorithmia.Algorithm {
+// CreateAlgorithm creates a python3-1 algorithm owned by the user, with details, on the
+// CPU environment with the pipeline enabled and closed source, as a user outside Terraform
+// would. It returns the created algorithm object.
+func (u *User) CreateAlgorithm(t testing.TB, name string, details algorithmia.Details) *algorithmia.Algorithm {
 	t.Helper()
-	ctx := context.Background()
-	if _, err := u.Client.CreateAlgorithm(ctx, u.Name, algorithmia.CreateAlgorithmRequest{
+	a, err := u.Client.CreateAlgorithm(context.Background(), u.Name, algorithmia.CreateAlgorithmRequest{
 		Name:    name,
-		Details: algorithmia.Details{Label: "Seeded " + name, Tagline: "seeded by the test harness"},
+		Details: details,
 		Settings: algorithmia.CreateSettings{
 			Language: "python3-1", Environment: "cpu", License: "apl", NetworkAccess: "full",
 			PipelineEnabled: true, SourceVisibility: "closed",
 		},
-	}); err != nil {
+	})
+	if err != nil {
 		t.Fatalf("seed algorithm %s: %v", name, err)
 	}
+	return a
+}
+
+// PublishAlgorithm creates a python3-1 algorithm owned by the user (see CreateAlgorithm),
+// builds its template commit, waits for the build, and publishes it as a minor version. It
+// returns the published algorithm object.
+func (u *User) PublishAlgorithm(t testing.TB, name string) *algorithmia.Algorithm {
+	t.Helper()
+	ctx := context.Background()
+	u.CreateAlgorithm(t, name, algorithmia.Details{Label: "Seeded " + name, Tagline: "seeded by the test harness"})
 	if _, err := u.Client.Compile(ctx, u.Name, name); err != nil {
 		t.Fatalf("compile %s: %v", name, err)
 	}

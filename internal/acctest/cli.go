@@ -22,34 +22,33 @@ import (
 // terraform-plugin-testing cannot express: saved plans applied later, and killing the
 // whole Terraform process group in the middle of an apply.
 
-var (
-	buildOnce sync.Once
-	buildDir  string
-	buildErr  error
-)
+// buildProvider builds the provider once per test process and returns the directory holding
+// the binary.
+var buildProvider = sync.OnceValues(func() (string, error) {
+	// One build serves every test of the process, so it cannot live in one test's TempDir.
+	dir, err := os.MkdirTemp("", "algorithmia-provider-") //nolint:usetesting // shared across tests
+	if err != nil {
+		return "", err
+	}
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Join(filepath.Dir(file), "..", "..")
+	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-algorithmia"), ".")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return dir, fmt.Errorf("go build: %w\n%s", err, out)
+	}
+	return dir, nil
+})
 
 // ProviderBinaryDir builds the provider once per test process and returns the directory
 // holding terraform-provider-algorithmia, for a dev_overrides CLI configuration.
 func ProviderBinaryDir(t testing.TB) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		// One build serves every test of the process, so it cannot live in one test's TempDir.
-		buildDir, buildErr = os.MkdirTemp("", "algorithmia-provider-") //nolint:usetesting // shared across tests
-		if buildErr != nil {
-			return
-		}
-		_, file, _, _ := runtime.Caller(0)
-		root := filepath.Join(filepath.Dir(file), "..", "..")
-		cmd := exec.Command("go", "build", "-o", filepath.Join(buildDir, "terraform-provider-algorithmia"), ".")
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatalf("build the provider: %v", buildErr)
+	dir, err := buildProvider()
+	if err != nil {
+		t.Fatalf("build the provider: %v", err)
 	}
-	return buildDir
+	return dir
 }
 
 // Workdir is a Terraform working directory that uses the built provider through dev_overrides.

@@ -17,12 +17,6 @@ import (
 // version number of their own.
 type CLIInfo = tfcli.Info
 
-var (
-	cliOnce sync.Once
-	cliInfo CLIInfo
-	cliErr  error
-)
-
 // CLI returns the CLI the tests run, asked once per test process.
 func CLI(t testing.TB) CLIInfo {
 	t.Helper()
@@ -33,10 +27,8 @@ func CLI(t testing.TB) CLIInfo {
 	return info
 }
 
-func cli() (CLIInfo, error) {
-	cliOnce.Do(func() { cliInfo, cliErr = tfcli.Probe(terraformPath()) })
-	return cliInfo, cliErr
-}
+// cli probes the CLI once per test process.
+var cli = sync.OnceValues(func() (CLIInfo, error) { return tfcli.Probe(terraformPath()) })
 
 func terraformPath() string {
 	if tf := os.Getenv("TF_ACC_TERRAFORM_PATH"); tf != "" {

@@ -46,17 +46,7 @@ func TestAccAlgorithm_adoptExisting(t *testing.T) {
 	dev, _ := acctest.Shared(t)
 	u := dev.NewUser(t, "owner")
 	name := acctest.RandomName("handmade")
-	made, err := u.Client.CreateAlgorithm(context.Background(), u.Name, algorithmia.CreateAlgorithmRequest{
-		Name:    name,
-		Details: algorithmia.Details{Label: "Made outside Terraform"},
-		Settings: algorithmia.CreateSettings{
-			Language: "python3-1", Environment: "cpu", License: "apl", NetworkAccess: "full",
-			PipelineEnabled: true, SourceVisibility: "closed",
-		},
-	})
-	if err != nil {
-		t.Fatalf("seed algorithm: %v", err)
-	}
+	made := u.CreateAlgorithm(t, name, algorithmia.Details{Label: "Made outside Terraform"})
 	config := algorithmConfig(dev, u, name, "Mine", "mit")
 	addr := "algorithmia_algorithm.test"
 

@@ -163,11 +163,7 @@ func noTLSListener(t *testing.T) string {
 func newCatalogueEnv(t *testing.T) *catalogueEnv {
 	t.Helper()
 	dev, _ := acctest.Shared(t)
-	tlsCluster, err := acctest.StartTLSCluster("catalogue-tls")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(tlsCluster.Close)
+	tlsCluster := acctest.NewCluster(t, "catalogue-tls", acctest.Options{TLS: true})
 	ctx := context.Background()
 	e := &catalogueEnv{
 		dev: dev, tls: tlsCluster,
@@ -271,11 +267,14 @@ data "algorithmia_environment" "sentinel" {
 }
 `
 
+// resourceX renders resource kind "x" with body inside (the catalogue's resources are all "x").
+func resourceX(kind, body string) string {
+	return fmt.Sprintf("\nresource %q \"x\" {\n%s\n}\n", kind, body)
+}
+
 // algo renders an algorithmia_algorithm with the given settings and extra lines.
 func algo(owner, name, settings, extra string) string {
-	return fmt.Sprintf(`
-resource "algorithmia_algorithm" "x" {
-  owner = %q
+	return resourceX("algorithmia_algorithm", fmt.Sprintf(`  owner = %q
   name  = %q
   details = {
     label = "Catalogue"
@@ -284,95 +283,60 @@ resource "algorithmia_algorithm" "x" {
 %s
   }
   deletion_protection = false
-%s
-}
-`, owner, name, settings, extra)
+%s`, owner, name, settings, extra))
 }
 
 const py = `    language = "python3-1"`
 
 // source renders the user's algorithmia_algorithm_source with the given source lines and extra lines.
 func source(name, src, extra string) string {
-	return fmt.Sprintf(`
-resource "algorithmia_algorithm_source" "x" {
-  owner = "{user}"
+	return resourceX("algorithmia_algorithm_source", fmt.Sprintf(`  owner = "{user}"
   name  = %q
   source = {
 %s
   }
-%s
-}
-`, name, src, extra)
+%s`, name, src, extra))
 }
 
 const goodSHA = "0123456789abcdef0123456789abcdef01234567"
 
 func user(username, email, extra string) string {
-	return fmt.Sprintf(`
-resource "algorithmia_user" "x" {
-  username = %q
-  email    = %q
-%s
-}
-`, username, email, extra)
+	return resourceX("algorithmia_user", fmt.Sprintf("  username = %q\n  email    = %q\n%s", username, email, extra))
 }
 
 func org(name, email, extra string) string {
-	return fmt.Sprintf(`
-resource "algorithmia_organization" "x" {
-  org_name         = %q
+	return resourceX("algorithmia_organization", fmt.Sprintf(`  org_name         = %q
   org_label        = "Catalogue"
   org_contact_name = "Catalogue"
   org_email        = %q
-%s
-}
-`, name, email, extra)
+%s`, name, email, extra))
 }
 
 func apiKey(perms string) string {
-	return fmt.Sprintf(`
-resource "algorithmia_user_api_key" "x" {
-  username   = "{user}"
+	return resourceX("algorithmia_user_api_key", fmt.Sprintf(`  username   = "{user}"
   api_key_wo = "simcataloguekey"
   permissions = {
 %s
-  }
-}
-`, perms)
+  }`, perms))
 }
 
 // scmHCL is an algorithmia_scm "x" of GitHub with extra arguments.
 func scmHCL(extra string) string {
-	return fmt.Sprintf(`
-resource "algorithmia_scm" "x" {
-  provider_type = "github"
+	return resourceX("algorithmia_scm", fmt.Sprintf(`  provider_type = "github"
   urls = {
     web = "https://github.com"
     api = "https://api.github.com"
     ssh = "ssh://git@github.com"
   }
-%s
-}
-`, extra)
+%s`, extra))
 }
 
 func collection(owner, name, extra string) string {
-	return fmt.Sprintf(`
-resource "algorithmia_data_collection" "x" {
-  owner = %q
-  name  = %q
-%s
-}
-`, owner, name, extra)
+	return resourceX("algorithmia_data_collection", fmt.Sprintf("  owner = %q\n  name  = %q\n%s", owner, name, extra))
 }
 
 func object(p, body string) string {
-	return fmt.Sprintf(`
-resource "algorithmia_data_object" "x" {
-  path = %q
-%s
-}
-`, p, body)
+	return resourceX("algorithmia_data_object", fmt.Sprintf("  path = %q\n%s", p, body))
 }
 
 func dataSource(kind, body string) string {

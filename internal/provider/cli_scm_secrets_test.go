@@ -23,12 +23,8 @@ func TestCLI_scmTokensStaySecret(t *testing.T) {
 	}
 	dev, _ := acctest.Shared(t)
 	u := dev.NewUser(t, "scmcli")
-	scm := seedSCM(t, dev, "github", true)
-	login := "cli_" + u.Name
-	token := scm.Token(t, login)
-	name := acctest.RandomName("hello")
-	u.PublishAlgorithm(t, name)
-	commit := u.PushCommit(t, dev, u.Name, name, acctest.Commit{Files: helloSource(u.Name, name, "Hello"), Message: "Hello"})
+	scm, login, token := seedSCMLogin(t, dev, "github", u)
+	name, commit := seedHello(t, dev, u, "hello", "Hello")
 
 	main := fmt.Sprintf(`
 variable "token" {
@@ -50,28 +46,10 @@ resource "algorithmia_scm_authorization" "me" {
   scm_id   = %[4]q
   token_wo = var.token
 }
-
-resource "algorithmia_algorithm" "ext" {
-  owner    = %[2]q
-  name     = "%[5]s_gh"
-  details  = { label = "On GitHub" }
-  settings = { language = "python3-1" }
-  source   = { scm_id = algorithmia_scm_authorization.me.scm_id }
-  deletion_protection = false
-}
-
-resource "algorithmia_algorithm_source" "ext" {
-  owner = algorithmia_algorithm.ext.owner
-  name  = algorithmia_algorithm.ext.name
-  source = {
-    git_url     = %[6]q
-    commit      = %[7]q
-    username    = %[2]q
-    password_wo = %[3]q
-  }
-  publish = { version_type = "minor" }
-}
-`, dev.URL, u.Name, u.Key, scm.ID, name, dev.GitURL(u.Name, name), commit)
+`, dev.URL, u.Name, u.Key, scm.ID) +
+		algorithmHCL("ext", u.Name, name+"_gh", "On GitHub", "source = { scm_id = algorithmia_scm_authorization.me.scm_id }") +
+		algorithmSourceHCL("ext", "ext", gitSource{url: dev.GitURL(u.Name, name), commit: commit, username: u.Name, passwordWO: u.Key},
+			`publish = { version_type = "minor" }`)
 	w := acctest.NewWorkdir(t, main)
 	w.Setenv("TF_VAR_token", token)
 	texts := secretRun(t, w, "scm")

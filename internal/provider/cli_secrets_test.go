@@ -127,16 +127,8 @@ func TestCLI_promotionExampleKeepsKeysSecret(t *testing.T) {
 	// Keeping keys out of saved plans takes ephemeral variables and write-only arguments.
 	acctest.SkipUnless(t, acctest.EphemeralValues, acctest.WriteOnlyArguments)
 	// Own clusters: bootstrap mirrors every user of dev, and the shared ones hold many.
-	dev, err := acctest.StartCluster("dev")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dev.Close()
-	prod, err := acctest.StartCluster("prod")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer prod.Close()
+	dev := acctest.NewCluster(t, "dev", acctest.Options{})
+	prod := acctest.NewCluster(t, "prod", acctest.Options{})
 	ctx := context.Background()
 	org := acctest.RandomName("acme")
 

@@ -77,16 +77,8 @@ output "published_version" { value = algorithmia_algorithm_source.promoted.publi
 // algorithm of the same name on prod.
 func seedPromotionPair(t *testing.T, dev, prod *acctest.Cluster) (du, pu *acctest.User, name, first string) {
 	du, pu = dev.NewUser(t, "dev"), prod.NewUser(t, "prod")
-	name = acctest.RandomName("cli")
-	du.PublishAlgorithm(t, name)
-	first = du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "One")})
-	if _, err := pu.Client.CreateAlgorithm(context.Background(), pu.Name, algorithmia.CreateAlgorithmRequest{
-		Name: name, Details: algorithmia.Details{Label: "CLI"},
-		Settings: algorithmia.CreateSettings{Language: "python3-1", Environment: "cpu", License: "apl",
-			NetworkAccess: "full", PipelineEnabled: true, SourceVisibility: "closed"},
-	}); err != nil {
-		t.Fatalf("create prod algorithm: %v", err)
-	}
+	name, first = seedHello(t, dev, du, "cli", "One")
+	pu.CreateAlgorithm(t, name, algorithmia.Details{Label: "CLI"})
 	return du, pu, name, first
 }
 
@@ -107,7 +99,7 @@ func TestCLI_savedPlanShipsThePinnedCommit(t *testing.T) {
 		t.Fatalf("the plan does not show the pinned commit %s:\n%s", first, out)
 	}
 	// dev moves on after the plan was saved and reviewed.
-	second := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Two")})
+	second := pushHello(t, dev, du, name, "Two")
 	w.MustRun(t, "apply", "-input=false", "pinned.tfplan")
 
 	if got := output(t, w, "source_commit"); got != first {
@@ -187,45 +179,54 @@ func TestCLI_refModeSavedPlanCreateAppliesWhenTheBranchMoves(t *testing.T) {
 	w.PlanIsEmpty(t)
 }
 
-// A drift-only update (prod's tree changed by hand, the ref did not move) planned and
-// saved, then the branch moves before apply: the plan must not have promised the old commit.
-func TestCLI_refModeSavedPlanDriftRepairAppliesWhenTheBranchMoves(t *testing.T) {
+// An update planned in ref mode and saved still applies when dev's branch moves before the
+// apply: the plan leaves what the ref decides unknown, and the apply ships the head at apply time.
+func TestCLI_refModeSavedPlanUpdateAppliesWhenTheBranchMoves(t *testing.T) {
 	t.Parallel()
 	skipWithoutAcc(t)
-	dev, prod := acctest.Shared(t)
-	du, pu, name, first := seedPromotionPair(t, dev, prod)
-	w := acctest.NewWorkdir(t, cliPromotion(dev, du, prod, pu, name, `ref = "master"`))
-	w.MustRun(t, "apply", "-auto-approve", "-input=false")
-	checkProdShips(t, dev, du, prod, pu, name, first, "0.1.0")
+	for _, c := range []struct {
+		name string
+		// change makes an update due after the first apply.
+		change func(t *testing.T, dev, prod *acctest.Cluster, du, pu *acctest.User, name string)
+	}{
+		{
+			// A drift-only update (prod's tree changed by hand, the ref did not move): the
+			// plan must not have promised the old commit.
+			name: "a ref-mode drift repair",
+			change: func(t *testing.T, _, prod *acctest.Cluster, _, pu *acctest.User, name string) {
+				pushHotfix(t, prod, pu, name)
+			},
+		},
+		{
+			// The branch moved, and moves again between plan and apply.
+			name: "a moved ref",
+			change: func(t *testing.T, dev, _ *acctest.Cluster, du, _ *acctest.User, name string) {
+				pushHello(t, dev, du, name, "Two")
+			},
+		},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			dev, prod := acctest.Shared(t)
+			du, pu, name, first := seedPromotionPair(t, dev, prod)
+			w := acctest.NewWorkdir(t, cliPromotion(dev, du, prod, pu, name, `ref = "master"`))
+			w.MustRun(t, "apply", "-auto-approve", "-input=false")
+			checkProdShips(t, dev, du, prod, pu, name, first, "0.1.0")
+			w.PlanIsEmpty(t)
 
-	pu.PushCommit(t, prod, pu.Name, name, acctest.Commit{Files: map[string][]byte{"HOTFIX.md": []byte("by hand\n")}, Message: "hotfix"})
-	pu.WaitForBuilds(t, name)
-	out, code := w.Run(t, "plan", "-out=saved.tfplan", "-input=false", "-detailed-exitcode")
-	if code != 2 {
-		t.Fatalf("drift on prod should plan an update, plan exit %d:\n%s", code, out)
+			c.change(t, dev, prod, du, pu, name)
+			out, code := w.Run(t, "plan", "-out=saved.tfplan", "-input=false", "-detailed-exitcode")
+			if code != 2 {
+				t.Fatalf("%s should plan an update, plan exit %d:\n%s", c.name, code, out)
+			}
+			third := applySavedRefPlanAfterAMove(t, w, out, dev, du, name, c.name, "Three")
+			if got := output(t, w, "published_version"); got != "0.2.0" {
+				t.Fatalf("published_version = %s, want 0.2.0", got)
+			}
+			checkProdShips(t, dev, du, prod, pu, name, third, "0.1.0", "0.2.0")
+			w.PlanIsEmpty(t)
+		})
 	}
-	third := applySavedRefPlanAfterAMove(t, w, out, dev, du, name, "a ref-mode drift repair", "Three")
-	checkProdShips(t, dev, du, prod, pu, name, third, "0.1.0", "0.2.0")
-	w.PlanIsEmpty(t)
-}
-
-func TestCLI_refModeSavedPlanAppliesWhenTheBranchMovesAgain(t *testing.T) {
-	t.Parallel()
-	skipWithoutAcc(t)
-	dev, prod := acctest.Shared(t)
-	du, pu, name, first := seedPromotionPair(t, dev, prod)
-	w := acctest.NewWorkdir(t, cliPromotion(dev, du, prod, pu, name, `ref = "master"`))
-	w.MustRun(t, "apply", "-auto-approve", "-input=false")
-	checkProdShips(t, dev, du, prod, pu, name, first, "0.1.0")
-	w.PlanIsEmpty(t)
-
-	du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Two")})
-	out := w.MustRun(t, "plan", "-out=saved.tfplan", "-input=false")
-	third := applySavedRefPlanAfterAMove(t, w, out, dev, du, name, "a moved ref", "Three")
-	if got := output(t, w, "published_version"); got != "0.2.0" {
-		t.Fatalf("published_version = %s, want 0.2.0", got)
-	}
-	checkProdShips(t, dev, du, prod, pu, name, third, "0.1.0", "0.2.0")
 }
 
 // pushOrPublishInPlan matches what makes a plan read as a push or a publish.
@@ -285,8 +286,7 @@ func TestCLI_savedPlanWithoutPushRefusesAMovedHead(t *testing.T) {
 	if pushed := regexp.MustCompile(`(?m)^\s*~ (commit|build_id)\s+=`); pushed.MatchString(out) {
 		t.Fatalf("an approval-only publish should keep commit and build_id:\n%s", out)
 	}
-	hotfix := pu.PushCommit(t, prod, pu.Name, name, acctest.Commit{Files: map[string][]byte{"HOTFIX.md": []byte("by hand\n")}, Message: "hotfix"})
-	pu.WaitForBuilds(t, name)
+	hotfix := pushHotfix(t, prod, pu, name)
 	out, code := w.Run(t, "apply", "-input=false", "approve.tfplan")
 	if code == 0 || !wrapped(`(?s)Failed to promote source.*destination branch moved since it was last read.*Nothing was pushed; run terraform plan again`).MatchString(out) {
 		t.Fatalf("applying a no-push plan onto a moved head should fail and say to plan again (exit %d):\n%s", code, out)
@@ -309,11 +309,7 @@ func TestCLI_killedBetweenPushAndPublishPublishesOnce(t *testing.T) {
 	t.Parallel()
 	skipWithoutAcc(t)
 	// Slow builds leave a wide window between the push and the publish.
-	dev, err := acctest.StartClusterWith("dev", 4*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dev.Close()
+	dev := acctest.NewCluster(t, "dev", acctest.Options{BuildDuration: 4 * time.Second})
 	du, pu, name, first := seedPromotionPair(t, dev, dev)
 	w := acctest.NewWorkdir(t, cliPromotion(dev, du, dev, pu, name, "commit = data.algorithmia_git_ref.head.commit"))
 
@@ -427,31 +423,8 @@ resource "algorithmia_data_object" "model" {
   path    = "data://${algorithmia_data_collection.models.owner}/${algorithmia_data_collection.models.name}/model.txt"
   content = "weights v1"
 }
-
-resource "algorithmia_algorithm" "dst" {
-  owner = %[4]q
-  name  = %[7]q
-  details = {
-    label = "Promoted"
-  }
-  settings = {
-    language = "python3-1"
-  }
-  deletion_protection = false
-}
-
-resource "algorithmia_algorithm_source" "dst" {
-  owner = algorithmia_algorithm.dst.owner
-  name  = algorithmia_algorithm.dst.name
-  source = {
-    git_url  = %[8]q
-    ref      = "master"
-    username = %[4]q
-    password = %[9]q
-  }
-  publish = { version_type = "minor" }
-}
-`, svc, svcKey, org, u.Name, coll, src, dst, c.GitURL(u.Name, src), u.Key)
+`, svc, svcKey, org, u.Name, coll) + algorithmHCL("dst", u.Name, dst, "Promoted") +
+		algorithmSourceHCL("dst", "dst", followingSource(c.GitURL(u.Name, src), "master", u), `publish = { version_type = "minor" }`)
 }
 
 func TestCLI_lostStateConvergesWithAdoptExisting(t *testing.T) {
@@ -464,14 +437,8 @@ func TestCLI_lostStateConvergesWithAdoptExisting(t *testing.T) {
 	svc, org, coll := acctest.RandomName("svc"), acctest.RandomName("team"), acctest.RandomName("models")
 	src, dst := acctest.RandomName("src"), acctest.RandomName("dst")
 	svcKey := "sim" + strings.ReplaceAll(acctest.RandomName("svc"), "_", "")
-	if _, err := u.Client.CreateAlgorithm(ctx, u.Name, algorithmia.CreateAlgorithmRequest{
-		Name: src, Details: algorithmia.Details{Label: "Source"},
-		Settings: algorithmia.CreateSettings{Language: "python3-1", Environment: "cpu", License: "apl",
-			NetworkAccess: "full", PipelineEnabled: true, SourceVisibility: "closed"},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	u.PushCommit(t, dev, u.Name, src, acctest.Commit{Files: helloSource(u.Name, src, "Hi")})
+	u.CreateAlgorithm(t, src, algorithmia.Details{Label: "Source"})
+	pushHello(t, dev, u, src, "Hi")
 
 	w := acctest.NewWorkdir(t, cliEverything(dev, u, svc, svcKey, org, coll, src, dst))
 	w.MustRun(t, "apply", "-auto-approve", "-input=false")

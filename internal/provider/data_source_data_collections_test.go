@@ -21,11 +21,7 @@ import (
 // read ACLs; filters leave out test collections, another user's key sees only the
 // public ones, and an owner without collections lists none.
 func TestAccDataCollections_migrationAndFilters(t *testing.T) {
-	dev, err := acctest.StartClusterOpts("collpages", acctest.Options{DataPageSize: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dev.Close()
+	dev := acctest.NewCluster(t, "collpages", acctest.Options{DataPageSize: 2})
 	_, prod := acctest.Shared(t)
 	ctx := context.Background()
 	u := dev.NewUser(t, "owner")

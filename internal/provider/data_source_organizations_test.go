@@ -20,11 +20,7 @@ import (
 // organization's members route across many pages (the cluster pages by 2 here), filters
 // by name, and reports what the cluster's API reports.
 func TestAccOrganizations_pagingAndFilters(t *testing.T) {
-	c, err := acctest.StartClusterOpts("orgpages", acctest.Options{PageSize: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := acctest.NewCluster(t, "orgpages", acctest.Options{PageSize: 2})
 	users := []*acctest.User{c.NewUser(t, "ann"), c.NewUser(t, "bob"), c.NewUser(t, "cy"), c.NewUser(t, "dee"), c.NewUser(t, "eve")}
 	prefix := acctest.RandomName("org")
 	names := make([]string, 6)

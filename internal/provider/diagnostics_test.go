@@ -25,15 +25,9 @@ import (
 // (apply again, with a longer timeout) resumes the wait without pushing a second commit.
 func TestAccAlgorithmSource_buildTimeoutSaysWhatToDo(t *testing.T) {
 	dev, _ := acctest.Shared(t)
-	slow, err := acctest.StartClusterWith("slow", 10*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer slow.Close()
+	slow := acctest.NewCluster(t, "slow", acctest.Options{BuildDuration: 10 * time.Second})
 	du, su := dev.NewUser(t, "src"), slow.NewUser(t, "slow")
-	name := acctest.RandomName("slowbuild")
-	du.PublishAlgorithm(t, name)
-	commit := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Slow")})
+	name, commit := seedHello(t, dev, du, "slowbuild", "Slow")
 	cfg := func(timeout string) string {
 		return slow.NamedProviderBlock("algorithmiaprod", "", su, false) +
 			sourceConfig("algorithmiaprod", su, dev.GitURL(du.Name, name), du, name, commit, fmt.Sprintf("timeouts = { create = %q }", timeout))

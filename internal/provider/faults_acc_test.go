@@ -17,15 +17,19 @@ import (
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/localcluster"
 )
 
+// faultsOffThen switches c's fault injection off, so check reads the cluster plainly, and runs check.
+func faultsOffThen(t *testing.T, c *acctest.Cluster, check resource.TestCheckFunc) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		c.SetFaults(t, localcluster.FaultConfig{})
+		return check(s)
+	}
+}
+
 // TestAccFaults_dataObjectThroughTransientFaults runs a data object's life through a
 // cluster that answers 503 or 429 to a share of its safe requests (the ones the
 // provider retries): every apply converges, and the bytes on the cluster are right.
 func TestAccFaults_dataObjectThroughTransientFaults(t *testing.T) {
-	c, err := acctest.StartClusterOpts("faulty", acctest.Options{ProviderMaxRetries: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := acctest.NewCluster(t, "faulty", acctest.Options{ProviderMaxRetries: 10})
 	// Seeded with faults off; the Terraform run meets them.
 	u := c.NewUser(t, "faults")
 	coll := newCollection(t, u, "flaky")
@@ -49,10 +53,7 @@ resource "algorithmia_data_object" "test" {
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy: func(s *terraform.State) error {
-			c.SetFaults(t, localcluster.FaultConfig{})
-			return checkObjectsDestroyed(u)(s)
-		},
+		CheckDestroy:             faultsOffThen(t, c, checkObjectsDestroyed(u)),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() { c.SetFaults(t, faults) },
@@ -96,21 +97,14 @@ resource "algorithmia_data_object" "test" {
 // is created on the cluster, but its answer is lost. The provider finds it and adopts
 // it, so state matches the cluster and the next plan is empty.
 func TestAccFaults_algorithmCreateDropped(t *testing.T) {
-	c, err := acctest.StartClusterOpts("dropping", acctest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := acctest.NewCluster(t, "dropping", acctest.Options{})
 	u := c.NewUser(t, "faults")
 	name := acctest.RandomName("dropped")
 	addr := "algorithmia_algorithm.test"
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy: func(s *terraform.State) error {
-			c.SetFaults(t, localcluster.FaultConfig{})
-			return checkAlgorithmDestroyed(u)(s)
-		},
+		CheckDestroy:             faultsOffThen(t, c, checkAlgorithmDestroyed(u)),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {

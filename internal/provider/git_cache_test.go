@@ -45,8 +45,7 @@ func TestAccAlgorithmSource_gitCacheFetchesOnlyTheChange(t *testing.T) {
 	addr := "algorithmia_algorithm_source.test"
 	block := prod.NamedProviderBlock("algorithmiaprod", "", pu, false)
 	block = strings.Replace(block, "  max_retries", fmt.Sprintf("  git_cache_dir = %q\n  max_retries", cacheDir), 1)
-	cfg := block + strings.Replace(sourceConfig("algorithmiaprod", pu, dev.GitURL(du.Name, name), du, name, "", ""),
-		`commit   = ""`, `ref      = "master"`, 1)
+	cfg := block + sourceConfigFrom("algorithmiaprod", pu, name, followingSource(dev.GitURL(du.Name, name), "master", du), "")
 	fetched := func() (int64, int64) {
 		return dev.Local.GitStats(du.Name, name).UploadPackBytes, prod.Local.GitStats(pu.Name, name).UploadPackBytes
 	}

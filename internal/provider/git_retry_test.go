@@ -104,9 +104,7 @@ func TestAccAlgorithmSource_gitFaultsAreRetried(t *testing.T) {
 	dev, prod := acctest.Shared(t)
 	du := dev.NewUser(t, "acme")
 	pu := prod.NewUser(t, "acme")
-	name := acctest.RandomName("summarize")
-	du.PublishAlgorithm(t, name)
-	commit := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Hello"), Message: "Hello v1"})
+	name, commit := seedHello(t, dev, du, "summarize", "Hello")
 
 	devGit := newGitFaultProxy(t, dev.URL, map[string][]string{
 		"info/refs?service=git-upload-pack": {"503", "429", "reset"},

@@ -137,35 +137,28 @@ resource "algorithmia_user" "x" {
 // HTTPS with certificates no system trusts: the provider's ca_cert_pem covers the
 // destination's REST and Git traffic, source.ca_cert_pem the source's Git traffic.
 func TestAccProvider_promotionOverTLSWithPrivateCAs(t *testing.T) {
-	dev, err := acctest.StartTLSCluster("dev-tls")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dev.Close()
-	prod, err := acctest.StartTLSCluster("prod-tls")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer prod.Close()
+	dev := acctest.NewCluster(t, "dev-tls", acctest.Options{TLS: true})
+	prod := acctest.NewCluster(t, "prod-tls", acctest.Options{TLS: true})
 	du, pu := dev.NewUser(t, "dev"), prod.NewUser(t, "prod")
-	name := acctest.RandomName("tls")
-	du.PublishAlgorithm(t, name)
-	commit := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Secure")})
+	name, commit := seedHello(t, dev, du, "tls", "Secure")
 	addr := "algorithmia_algorithm_source.test"
-	cfg := prod.NamedProviderBlock("algorithmiaprod", "", pu, false) + strings.Replace(
-		sourceConfig("algorithmiaprod", pu, dev.GitURL(du.Name, name), du, name, commit, `publish = {}`),
-		"    username = ", fmt.Sprintf("    ca_cert_pem = %q\n    username = ", dev.CAPEM), 1)
+	untrusted := pinnedSource(dev.GitURL(du.Name, name), commit, du)
+	trusted := untrusted
+	trusted.caCertPEM = dev.CAPEM
+	cfg := func(src gitSource) string {
+		return prod.NamedProviderBlock("algorithmiaprod", "", pu, false) + sourceConfigFrom("algorithmiaprod", pu, name, src, `publish = {}`)
+	}
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
 				// Without the source's CA the promotion fails on the certificate.
-				Config:      strings.Replace(cfg, fmt.Sprintf("    ca_cert_pem = %q\n", dev.CAPEM), "", 1),
+				Config:      cfg(untrusted),
 				ExpectError: regexp.MustCompile(`(?s)Failed to promote source.*certificate`),
 			},
 			{
-				Config: cfg,
+				Config: cfg(trusted),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},

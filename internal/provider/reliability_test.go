@@ -38,12 +38,7 @@ func needWriteOnly(t *testing.T, _ *acctest.Workdir) {
 // startCluster starts a cluster of the test's own, so a pipeline mirrors only its users.
 func startCluster(t *testing.T, name string) *acctest.Cluster {
 	t.Helper()
-	c, err := acctest.StartCluster(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	return c
+	return acctest.NewCluster(t, name, acctest.Options{})
 }
 
 // applyOnce applies w and fails the test unless that one apply succeeded.

@@ -35,38 +35,51 @@ func helloSource(owner, name, greeting string) map[string][]byte {
 	}
 }
 
+// pushHello pushes helloSource with greeting onto u's algorithm name on c; it returns the commit.
+func pushHello(t *testing.T, c *acctest.Cluster, u *acctest.User, name, greeting string) string {
+	t.Helper()
+	return u.PushCommit(t, c, u.Name, name, acctest.Commit{Files: helloSource(u.Name, name, greeting), Message: greeting})
+}
+
+// seedHello publishes a new algorithm of u on c, named prefix and a random suffix, and
+// pushes helloSource with greeting onto it; it returns the name and that commit.
+func seedHello(t *testing.T, c *acctest.Cluster, u *acctest.User, prefix, greeting string) (name, commit string) {
+	t.Helper()
+	name = acctest.RandomName(prefix)
+	u.PublishAlgorithm(t, name)
+	return name, pushHello(t, c, u, name, greeting)
+}
+
+// pushHotfix pushes a commit by hand straight onto u's algorithm name on c, as drift under
+// a promotion into it, and waits for its build; it returns the commit.
+func pushHotfix(t *testing.T, c *acctest.Cluster, u *acctest.User, name string) string {
+	t.Helper()
+	hotfix := u.PushCommit(t, c, u.Name, name, acctest.Commit{Files: map[string][]byte{"HOTFIX.md": []byte("pushed by hand\n")}, Message: "hotfix"})
+	u.WaitForBuilds(t, name)
+	return hotfix
+}
+
 // sourceConfig promotes dev's owner/name at a pinned commit into an algorithm of the same
 // name on the destination, created in the same configuration. destLocal is the provider
 // local name of the destination cluster.
 func sourceConfig(destLocal string, dest *acctest.User, devURL string, devUser *acctest.User, name, commit, extra string) string {
+	return sourceConfigFrom(destLocal, dest, name, pinnedSource(devURL, commit, devUser), extra)
+}
+
+// sourceConfigFrom is sourceConfig for any source object.
+func sourceConfigFrom(destLocal string, dest *acctest.User, name string, src gitSource, extra string) string {
 	providerLine := ""
 	if destLocal != "algorithmia" {
 		providerLine = "provider = " + destLocal
 	}
-	return fmt.Sprintf(`
-resource "algorithmia_algorithm" "dest" {
-  %[1]s
-  owner    = %[2]q
-  name     = %[3]q
-  details  = { label = "Promoted" }
-  settings = { language = "python3-1" }
-  deletion_protection = false
+	return algorithmHCL("dest", dest.Name, name, "Promoted", providerLine) +
+		algorithmSourceHCL("test", "dest", src, providerLine, extra)
 }
 
-resource "algorithmia_algorithm_source" "test" {
-  %[1]s
-  owner = algorithmia_algorithm.dest.owner
-  name  = algorithmia_algorithm.dest.name
-  source = {
-    git_url  = %[4]q
-    commit   = %[5]q
-    username = %[6]q
-    password = %[7]q
-  }
-  %[8]s
-}
-`, providerLine, dest.Name, name, devURL, commit, devUser.Name, devUser.Key, extra)
-}
+// importCannotReadSource are the attributes an import of algorithmia_algorithm_source
+// cannot read back: the source is configuration only, and the destination cannot tell where
+// its code came from.
+var importCannotReadSource = []string{"source", "commit_message", "publish", "timeouts", "source_commit", "source_tree"}
 
 // checkPromoted asserts the destination's side: master's tree equals the source commit's
 // tree, the promotion commit's parent is the destination's previous history, the build of
@@ -185,10 +198,8 @@ func TestAccAlgorithmSource_promoteAcrossClusters(t *testing.T) {
 	dev, prod := acctest.Shared(t)
 	du := dev.NewUser(t, "acme")
 	pu := prod.NewUser(t, "acme")
-	name := acctest.RandomName("hello")
-	du.PublishAlgorithm(t, name)
-	first := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Hello"), Message: "Hello v1"})
-	second := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Hi"), Message: "Hello v2"})
+	name, first := seedHello(t, dev, du, "hello", "Hello")
+	second := pushHello(t, dev, du, name, "Hi")
 	addr := "algorithmia_algorithm_source.test"
 	publish := `publish = { version_type = "minor", release_notes = "promoted by a test" }`
 	cfg := func(commit string) string {
@@ -236,12 +247,11 @@ func TestAccAlgorithmSource_promoteAcrossClusters(t *testing.T) {
 				Check: checkPromoted(t, dev, du, second, prod, pu, name, "0.2.0"),
 			},
 			{
-				ResourceName:      addr,
-				ImportState:       true,
-				ImportStateId:     pu.Name + "/" + name,
-				ImportStateVerify: true,
-				// The source is configuration only: the destination cannot tell where its code came from.
-				ImportStateVerifyIgnore: []string{"source", "commit_message", "publish", "timeouts", "source_commit", "source_tree"},
+				ResourceName:            addr,
+				ImportState:             true,
+				ImportStateId:           pu.Name + "/" + name,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: importCannotReadSource,
 			},
 		},
 	})
@@ -255,9 +265,7 @@ func TestAccAlgorithmSource_driftIsRepairedAndNoOpPlansFetchNothing(t *testing.T
 	dev, _ := acctest.Shared(t)
 	du := dev.NewUser(t, "dev")
 	pu := dev.NewUser(t, "prod") // same-cluster promotion: another owner
-	name := acctest.RandomName("drift")
-	du.PublishAlgorithm(t, name)
-	src := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Hello")})
+	name, src := seedHello(t, dev, du, "drift", "Hello")
 	cfg := dev.ProviderBlock("", pu, false) + sourceConfig("algorithmia", pu, dev.GitURL(du.Name, name), du, name, src, "")
 	addr := "algorithmia_algorithm_source.test"
 	var packsBefore int
@@ -294,9 +302,7 @@ func TestAccAlgorithmSource_driftIsRepairedAndNoOpPlansFetchNothing(t *testing.T
 			{
 				// A hotfix pushed straight to the destination is drift: the plan repairs it.
 				PreConfig: func() {
-					hotfix = pu.PushCommit(t, dev, pu.Name, name, acctest.Commit{
-						Files: map[string][]byte{"HOTFIX.md": []byte("pushed by hand\n")}, Message: "hotfix"})
-					pu.WaitForBuilds(t, name)
+					hotfix = pushHotfix(t, dev, pu, name)
 				},
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -339,7 +345,7 @@ func TestAccAlgorithmSource_failedBuildRecoversWithFixedCommit(t *testing.T) {
 	du.PublishAlgorithm(t, name)
 	broken := du.PushCommit(t, dev, du.Name, name, acctest.Commit{
 		Files: map[string][]byte{"algorithmia.conf": []byte("{not json")}, Message: "break the conf"})
-	fixed := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Fixed"), Message: "fix"})
+	fixed := pushHello(t, dev, du, name, "Fixed")
 	addr := "algorithmia_algorithm_source.test"
 	cfg := func(commit string) string {
 		return dev.ProviderBlock("", pu, false) + sourceConfig("algorithmia", pu, dev.GitURL(du.Name, name), du, name, commit,
@@ -374,14 +380,11 @@ func TestAccAlgorithmSource_refFollowsBranch(t *testing.T) {
 	dev, _ := acctest.Shared(t)
 	du := dev.NewUser(t, "dev")
 	pu := dev.NewUser(t, "prod")
-	name := acctest.RandomName("ref")
-	du.PublishAlgorithm(t, name)
-	first := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "One")})
+	name, first := seedHello(t, dev, du, "ref", "One")
 	var second string
 	addr := "algorithmia_algorithm_source.test"
-	cfg := dev.ProviderBlock("", pu, false) + strings.Replace(
-		sourceConfig("algorithmia", pu, dev.GitURL(du.Name, name), du, name, "", `publish = {}`),
-		`commit   = ""`, `ref      = "master"`, 1)
+	cfg := dev.ProviderBlock("", pu, false) +
+		sourceConfigFrom("algorithmia", pu, name, followingSource(dev.GitURL(du.Name, name), "master", du), `publish = {}`)
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
@@ -404,7 +407,7 @@ func TestAccAlgorithmSource_refFollowsBranch(t *testing.T) {
 			{
 				// The branch moved: the plan shows an update and resolves the commit at apply.
 				PreConfig: func() {
-					second = du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Two")})
+					second = pushHello(t, dev, du, name, "Two")
 				},
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -435,12 +438,9 @@ func TestAccAlgorithmSource_writeOnlyPasswordStaysOutOfState(t *testing.T) {
 	dev, _ := acctest.Shared(t)
 	du := dev.NewUser(t, "dev")
 	pu := dev.NewUser(t, "prod")
-	name := acctest.RandomName("wo")
-	du.PublishAlgorithm(t, name)
-	src := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Secret")})
-	cfg := dev.ProviderBlock("", pu, false) + strings.Replace(
-		sourceConfig("algorithmia", pu, dev.GitURL(du.Name, name), du, name, src, ""),
-		"password =", "password_wo =", 1)
+	name, src := seedHello(t, dev, du, "wo", "Secret")
+	writeOnly := gitSource{url: dev.GitURL(du.Name, name), commit: src, username: du.Name, passwordWO: du.Key}
+	cfg := dev.ProviderBlock("", pu, false) + sourceConfigFrom("algorithmia", pu, name, writeOnly, "")
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
@@ -474,57 +474,43 @@ func TestAccAlgorithmSource_badInput(t *testing.T) {
 	dev, _ := acctest.Shared(t)
 	du := dev.NewUser(t, "dev")
 	pu := dev.NewUser(t, "prod")
-	name := acctest.RandomName("bad")
-	du.PublishAlgorithm(t, name)
-	src := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Bad")})
-	good := sourceConfig("algorithmia", pu, dev.GitURL(du.Name, name), du, name, src, "")
+	name, src := seedHello(t, dev, du, "bad", "Bad")
+	gitURL := dev.GitURL(du.Name, name)
 	provider := dev.ProviderBlock("", pu, false)
+	// step is a plan (or with apply, an apply) of the source s that fails with errRe.
+	step := func(s gitSource, apply bool, errRe string) resource.TestStep {
+		return resource.TestStep{
+			Config:      provider + sourceConfigFrom("algorithmia", pu, name, s, ""),
+			PlanOnly:    !apply,
+			ExpectError: regexp.MustCompile(errRe),
+		}
+	}
+	// with is the good source with one change.
+	with := func(change func(*gitSource)) gitSource {
+		s := pinnedSource(gitURL, src, du)
+		change(&s)
+		return s
+	}
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
+			step(with(func(s *gitSource) { s.url = strings.Replace(gitURL, "http://", "http://"+du.Name+":"+du.Key+"@", 1) }),
+				false, `Invalid Git URL`),
+			step(with(func(s *gitSource) { s.commit, s.ref = "", "no-such-branch" }),
+				false, `(?s)Cannot resolve source ref.*no-such-branch`),
+			step(with(func(s *gitSource) { s.password = "simwrongkey" }),
+				true, `(?s)Failed to promote source.*refused the credentials`),
+			step(with(func(s *gitSource) { s.commit = strings.Repeat("a", 40) }),
+				true, `(?s)not reachable from any branch or tag`),
+			step(with(func(s *gitSource) {
+				s.url, s.commit, s.ref = strings.Replace(gitURL, dev.URL, "http://127.0.0.1:1", 1), "", "master"
+			}),
+				false, `(?s)Cannot resolve source ref.*127\.0\.0\.1:1`),
+			step(with(func(s *gitSource) { s.commit = "main" }),
+				false, `must be a full 40-character`),
 			{
-				Config: provider + strings.Replace(good, dev.URL+"/git/",
-					strings.Replace(dev.URL, "http://", "http://"+du.Name+":"+du.Key+"@", 1)+"/git/", 1),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Invalid Git URL`),
-			},
-			{
-				Config:      provider + strings.Replace(good, `commit   = "`+src+`"`, `ref      = "no-such-branch"`, 1),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Cannot resolve source ref.*no-such-branch`),
-			},
-			{
-				Config:      provider + strings.Replace(good, `password = "`+du.Key+`"`, `password = "simwrongkey"`, 1),
-				ExpectError: regexp.MustCompile(`(?s)Failed to promote source.*refused the credentials`),
-			},
-			{
-				Config:      provider + strings.Replace(good, `commit   = "`+src+`"`, `commit   = "`+strings.Repeat("a", 40)+`"`, 1),
-				ExpectError: regexp.MustCompile(`(?s)not reachable from any branch or tag`),
-			},
-			{
-				Config: provider + strings.Replace(strings.Replace(good, dev.URL, "http://127.0.0.1:1", 1),
-					`commit   = "`+src+`"`, `ref      = "master"`, 1),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Cannot resolve source ref.*127\.0\.0\.1:1`),
-			},
-			{
-				Config:      provider + strings.Replace(good, `commit   = "`+src+`"`, `commit   = "main"`, 1),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`must be a full 40-character`),
-			},
-			{
-				Config: provider + fmt.Sprintf(`
-resource "algorithmia_algorithm_source" "test" {
-  owner  = %q
-  name   = "does_not_exist"
-  source = {
-    git_url  = %q
-    commit   = %q
-    username = %q
-    password = %q
-  }
-}`, pu.Name, dev.GitURL(du.Name, name), src, du.Name, du.Key),
+				Config:      provider + sourceInto("test", fmt.Sprintf("%q", pu.Name), `"does_not_exist"`, pinnedSource(gitURL, src, du)),
 				ExpectError: regexp.MustCompile(`(?s)Destination algorithm not found`),
 			},
 		},
@@ -537,34 +523,10 @@ func TestAccAlgorithmSource_unknownSourceAtPlanAndPromotionByTag(t *testing.T) {
 	src, dst := acctest.RandomName("src"), acctest.RandomName("dst")
 	addr := "algorithmia_algorithm_source.test"
 	cfg := func(ref string) string {
-		return dev.ProviderBlock("", u, false) + fmt.Sprintf(`
-resource "algorithmia_algorithm" "src" {
-  owner    = %[1]q
-  name     = %[2]q
-  details  = { label = "Source" }
-  settings = { language = "python3-1" }
-  deletion_protection = false
-}
-
-resource "algorithmia_algorithm" "dst" {
-  owner    = %[1]q
-  name     = %[3]q
-  details  = { label = "Destination" }
-  settings = { language = "python3-1" }
-  deletion_protection = false
-}
-
-resource "algorithmia_algorithm_source" "test" {
-  owner = algorithmia_algorithm.dst.owner
-  name  = algorithmia_algorithm.dst.name
-  source = {
-    git_url  = algorithmia_algorithm.src.git_url # unknown until the source algorithm exists
-    ref      = %[4]q
-    username = %[1]q
-    password = %[5]q
-  }
-}
-`, u.Name, src, dst, ref, u.Key)
+		// The source's git_url is unknown until the source algorithm exists.
+		source := gitSource{urlRef: "algorithmia_algorithm.src.git_url", ref: ref, username: u.Name, password: u.Key}
+		return dev.ProviderBlock("", u, false) + algorithmHCL("src", u.Name, src, "Source") +
+			algorithmHCL("dst", u.Name, dst, "Destination") + algorithmSourceHCL("test", "dst", source)
 	}
 	var tagged string
 
@@ -609,31 +571,11 @@ resource "algorithmia_algorithm_source" "test" {
 func TestAccAlgorithmSource_importThenApplyPushesAndPublishesNothing(t *testing.T) {
 	dev, prod := acctest.Shared(t)
 	du, pu := dev.NewUser(t, "dev"), prod.NewUser(t, "prod")
-	name := acctest.RandomName("imp")
-	du.PublishAlgorithm(t, name)
-	commit := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Imported")})
-	if _, err := pu.Client.CreateAlgorithm(context.Background(), pu.Name, algorithmia.CreateAlgorithmRequest{
-		Name: name, Details: algorithmia.Details{Label: "Imported"},
-		Settings: algorithmia.CreateSettings{Language: "python3-1", Environment: "cpu", License: "apl",
-			NetworkAccess: "full", PipelineEnabled: true, SourceVisibility: "closed"},
-	}); err != nil {
-		t.Fatal(err)
-	}
+	name, commit := seedHello(t, dev, du, "imp", "Imported")
+	pu.CreateAlgorithm(t, name, algorithmia.Details{Label: "Imported"})
 	addr := "algorithmia_algorithm_source.test"
-	cfg := prod.NamedProviderBlock("algorithmiaprod", "", pu, false) + fmt.Sprintf(`
-resource "algorithmia_algorithm_source" "test" {
-  provider = algorithmiaprod
-  owner    = %q
-  name     = %q
-  source = {
-    git_url  = %q
-    commit   = %q
-    username = %q
-    password = %q
-  }
-  publish = { version_type = "minor" }
-}
-`, pu.Name, name, dev.GitURL(du.Name, name), commit, du.Name, du.Key)
+	cfg := prod.NamedProviderBlock("algorithmiaprod", "", pu, false) + sourceInto("test", fmt.Sprintf("%q", pu.Name), fmt.Sprintf("%q", name),
+		pinnedSource(dev.GitURL(du.Name, name), commit, du), "provider = algorithmiaprod", `publish = { version_type = "minor" }`)
 
 	// A first configuration promotes and publishes, then is destroyed: destroy only forgets.
 	resource.ParallelTest(t, resource.TestCase{
@@ -701,10 +643,8 @@ func TestAccAlgorithmSource_plansShowWhatShips(t *testing.T) {
 	dev, _ := acctest.Shared(t)
 	du := dev.NewUser(t, "dev")
 	pu := dev.NewUser(t, "prod")
-	name := acctest.RandomName("plans")
-	du.PublishAlgorithm(t, name)
-	first := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "One")})
-	second := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Two")})
+	name, first := seedHello(t, dev, du, "plans", "One")
+	second := pushHello(t, dev, du, name, "Two")
 	var head string
 	var history int
 	addr := "algorithmia_algorithm_source.test"
@@ -793,8 +733,7 @@ func TestAccAlgorithmSource_plansShowWhatShips(t *testing.T) {
 			{
 				// Drift: the plan shows the tree it restores.
 				PreConfig: func() {
-					pu.PushCommit(t, dev, pu.Name, name, acctest.Commit{Files: map[string][]byte{"HOTFIX.md": []byte("by hand\n")}, Message: "hotfix"})
-					pu.WaitForBuilds(t, name)
+					pushHotfix(t, dev, pu, name)
 				},
 				Config: cfg(second, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{

@@ -414,16 +414,7 @@ func TestAccAlgorithm_existingNameNamesImport(t *testing.T) {
 	dev, _ := acctest.Shared(t)
 	u := dev.NewUser(t, "owner")
 	name := acctest.RandomName("taken")
-	if _, err := u.Client.CreateAlgorithm(context.Background(), u.Name, algorithmia.CreateAlgorithmRequest{
-		Name:    name,
-		Details: algorithmia.Details{Label: "Made outside Terraform"},
-		Settings: algorithmia.CreateSettings{
-			Language: "python3-1", Environment: "cpu", License: "apl", NetworkAccess: "full",
-			PipelineEnabled: true, SourceVisibility: "closed",
-		},
-	}); err != nil {
-		t.Fatalf("seed algorithm: %v", err)
-	}
+	u.CreateAlgorithm(t, name, algorithmia.Details{Label: "Made outside Terraform"})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
@@ -435,8 +426,11 @@ func TestAccAlgorithm_existingNameNamesImport(t *testing.T) {
 
 func regexpMust(s string) *regexp.Regexp { return regexp.MustCompile(s) }
 
-// withSampleInput adds a sample_input line to an algorithmConfig.
+// withSampleInput adds a sample_input line to an algorithmConfig ("" adds none).
 func withSampleInput(cfg, sample string) string {
+	if sample == "" {
+		return cfg
+	}
 	return strings.Replace(cfg, "deletion_protection = false", fmt.Sprintf("sample_input = %q\n  deletion_protection = false", sample), 1)
 }
 
@@ -454,64 +448,78 @@ func checkClusterSampleInput(u *acctest.User, name, want string, built bool) res
 	})
 }
 
+// sampleInputSteps are the steps of a test that changes the sample_input of one algorithm
+// (algorithmia_algorithm.test, owned by u) around its first build; every step keeps its UUID.
+type sampleInputSteps struct {
+	t    *testing.T
+	dev  *acctest.Cluster
+	u    *acctest.User
+	name string
+	// keepsID adds the step's algorithm_id to the values that must stay the same.
+	keepsID func() statecheck.StateCheck
+}
+
+func newSampleInputSteps(t *testing.T) sampleInputSteps {
+	dev, _ := acctest.Shared(t)
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	return sampleInputSteps{t: t, dev: dev, u: dev.NewUser(t, "owner"), name: acctest.RandomName("sample"),
+		keepsID: func() statecheck.StateCheck {
+			return sameID.AddStateValue("algorithmia_algorithm.test", tfjsonpath.New("algorithm_id"))
+		}}
+}
+
+// apply applies the algorithm with sample ("" for none), planned as action; state then holds
+// sample, and the cluster reports clusterWant once built.
+func (s sampleInputSteps) apply(sample string, action plancheck.ResourceActionType, clusterWant string, built bool) resource.TestStep {
+	addr := "algorithmia_algorithm.test"
+	return resource.TestStep{
+		Config: withSampleInput(algorithmConfig(s.dev, s.u, s.name, "Sample", "apl"), sample),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, action)},
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("sample_input"), knownvalue.StringExact(sample)),
+			s.keepsID(),
+		},
+		Check: checkClusterSampleInput(s.u, s.name, clusterWant, built),
+	}
+}
+
+// firstBuild builds a commit of the algorithm (configured with sample): the plan stays
+// empty, and the cluster now reports the sample input it kept for the first build.
+func (s sampleInputSteps) firstBuild(sample string) resource.TestStep {
+	addr := "algorithmia_algorithm.test"
+	return resource.TestStep{
+		PreConfig: func() {
+			s.u.PushCommit(s.t, s.dev, s.u.Name, s.name, acctest.Commit{Files: helloSource(s.u.Name, s.name, "Hi")})
+			s.u.WaitForBuilds(s.t, s.name)
+		},
+		Config:           withSampleInput(algorithmConfig(s.dev, s.u, s.name, "Sample", "apl"), sample),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("sample_input"), knownvalue.StringExact(sample)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("latest_build_commit"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{40}$`))),
+		},
+		Check: checkClusterSampleInput(s.u, s.name, sample, true),
+	}
+}
+
 // A sample input set on a new algorithm survives the create, although the platform does not
 // echo it before the first build, and is read back from the cluster once a build exists.
 func TestAccAlgorithm_sampleInputBeforeAndAfterTheFirstBuild(t *testing.T) {
-	dev, _ := acctest.Shared(t)
-	u := dev.NewUser(t, "owner")
-	name := acctest.RandomName("sample")
-	addr := "algorithmia_algorithm.test"
-	base := algorithmConfig(dev, u, name, "Sample", "apl")
-	sameID := statecheck.CompareValue(compare.ValuesSame())
-
+	s := newSampleInputSteps(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy:             checkAlgorithmDestroyed(u),
+		CheckDestroy:             checkAlgorithmDestroyed(s.u),
 		Steps: []resource.TestStep{
+			s.apply(`"hi"`, plancheck.ResourceActionCreate, "", false),
+			s.firstBuild(`"hi"`),
+			s.apply(`{"name": "Mia"}`, plancheck.ResourceActionUpdate, `{"name": "Mia"}`, true),
 			{
-				Config: withSampleInput(base, `"hi"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sample_input"), knownvalue.StringExact(`"hi"`)),
-					sameID.AddStateValue(addr, tfjsonpath.New("algorithm_id")),
-				},
-				Check: checkClusterSampleInput(u, name, "", false),
-			},
-			{
-				// The first build makes the cluster report the sample input it stored at create.
-				PreConfig: func() {
-					u.PushCommit(t, dev, u.Name, name, acctest.Commit{Files: helloSource(u.Name, name, "Hi")})
-					u.WaitForBuilds(t, name)
-				},
-				Config: withSampleInput(base, `"hi"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sample_input"), knownvalue.StringExact(`"hi"`)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("latest_build_commit"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{40}$`))),
-				},
-				Check: checkClusterSampleInput(u, name, `"hi"`, true),
-			},
-			{
-				Config: withSampleInput(base, `{"name": "Mia"}`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sample_input"), knownvalue.StringExact(`{"name": "Mia"}`)),
-					sameID.AddStateValue(addr, tfjsonpath.New("algorithm_id")),
-				},
-				Check: checkClusterSampleInput(u, name, `{"name": "Mia"}`, true),
-			},
-			{
-				ResourceName:            addr,
+				ResourceName:            "algorithmia_algorithm.test",
 				ImportState:             true,
-				ImportStateId:           u.Name + "/" + name,
+				ImportStateId:           s.u.Name + "/" + s.name,
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"deletion_protection"},
 			},
@@ -522,48 +530,15 @@ func TestAccAlgorithm_sampleInputBeforeAndAfterTheFirstBuild(t *testing.T) {
 // A sample input changed on an algorithm that was never built is sent with the update, and
 // the cluster keeps it for its first build.
 func TestAccAlgorithm_sampleInputUpdatedBeforeTheFirstBuild(t *testing.T) {
-	dev, _ := acctest.Shared(t)
-	u := dev.NewUser(t, "owner")
-	name := acctest.RandomName("sample")
-	addr := "algorithmia_algorithm.test"
-	base := algorithmConfig(dev, u, name, "Sample", "apl")
-
+	s := newSampleInputSteps(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy:             checkAlgorithmDestroyed(u),
+		CheckDestroy:             checkAlgorithmDestroyed(s.u),
 		Steps: []resource.TestStep{
-			{
-				// No sample input: the cluster's value ("") is kept.
-				Config: base,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sample_input"), knownvalue.StringExact("")),
-				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
-			{
-				Config: withSampleInput(base, "42"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sample_input"), knownvalue.StringExact("42")),
-				},
-				Check: checkClusterSampleInput(u, name, "", false),
-			},
-			{
-				PreConfig: func() {
-					u.PushCommit(t, dev, u.Name, name, acctest.Commit{Files: helloSource(u.Name, name, "Hi")})
-					u.WaitForBuilds(t, name)
-				},
-				Config: withSampleInput(base, "42"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: checkClusterSampleInput(u, name, "42", true),
-			},
+			// No sample input: the cluster's value ("") is kept.
+			s.apply("", plancheck.ResourceActionCreate, "", false),
+			s.apply("42", plancheck.ResourceActionUpdate, "", false),
+			s.firstBuild("42"),
 		},
 	})
 }

@@ -62,11 +62,7 @@ data "algorithmia_scms" "all" {
 // configuration, and keeps the platform's rules at plan time. It has a cluster of its own
 // because it moves the default SCM, which every algorithm created without a source uses.
 func TestAccSCM_lifecycle(t *testing.T) {
-	c, err := acctest.StartCluster("scm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := acctest.NewCluster(t, "scm", acctest.Options{})
 	id := acctest.RandomName("gh")
 	addr := "algorithmia_scm.test"
 	web1, web2 := "https://github.example.test", "https://ghe.example.test"

@@ -35,17 +35,8 @@ resource "algorithmia_scm_authorization" "me" {
   scm_id   = %[2]q
   token_wo = %[3]q
 }
-
-resource "algorithmia_algorithm" "ext" {
-  %[1]s
-  owner    = %[4]q
-  name     = %[5]q
-  details  = { label = "On an external SCM" }
-  settings = { language = "python3-1" }
-  source   = { scm_id = algorithmia_scm_authorization.me.scm_id }
-  deletion_protection = false
-}
-`, provider, scm.ID, token, u.Name, name)
+`, provider, scm.ID, token) + algorithmHCL("ext", u.Name, name, "On an external SCM", provider,
+		"source = { scm_id = algorithmia_scm_authorization.me.scm_id }")
 }
 
 // TestAccAlgorithm_scmBacked creates an algorithm on an external SCM: the host has the
@@ -55,9 +46,7 @@ resource "algorithmia_algorithm" "ext" {
 func TestAccAlgorithm_scmBacked(t *testing.T) {
 	dev, _ := acctest.Shared(t)
 	u := dev.NewUser(t, "scmalgo")
-	scm := seedSCM(t, dev, "github", true)
-	login := "octo_" + u.Name
-	token := scm.Token(t, login)
+	scm, login, token := seedSCMLogin(t, dev, "github", u)
 	name := acctest.RandomName("onhub")
 	addr := "algorithmia_algorithm.ext"
 	cfg := dev.ProviderBlock("", u, false) + scmAlgorithmConfig("", u, scm, token, name) + fmt.Sprintf(`
@@ -66,29 +55,13 @@ data "algorithmia_algorithm" "ext" {
   name  = algorithmia_algorithm.ext.name
 }
 
-resource "algorithmia_algorithm" "internal" {
-  owner    = %[1]q
-  name     = "%[2]s_int"
-  details  = { label = "On the internal SCM" }
-  settings = { language = "python3-1" }
-  deletion_protection = false
-}
-
 data "algorithmia_algorithms" "mine" {
-  owner      = %[1]q
+  owner      = %q
   read_heads = true
   depends_on = [algorithmia_algorithm.ext, algorithmia_algorithm.internal, algorithmia_algorithm.explicit]
 }
-
-resource "algorithmia_algorithm" "explicit" {
-  owner    = %[1]q
-  name     = "%[2]s_exp"
-  details  = { label = "On the internal SCM, said so" }
-  settings = { language = "python3-1" }
-  source   = { scm_id = "internal" }
-  deletion_protection = false
-}
-`, u.Name, name)
+`, u.Name) + algorithmHCL("internal", u.Name, name+"_int", "On the internal SCM") +
+		algorithmHCL("explicit", u.Name, name+"_exp", "On the internal SCM, said so", `source = { scm_id = "internal" }`)
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
@@ -187,20 +160,8 @@ resource "algorithmia_algorithm" "explicit" {
 // sourcePromotion is an algorithmia_algorithm_source "test" that promotes a pinned commit of
 // srcURL into owner/name (created as algorithmia_algorithm.ext), and publishes it.
 func sourcePromotion(provider, srcURL, commit, user, key string) string {
-	return fmt.Sprintf(`
-resource "algorithmia_algorithm_source" "test" {
-  %s
-  owner = algorithmia_algorithm.ext.owner
-  name  = algorithmia_algorithm.ext.name
-  source = {
-    git_url     = %q
-    commit      = %q
-    username    = %q
-    password_wo = %q
-  }
-  publish = { version_type = "minor" }
-}
-`, provider, srcURL, commit, user, key)
+	return algorithmSourceHCL("test", "ext", gitSource{url: srcURL, commit: commit, username: user, passwordWO: key},
+		provider, `publish = { version_type = "minor" }`)
 }
 
 // checkOnSCM asserts the external side of a promotion into an SCM-backed algorithm: the
@@ -255,12 +216,8 @@ func checkOnSCM(t *testing.T, c *acctest.Cluster, u *acctest.User, scm *testSCM,
 func TestAccAlgorithmSource_migrateToSCM(t *testing.T) {
 	dev, _ := acctest.Shared(t)
 	u := dev.NewUser(t, "migr")
-	scm := seedSCM(t, dev, "gitlab", true)
-	login := "lab_" + u.Name
-	token := scm.Token(t, login)
-	name := acctest.RandomName("hello")
-	u.PublishAlgorithm(t, name)
-	commit := u.PushCommit(t, dev, u.Name, name, acctest.Commit{Files: helloSource(u.Name, name, "Hello"), Message: "Hello"})
+	scm, login, token := seedSCMLogin(t, dev, "gitlab", u)
+	name, commit := seedHello(t, dev, u, "hello", "Hello")
 	ext := name + "_gl"
 	addr := "algorithmia_algorithm_source.test"
 	cfg := scmProviderBlock(dev, "algorithmia", u, scm, token) + scmAlgorithmConfig("", u, scm, token, ext) +
@@ -319,13 +276,9 @@ func TestAccAlgorithmSource_migrateToSCM(t *testing.T) {
 func TestAccAlgorithmSource_promoteIntoSCM(t *testing.T) {
 	dev, prod := acctest.Shared(t)
 	du, pu := dev.NewUser(t, "acme"), prod.NewUser(t, "acme")
-	scm := seedSCM(t, prod, "github", true)
-	login := "acme_" + pu.Name
-	token := scm.Token(t, login)
-	name := acctest.RandomName("hello")
-	du.PublishAlgorithm(t, name)
-	first := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Hello"), Message: "v1"})
-	second := du.PushCommit(t, dev, du.Name, name, acctest.Commit{Files: helloSource(du.Name, name, "Hi"), Message: "v2"})
+	scm, login, token := seedSCMLogin(t, prod, "github", pu)
+	name, first := seedHello(t, dev, du, "hello", "Hello")
+	second := pushHello(t, dev, du, name, "Hi")
 	const p = "provider = algorithmiaprod"
 	cfg := func(commit string) string {
 		return scmProviderBlock(prod, "algorithmiaprod", pu, scm, token) + scmAlgorithmConfig(p, pu, scm, token, name) +
@@ -336,28 +289,8 @@ func TestAccAlgorithmSource_promoteIntoSCM(t *testing.T) {
 	}
 	addr := "algorithmia_algorithm_source.test"
 	back := name + "_back"
-	readBack := fmt.Sprintf(`
-resource "algorithmia_algorithm" "back" {
-  %[1]s
-  owner    = %[2]q
-  name     = %[3]q
-  details  = { label = "Read from the SCM" }
-  settings = { language = "python3-1" }
-  deletion_protection = false
-}
-
-resource "algorithmia_algorithm_source" "back" {
-  %[1]s
-  owner = algorithmia_algorithm.back.owner
-  name  = algorithmia_algorithm.back.name
-  source = {
-    git_url     = algorithmia_algorithm.ext.repository_https_url
-    ref         = "main"
-    username    = "x"
-    password_wo = %[4]q
-  }
-}
-`, p, pu.Name, back, token)
+	readBack := algorithmHCL("back", pu.Name, back, "Read from the SCM", p) + algorithmSourceHCL("back", "back",
+		gitSource{urlRef: "algorithmia_algorithm.ext.repository_https_url", ref: "main", username: "x", passwordWO: token}, p)
 
 	gitRefs := fmt.Sprintf(`
 data "algorithmia_git_ref" "version" {
@@ -403,7 +336,7 @@ data "algorithmia_git_ref" "branch" {
 				ImportState:             true,
 				ImportStateId:           pu.Name + "/" + name,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"source", "commit_message", "publish", "timeouts", "source_commit", "source_tree"},
+				ImportStateVerifyIgnore: importCannotReadSource,
 			},
 			{
 				// The SCM-backed algorithm as a source: its repository_https_url and the host's token.
@@ -446,16 +379,8 @@ func TestAccAlgorithm_scmBadInput(t *testing.T) {
 	login := "octo_" + u.Name
 	name := acctest.RandomName("nope")
 	cfg := func(scmID, extra string) string {
-		return dev.ProviderBlock("", u, false) + extra + fmt.Sprintf(`
-resource "algorithmia_algorithm" "ext" {
-  owner    = %q
-  name     = %q
-  details  = { label = "Never created" }
-  settings = { language = "python3-1" }
-  source   = { scm_id = %q }
-  deletion_protection = false
-}
-`, u.Name, name, scmID)
+		return dev.ProviderBlock("", u, false) + extra +
+			algorithmHCL("ext", u.Name, name, "Never created", fmt.Sprintf("source = { scm_id = %q }", scmID))
 	}
 	nothingCreated := func() {
 		if _, err := u.Client.GetAlgorithm(context.Background(), u.Name, name); !errors.Is(err, algorithmia.ErrNotFound) {

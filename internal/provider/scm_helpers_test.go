@@ -30,6 +30,15 @@ func seedSCM(t *testing.T, c *acctest.Cluster, provider string, enabled bool) *t
 	return s
 }
 
+// seedSCMLogin seeds an enabled SCM of provider on c (see seedSCM) and a login of u's on
+// its host; it returns the SCM, the login and the login's token.
+func seedSCMLogin(t *testing.T, c *acctest.Cluster, provider string, u *acctest.User) (scm *testSCM, login, token string) {
+	t.Helper()
+	scm = seedSCM(t, c, provider, true)
+	login = "login_" + u.Name
+	return scm, login, scm.Token(t, login)
+}
+
 func (s *testSCM) Token(t *testing.T, login string) string { return s.c.ExternalToken(t, s.ID, login) }
 func (s *testSCM) RepoURL(owner, name string) string       { return s.c.ExternalRepoURL(s.ID, owner, name) }
 func (s *testSCM) Repo(t *testing.T, owner, name string) localcluster.ExternalRepo {
