@@ -63,12 +63,6 @@ func StartCluster(name string) (*Cluster, error) {
 	return StartClusterOpts(name, Options{})
 }
 
-// StartClusterWith is StartCluster with another build duration, for tests that need a
-// wide window between a push and the end of its build.
-func StartClusterWith(name string, buildDuration time.Duration) (*Cluster, error) {
-	return StartClusterOpts(name, Options{BuildDuration: buildDuration})
-}
-
 // StartTLSCluster starts a cluster that serves HTTPS with a certificate no system trusts.
 func StartTLSCluster(name string) (*Cluster, error) {
 	return StartClusterOpts(name, Options{TLS: true})
