@@ -33,8 +33,9 @@ func algorithmLookupAttributes() map[string]schema.Attribute {
 	}
 }
 
-// withAttributes returns base plus extra; it lets a schema start from shared attributes.
-func withAttributes(base, extra map[string]schema.Attribute) map[string]schema.Attribute {
+// withAttributes returns base plus extra; it lets a schema (of a data source or a resource)
+// start from shared attributes.
+func withAttributes[A any](base, extra map[string]A) map[string]A {
 	for k, v := range extra {
 		base[k] = v
 	}

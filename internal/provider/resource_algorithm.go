@@ -101,11 +101,7 @@ func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"Creating it also creates the algorithm's Git repository with the platform's template code. " +
 			"The source code itself is managed by `algorithmia_algorithm_source`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`owner/name`.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
+			"id": keptAttribute("`owner/name`."),
 			"owner": schema.StringAttribute{
 				MarkdownDescription: "User or organization that owns the algorithm. Changing it replaces the algorithm.",
 				Required:            true,
@@ -228,33 +224,13 @@ func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
 			},
-			"algorithm_id": schema.StringAttribute{
-				MarkdownDescription: "The algorithm's UUID on this cluster.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"git_url": schema.StringAttribute{
-				MarkdownDescription: "Clone URL of the algorithm's repository on the cluster's Git (no credentials in it). An SCM-backed algorithm's code is at `repository_https_url`; the platform refuses pushes here (4011).",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"package_set": schema.StringAttribute{
-				MarkdownDescription: "Package set the cluster chose for the runtime, such as `python38`.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"latest_build_commit": schema.StringAttribute{
-				MarkdownDescription: "Commit SHA of the algorithm's most recent build, if any.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"source": algorithmSourceSCMAttribute(),
-			"repository_https_url": schema.StringAttribute{
-				MarkdownDescription: "HTTPS URL of the algorithm's repository on its external SCM; null on the internal SCM " +
-					"(use `git_url`).",
-				Computed:      true,
-				PlanModifiers: keep,
-			},
+			"algorithm_id":        keptAttribute("The algorithm's UUID on this cluster."),
+			"git_url":             keptAttribute("Clone URL of the algorithm's repository on the cluster's Git (no credentials in it). An SCM-backed algorithm's code is at `repository_https_url`; the platform refuses pushes here (4011)."),
+			"package_set":         keptAttribute("Package set the cluster chose for the runtime, such as `python38`."),
+			"latest_build_commit": keptAttribute("Commit SHA of the algorithm's most recent build, if any."),
+			"source":              algorithmSourceSCMAttribute(),
+			"repository_https_url": keptAttribute("HTTPS URL of the algorithm's repository on its external SCM; null on the internal SCM " +
+				"(use `git_url`)."),
 		},
 	}
 }

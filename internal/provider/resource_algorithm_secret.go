@@ -72,11 +72,7 @@ func (r *algorithmSecretResource) Schema(_ context.Context, _ resource.SchemaReq
 			"`description` are read back, and changes made outside Terraform show as drift.\n\n" +
 			"Destroying the resource deletes the secret; deleting the algorithm deletes its secrets too.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`owner/name/short_name`.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
+			"id": keptAttribute("`owner/name/short_name`."),
 			"owner": schema.StringAttribute{
 				MarkdownDescription: "User or organization that owns the algorithm. Changing it replaces the secret.",
 				Required:            true,
@@ -131,16 +127,8 @@ func (r *algorithmSecretResource) Schema(_ context.Context, _ resource.SchemaReq
 					"rotates the value in place. Terraform cannot see a write-only value change by itself.",
 				Optional: true,
 			},
-			"secret_id": schema.StringAttribute{
-				MarkdownDescription: "The secret's UUID on the cluster.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"algorithm_id": schema.StringAttribute{
-				MarkdownDescription: "The algorithm's UUID on the cluster.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
+			"secret_id":    keptAttribute("The secret's UUID on the cluster."),
+			"algorithm_id": keptAttribute("The algorithm's UUID on the cluster."),
 		},
 	}
 }

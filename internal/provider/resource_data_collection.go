@@ -53,11 +53,7 @@ func (r *dataCollectionResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"organization that holds data objects. The read ACL changes in place. Destroy refuses to delete a " +
 			"collection that still holds files unless `force_destroy = true`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`data://owner/name`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": keptAttribute("`data://owner/name`."),
 			"owner": schema.StringAttribute{
 				MarkdownDescription: "User or organization that owns the collection. Changing it replaces the collection.",
 				Required:            true,

@@ -76,9 +76,6 @@ func (r *dataObjectResource) Metadata(_ context.Context, req resource.MetadataRe
 }
 
 func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	computed := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A file in a hosted data collection (`data://owner/collection/file`), uploaded from a local " +
 			"file, from text or base64 in the configuration, or copied from another data object on this cluster or " +
@@ -90,11 +87,7 @@ func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"shows in the plan. File contents never go into state, only their digests (except `content`, which is " +
 			"in the configuration anyway).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The data path, as `path`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": keptAttribute("The data path, as `path`."),
 			"path": schema.StringAttribute{
 				MarkdownDescription: "Where the file lives: `data://owner/collection/file`. Hosted data has exactly one " +
 					"collection level and no folders inside a collection; the owner is named explicitly (not `.my`). " +
@@ -125,7 +118,10 @@ func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"source's download into this upload. The plan compares the source's ETag and size (HEAD only) with " +
 					"state, so a changed source shows as an update.",
 				Optional: true,
-				Attributes: map[string]schema.Attribute{
+				Attributes: withAttributes(secretAttributes("api_key",
+					"API key for the source cluster, with data read access. It is stored in state; prefer `api_key_wo`.",
+					"Write-only API key for the source cluster: never stored in plan or state. Requires Terraform 1.11 or later.",
+				), map[string]schema.Attribute{
 					"path": schema.StringAttribute{
 						MarkdownDescription: "Data path of the source file: `data://owner/collection/file` (`.my` allowed).",
 						Required:            true,
@@ -136,29 +132,10 @@ func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest,
 						Optional:            true,
 						Validators:          []validator.String{httpURLValidator{}},
 					},
-					"api_key": schema.StringAttribute{
-						MarkdownDescription: "API key for the source cluster, with data read access. It is stored in state; prefer `api_key_wo`.",
-						Optional:            true,
-						Sensitive:           true,
-						Validators: []validator.String{
-							stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("api_key_wo")),
-						},
-					},
-					"api_key_wo": schema.StringAttribute{
-						MarkdownDescription: "Write-only API key for the source cluster: never stored in plan or state. " +
-							"Requires Terraform 1.11 or later.",
-						Optional:  true,
-						Sensitive: true,
-						WriteOnly: true,
-					},
-					"ca_cert_pem": schema.StringAttribute{
-						MarkdownDescription: "PEM of extra certificate authorities to trust for the source cluster.",
-						Optional:            true,
-						Validators:          []validator.String{pemValidator{}},
-					},
-				},
+					"ca_cert_pem": caCertAttribute("PEM of extra certificate authorities to trust for the source cluster."),
+				}),
 			},
-			"copy_from_md5": computed("With `copy_from`: the copy source's md5 (its ETag), as last read by a refresh " +
+			"copy_from_md5": computedAttribute("With `copy_from`: the copy source's md5 (its ETag), as last read by a refresh " +
 				"or by the copy. When it differs from `md5`, the source changed: a plan that copies shows it here as the " +
 				"reason. A refresh reads the source when state can authenticate it (this cluster, or `copy_from.api_key`); " +
 				"with `api_key_wo` it is read only by the plan and the copy. Null without `copy_from`."),
@@ -170,11 +147,11 @@ func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				MarkdownDescription: "Size in bytes.",
 				Computed:            true,
 			},
-			"md5": computed("md5 of the content in hex: the cluster's ETag, checked after every upload."),
-			"sha256": computed("sha256 of the content in hex, computed while uploading (or from the local content at " +
+			"md5": computedAttribute("md5 of the content in hex: the cluster's ETag, checked after every upload."),
+			"sha256": computedAttribute("sha256 of the content in hex, computed while uploading (or from the local content at " +
 				"plan time). Null after import or after the file changed on the cluster, until the next upload: the " +
 				"cluster only reports the md5."),
-			"last_modified": computed("When the cluster last stored the file, RFC 3339 in UTC."),
+			"last_modified": computedAttribute("When the cluster last stored the file, RFC 3339 in UTC."),
 		},
 	}
 }

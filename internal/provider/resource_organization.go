@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -60,7 +59,6 @@ func (r *organizationResource) Metadata(_ context.Context, req resource.Metadata
 }
 
 func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	text := []validator.String{stringvalidator.LengthBetween(1, maxOrgTextLength)}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An organization on one cluster: an account that can own algorithms, managed by its " +
@@ -69,11 +67,7 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 			"provider is configured): the platform would delete them with it. Set `force_destroy = true` and apply first " +
 			"if they are meant to go with it.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The organization name.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
+			"id": keptAttribute("The organization name."),
 			"org_name": schema.StringAttribute{
 				MarkdownDescription: "Organization name, used as the owner of its algorithms: a letter, then letters, " +
 					"digits or underscores, at most 30 characters. Users and organizations share one namespace. " +
@@ -114,22 +108,9 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 				MarkdownDescription: "The type's UUID on this cluster.",
 				Computed:            true,
 			},
-			"force_destroy": schema.BoolAttribute{
-				MarkdownDescription: forceDestroyDescription("organization"),
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
-			},
-			"org_id": schema.StringAttribute{
-				MarkdownDescription: "The organization's UUID on this cluster.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"self_link": schema.StringAttribute{
-				MarkdownDescription: "The organization's API URL.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
+			"force_destroy": forceDestroyAttribute("organization"),
+			"org_id":        keptAttribute("The organization's UUID on this cluster."),
+			"self_link":     keptAttribute("The organization's API URL."),
 		},
 	}
 }

@@ -48,7 +48,6 @@ func (r *scmAuthorizationResource) Metadata(_ context.Context, req resource.Meta
 }
 
 func (r *scmAuthorizationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Authorizes the provider's user (the owner of `api_key`) on an external SCM with a personal " +
 			"access token of that host (`POST /v1/scms/{id}/token/connect`), so the platform can create repositories, deploy " +
@@ -58,11 +57,7 @@ func (r *scmAuthorizationResource) Schema(_ context.Context, _ resource.SchemaRe
 			"authorization status; an authorization revoked outside Terraform plans a new one. Destroy revokes it; " +
 			"algorithms already created keep working.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The SCM id.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
+			"id": keptAttribute("The SCM id."),
 			"scm_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the SCM configuration (an `algorithmia_scm` id). Changing it replaces the authorization.",
 				Required:            true,

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -82,11 +81,7 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"configured): the platform would delete them with the user. Set `force_destroy = true` and apply first if " +
 			"they are meant to go with it.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The username.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
+			"id": keptAttribute("The username."),
 			"username": schema.StringAttribute{
 				MarkdownDescription: "Account name: a letter, then letters, digits or underscores, at most 30 characters. " +
 					"The platform cannot rename users, so changing it replaces the user.",
@@ -119,22 +114,9 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxCompanyRoleLength)},
 			},
-			"force_destroy": schema.BoolAttribute{
-				MarkdownDescription: forceDestroyDescription("user"),
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
-			},
-			"user_id": schema.StringAttribute{
-				MarkdownDescription: "The user's UUID on this cluster. It differs between clusters.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"self_link": schema.StringAttribute{
-				MarkdownDescription: "The user's API URL.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
+			"force_destroy": forceDestroyAttribute("user"),
+			"user_id":       keptAttribute("The user's UUID on this cluster. It differs between clusters."),
+			"self_link":     keptAttribute("The user's API URL."),
 		},
 	}
 }
@@ -344,14 +326,6 @@ func (r *userResource) ImportState(ctx context.Context, req resource.ImportState
 // is Terraform's alone and comes from the plan or state (false after an import).
 func userResourceModelFromAPI(u *algorithmia.User, forceDestroy types.Bool) userResourceModel {
 	return userResourceModel{userModel: userModelFromAPI(u), ForceDestroy: knownBool(forceDestroy, false)}
-}
-
-// forceDestroyDescription documents force_destroy of an account resource.
-func forceDestroyDescription(kind string) string {
-	return "Whether destroying (or replacing) the " + kind + " may delete the algorithms and data collections it owns, " +
-		"which the platform deletes with it. While `false` (the default), destroy fails and names them; the plan fails " +
-		"already when the provider is configured. Terraform reads the value from state, so set it to `true` and apply " +
-		"before destroying. It is not sent to the cluster."
 }
 
 // userModelFromAPI is the one mapping from the platform's user object to state, shared by

@@ -85,11 +85,7 @@ func (r *userAPIKeyResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"* Terraform cannot see keys changed or revoked in the UI; it notices only when the user is gone.\n\n" +
 			"It cannot be imported: no API reads a key.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`username/api_key_mask`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": keptAttribute("`username/api_key_mask`."),
 			"username": schema.StringAttribute{
 				MarkdownDescription: "User who owns the key. Changing it adds a key for the new user.",
 				Required:            true,
@@ -156,17 +152,9 @@ func (r *userAPIKeyResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Optional:      true,
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 			},
-			"api_key_mask": schema.StringAttribute{
-				MarkdownDescription: "`****` followed by the key's last 4 characters (at most 4 characters of the key, fewer " +
-					"than the platform's own mask shows); use it to find the key to revoke in the web UI.",
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"created_at": schema.StringAttribute{
-				MarkdownDescription: "When the key was added.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"api_key_mask": keptAttribute("`****` followed by the key's last 4 characters (at most 4 characters of the key, fewer " +
+				"than the platform's own mask shows); use it to find the key to revoke in the web UI."),
+			"created_at": keptAttribute("When the key was added."),
 		},
 	}
 }

@@ -1,0 +1,70 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// Schema pieces that several resources share; data_source_schema.go holds the data sources' own.
+
+// keptAttribute is a read-only string attribute that keeps its state value in every plan
+// (an ID or a value the cluster assigns once).
+func keptAttribute(desc string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: desc,
+		Computed:            true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+// computedAttribute is a read-only string attribute of a resource, planned unknown when
+// its resource changes.
+func computedAttribute(desc string) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+}
+
+// forceDestroyAttribute is force_destroy of an account resource (kind "user" or "organization").
+func forceDestroyAttribute(kind string) schema.BoolAttribute {
+	return schema.BoolAttribute{
+		MarkdownDescription: "Whether destroying (or replacing) the " + kind + " may delete the algorithms and data collections it owns, " +
+			"which the platform deletes with it. While `false` (the default), destroy fails and names them; the plan fails " +
+			"already when the provider is configured. Terraform reads the value from state, so set it to `true` and apply " +
+			"before destroying. It is not sent to the cluster.",
+		Optional: true,
+		Computed: true,
+		Default:  booldefault.StaticBool(false),
+	}
+}
+
+// secretAttributes are a nested block's credential given either as name (sensitive, kept in
+// state) or as name_wo (write-only); both also pass extra, such as "needs a username".
+func secretAttributes(name, desc, woDesc string, extra ...validator.String) map[string]schema.Attribute {
+	wo := name + "_wo"
+	return map[string]schema.Attribute{
+		name: schema.StringAttribute{
+			MarkdownDescription: desc,
+			Optional:            true,
+			Sensitive:           true,
+			Validators: append([]validator.String{
+				stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName(wo)),
+			}, extra...),
+		},
+		wo: schema.StringAttribute{
+			MarkdownDescription: woDesc,
+			Optional:            true,
+			Sensitive:           true,
+			WriteOnly:           true,
+			Validators:          extra,
+		},
+	}
+}
+
+// caCertAttribute is an optional PEM bundle of extra certificate authorities to trust.
+func caCertAttribute(desc string) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: desc, Optional: true, Validators: []validator.String{pemValidator{}}}
+}
