@@ -423,12 +423,7 @@ func (r *algorithmResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	owner, name := state.Owner.ValueString(), state.Name.ValueString()
 	got, err := r.cluster.api.GetAlgorithm(ctx, owner, name)
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "read algorithm "+owner+"/"+name, err)
+	if !readFound(ctx, resp, "read algorithm "+owner+"/"+name, err) {
 		return
 	}
 	newState, diags := algorithmModelFromAPI(ctx, r.cluster, owner, got, state)
@@ -491,10 +486,7 @@ func (r *algorithmResource) Delete(ctx context.Context, req resource.DeleteReque
 				"delete it, untaint it, set deletion_protection = false, apply, and destroy it.", owner, name, r.cluster.apiAddress))
 		return
 	}
-	err := r.cluster.api.DeleteAlgorithm(ctx, owner, name)
-	if err != nil && !errors.Is(err, algorithmia.ErrNotFound) {
-		addClientError(&resp.Diagnostics, "delete algorithm "+owner+"/"+name, err)
-	}
+	addDeleteError(&resp.Diagnostics, "delete algorithm "+owner+"/"+name, r.cluster.api.DeleteAlgorithm(ctx, owner, name))
 }
 
 // ModifyPlan checks, with the cluster, what validation alone cannot (that an

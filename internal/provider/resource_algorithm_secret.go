@@ -269,12 +269,7 @@ func (r *algorithmSecretResource) Read(ctx context.Context, req resource.ReadReq
 	} else { // import, or an algorithm made anew: find the secret by its name
 		got, err = r.cluster.api.FindAlgorithmSecret(ctx, algoID, state.ShortName.ValueString())
 	}
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "read secret "+secretLabel(state), err)
+	if !readFound(ctx, resp, "read secret "+secretLabel(state), err) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, algorithmSecretModelFromAPI(state, algoID, got))...)
@@ -315,10 +310,9 @@ func (r *algorithmSecretResource) Delete(ctx context.Context, req resource.Delet
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// A secret gone already, or with its algorithm, is no error.
 	err := r.cluster.api.DeleteAlgorithmSecret(ctx, state.AlgorithmID.ValueString(), state.SecretID.ValueString())
-	if err != nil && !errors.Is(err, algorithmia.ErrNotFound) { // gone already, or with its algorithm
-		addClientError(&resp.Diagnostics, "delete secret "+secretLabel(state), err)
-	}
+	addDeleteError(&resp.Diagnostics, "delete secret "+secretLabel(state), err)
 }
 
 func (r *algorithmSecretResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -588,12 +588,7 @@ func (r *dataObjectResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	info, err := r.cluster.api.HeadObject(ctx, p)
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "read "+p.String(), err)
+	if !readFound(ctx, resp, "read "+p.String(), err) {
 		return
 	}
 	m := r.modelFromAPI(ctx, state, p, info, &resp.Diagnostics)
@@ -661,9 +656,7 @@ func (r *dataObjectResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if !ok {
 		return
 	}
-	if err := r.cluster.api.DeleteObject(ctx, p); err != nil && !errors.Is(err, algorithmia.ErrNotFound) {
-		addClientError(&resp.Diagnostics, "delete "+p.String(), err)
-	}
+	addDeleteError(&resp.Diagnostics, "delete "+p.String(), r.cluster.api.DeleteObject(ctx, p))
 }
 
 func (r *dataObjectResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -232,12 +232,7 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	name := state.OrgName.ValueString()
 	got, err := r.cluster.api.GetOrganization(ctx, name)
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "read organization "+name, err)
+	if !readFound(ctx, resp, "read organization "+name, err) {
 		return
 	}
 	orgTypes, diags := listOrganizationTypes(ctx, r.cluster)
@@ -280,23 +275,12 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	name := state.OrgName.ValueString()
-	if !state.ForceDestroy.ValueBool() && !refuseToDeleteOwner(ctx, r.cluster, "organization", name, &resp.Diagnostics) {
-		return
-	}
 	// The platform answers 204 also for a missing organization.
-	if err := r.cluster.api.DeleteOrganization(ctx, name); err != nil && !errors.Is(err, algorithmia.ErrNotFound) {
-		addClientError(&resp.Diagnostics, "delete organization "+name, err)
-	}
+	deleteAccount(ctx, r.cluster, "organization", state.OrgName.ValueString(), state.ForceDestroy, r.cluster.api.DeleteOrganization, &resp.Diagnostics)
 }
 
 func (r *organizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if len(req.ID) > maxNameLength || !nameRegexp.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected an organization name, such as acme; got %q.", req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("org_name"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importAccount(ctx, req, resp, "org_name", "an organization name, such as acme")
 }
 
 // listOrganizationTypes returns this cluster's organization types, which map names to IDs.

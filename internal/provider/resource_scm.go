@@ -242,12 +242,7 @@ func (r *scmResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		return
 	}
 	got, err := r.cluster.api.GetSCM(ctx, state.ID.ValueString())
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "read SCM "+state.ID.ValueString(), err)
+	if !readFound(ctx, resp, "read SCM "+state.ID.ValueString(), err) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, scmModelFromAPI(got, state))...)

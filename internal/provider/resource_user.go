@@ -254,12 +254,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	username := state.Username.ValueString()
 	got, err := r.cluster.api.GetUser(ctx, username)
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "read user "+username, err)
+	if !readFound(ctx, resp, "read user "+username, err) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, userResourceModelFromAPI(got, state.ForceDestroy))...)
@@ -303,23 +298,11 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	username := state.Username.ValueString()
-	if !state.ForceDestroy.ValueBool() && !refuseToDeleteOwner(ctx, r.cluster, "user", username, &resp.Diagnostics) {
-		return
-	}
-	err := r.cluster.api.DeleteUser(ctx, username)
-	if err != nil && !errors.Is(err, algorithmia.ErrNotFound) {
-		addClientError(&resp.Diagnostics, "delete user "+username, err)
-	}
+	deleteAccount(ctx, r.cluster, "user", state.Username.ValueString(), state.ForceDestroy, r.cluster.api.DeleteUser, &resp.Diagnostics)
 }
 
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if len(req.ID) > maxNameLength || !nameRegexp.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected a username, such as jane_doe; got %q.", req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("username"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importAccount(ctx, req, resp, "username", "a username, such as jane_doe")
 }
 
 // userResourceModelFromAPI maps the user object onto the resource's state; force_destroy

@@ -312,13 +312,7 @@ func (r *userAPIKeyResource) Read(ctx context.Context, req resource.ReadRequest,
 	// No API reads a key back; the key is gone when its user is.
 	username := state.Username.ValueString()
 	_, err := r.cluster.api.GetUser(ctx, username)
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "read user "+username+" of an API key", err)
-	}
+	readFound(ctx, resp, "read user "+username+" of an API key", err)
 }
 
 // Update only records attributes that need no call: every argument that reaches the
