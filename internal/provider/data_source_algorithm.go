@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
@@ -24,9 +23,8 @@ type algorithmDataSource struct {
 }
 
 type algorithmDataModel struct {
-	ID                   types.String `tfsdk:"id"`
-	Owner                types.String `tfsdk:"owner"`
-	Name                 types.String `tfsdk:"name"`
+	ID types.String `tfsdk:"id"`
+	algorithmLookupModel
 	Details              types.Object `tfsdk:"details"`
 	Settings             types.Object `tfsdk:"settings"`
 	SampleInput          types.String `tfsdk:"sample_input"`
@@ -107,20 +105,16 @@ func (d *algorithmDataSource) Configure(_ context.Context, req datasource.Config
 
 func (d *algorithmDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg algorithmDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	owner, name := cfg.Owner.ValueString(), cfg.Name.ValueString()
-	a := readAlgorithmForDataSource(ctx, d.cluster, owner, name, &resp.Diagnostics)
+	a := readAlgorithmConfig(ctx, d.cluster, req, resp, &cfg)
 	if a == nil {
 		return
 	}
+	owner, name := cfg.names()
 	m, diags := algorithmModelFromAPI(ctx, d.cluster, owner, a, algorithmModel{})
 	resp.Diagnostics.Append(diags...)
 
 	out := algorithmDataModel{
-		ID: m.ID, Owner: m.Owner, Name: m.Name, Details: m.Details, Settings: m.Settings, SampleInput: m.SampleInput,
+		ID: m.ID, algorithmLookupModel: algorithmLookupModel{Owner: m.Owner, Name: m.Name}, Details: m.Details, Settings: m.Settings, SampleInput: m.SampleInput,
 		AlgorithmID: m.AlgorithmID, GitURL: m.GitURL, PackageSet: m.PackageSet, LatestBuildCommit: m.LatestBuildCommit,
 		HeadCommit: types.StringNull(), LatestVersion: types.StringNull(), LatestVersionGitHash: types.StringNull(),
 		Source: m.Source, RepositoryHTTPSURL: m.RepositoryHTTPSURL,
@@ -180,12 +174,18 @@ func latestVersionFromAPI(v *algorithmia.Algorithm) (types.String, types.String)
 	return optionalString(v.VersionInfo.SemanticVersion), optionalString(v.VersionInfo.GitHash)
 }
 
-// readAlgorithmForDataSource reads owner/name for a data source; nil, with an error that
-// says whether the algorithm is missing, when it cannot.
-func readAlgorithmForDataSource(ctx context.Context, cc *clusterClient, owner, name string, diags *diag.Diagnostics) *algorithmia.Algorithm {
+// readAlgorithmConfig reads the configuration of a data source that reads one algorithm into
+// cfg, then the algorithm it names; nil, with an error that says whether the algorithm is
+// missing, when it cannot.
+func readAlgorithmConfig(ctx context.Context, cc *clusterClient, req datasource.ReadRequest, resp *datasource.ReadResponse, cfg algorithmLookup) *algorithmia.Algorithm {
+	resp.Diagnostics.Append(req.Config.Get(ctx, cfg)...)
+	if resp.Diagnostics.HasError() {
+		return nil
+	}
+	owner, name := cfg.names()
 	a, err := cc.api.GetAlgorithm(ctx, owner, name)
 	if err != nil {
-		addReadError(diags, cc, err, "Algorithm not found", "algorithm "+owner+"/"+name, "read algorithm "+owner+"/"+name)
+		addReadError(&resp.Diagnostics, cc, err, "Algorithm not found", "algorithm "+owner+"/"+name, "read algorithm "+owner+"/"+name)
 		return nil
 	}
 	return a

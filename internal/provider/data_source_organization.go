@@ -103,8 +103,7 @@ func (d *organizationDataSource) Read(ctx context.Context, req datasource.ReadRe
 		addClientError(&resp.Diagnostics, "read organization "+name, err)
 		return
 	}
-	orgTypes, diags := listOrganizationTypes(ctx, d.cluster)
-	resp.Diagnostics.Append(diags...)
+	orgTypes := listOrganizationTypes(ctx, d.cluster, &resp.Diagnostics)
 	members, err := d.cluster.api.ListAllOrganizationMembers(ctx, name)
 	if err != nil {
 		addClientError(&resp.Diagnostics, "list the members of organization "+name, err)
@@ -125,14 +124,10 @@ func (d *organizationDataSource) Read(ctx context.Context, req datasource.ReadRe
 // to the members list of algorithmia_organization and algorithmia_organizations.
 func memberListFromAPI(org string, members []algorithmia.Member) (types.List, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	elems := make([]attr.Value, 0, len(members))
+	list := newObjectList(memberAttrTypes, len(members))
 	for _, mem := range members {
 		mm := organizationMemberModelFromAPI(org, mem)
-		obj, d := types.ObjectValue(memberAttrTypes, map[string]attr.Value{"username": mm.Username, "role": mm.Role})
-		diags.Append(d...)
-		elems = append(elems, obj)
+		list.add(map[string]attr.Value{"username": mm.Username, "role": mm.Role}, &diags)
 	}
-	list, d := types.ListValue(types.ObjectType{AttrTypes: memberAttrTypes}, elems)
-	diags.Append(d...)
-	return list, diags
+	return list.value(&diags), diags
 }

@@ -74,7 +74,7 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				MarkdownDescription: "Keep only users whose username matches this regular expression (Go RE2 syntax; " +
 					"use `^` and `$` to anchor it).",
 				Optional:   true,
-				Validators: []validator.String{regexpValidator{}},
+				Validators: []validator.String{regexpValidator()},
 			},
 			"exclude_usernames": schema.SetAttribute{
 				MarkdownDescription: "Leave out these usernames, for example system or test accounts.",
@@ -117,17 +117,13 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 // userListFromAPI maps users, through userModelFromAPI, to the list of algorithmia_users.
 func userListFromAPI(users []algorithmia.User) (types.List, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	elems := make([]attr.Value, 0, len(users))
+	list := newObjectList(userAttrTypes, len(users))
 	for i := range users {
 		m := userModelFromAPI(&users[i])
-		obj, d := types.ObjectValue(userAttrTypes, map[string]attr.Value{
+		list.add(map[string]attr.Value{
 			"id": m.ID, "username": m.Username, "email": m.Email, "fullname": m.Fullname,
 			"company_name": m.CompanyName, "company_role": m.CompanyRole, "user_id": m.UserID, "self_link": m.SelfLink,
-		})
-		diags.Append(d...)
-		elems = append(elems, obj)
+		}, &diags)
 	}
-	list, d := types.ListValue(types.ObjectType{AttrTypes: userAttrTypes}, elems)
-	diags.Append(d...)
-	return list, diags
+	return list.value(&diags), diags
 }

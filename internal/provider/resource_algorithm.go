@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -320,9 +321,15 @@ func (r *algorithmResource) Create(ctx context.Context, req resource.CreateReque
 	if created == nil {
 		return
 	}
-	state, diags := algorithmModelFromAPI(ctx, r.cluster, owner, created, plan)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	r.recordAlgorithm(ctx, owner, created, plan, &resp.State, &resp.Diagnostics)
+}
+
+// recordAlgorithm writes the platform's algorithm to state through algorithmModelFromAPI;
+// prior (plan or state) gives what the platform does not return.
+func (r *algorithmResource) recordAlgorithm(ctx context.Context, owner string, a *algorithmia.Algorithm, prior algorithmModel, state *tfsdk.State, diags *diag.Diagnostics) {
+	m, d := algorithmModelFromAPI(ctx, r.cluster, owner, a, prior)
+	diags.Append(d...)
+	diags.Append(state.Set(ctx, m)...)
 }
 
 // adopt takes over the algorithm of the plan, which exists although Create was planned
@@ -426,9 +433,7 @@ func (r *algorithmResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if !readFound(ctx, resp, "read algorithm "+owner+"/"+name, err) {
 		return
 	}
-	newState, diags := algorithmModelFromAPI(ctx, r.cluster, owner, got, state)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+	r.recordAlgorithm(ctx, owner, got, state, &resp.State, &resp.Diagnostics)
 }
 
 func (r *algorithmResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -461,9 +466,7 @@ func (r *algorithmResource) Update(ctx context.Context, req resource.UpdateReque
 		addClientError(&resp.Diagnostics, "update algorithm "+owner+"/"+name, err)
 		return
 	}
-	state, diags := algorithmModelFromAPI(ctx, r.cluster, owner, updated, plan)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	r.recordAlgorithm(ctx, owner, updated, plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *algorithmResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

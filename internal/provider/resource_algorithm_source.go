@@ -122,7 +122,7 @@ func (r *algorithmSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 						MarkdownDescription: "Clone URL of the source repository, for example the `git_url` of the " +
 							"`algorithmia_algorithm` data source on the source cluster. It must not contain credentials.",
 						Required:   true,
-						Validators: []validator.String{gitURLValidator{}},
+						Validators: []validator.String{gitURLValidator()},
 					},
 					"commit": schema.StringAttribute{
 						MarkdownDescription: "Full 40-character SHA of the source commit, for example from the " +
@@ -211,18 +211,9 @@ func (r *algorithmSourceResource) ModifyPlan(ctx context.Context, req resource.M
 	if req.Plan.Raw.IsNull() {
 		return // destroy: no network call
 	}
-	var plan algorithmSourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, state, ok := planAndPriorState[algorithmSourceModel](ctx, req, resp)
+	if !ok {
 		return
-	}
-	var state *algorithmSourceModel
-	if !req.State.Raw.IsNull() {
-		state = &algorithmSourceModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
 	}
 
 	desired, known := r.plannedSourceCommit(ctx, plan, req.Config, &resp.Diagnostics)

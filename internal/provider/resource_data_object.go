@@ -93,7 +93,7 @@ func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"collection level and no folders inside a collection; the owner is named explicitly (not `.my`). " +
 					"The collection must exist (see `algorithmia_data_collection`). Changing it replaces the object.",
 				Required:      true,
-				Validators:    []validator.String{dataPathValidator{kind: dataPathFile}},
+				Validators:    []validator.String{dataPathValidator(dataPathFile, false)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"source": schema.StringAttribute{
@@ -111,7 +111,7 @@ func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				MarkdownDescription: "Base64 (standard encoding) of binary content to upload, for example from " +
 					"`filebase64()`. Prefer `source` for anything large: this value is held in memory and in state.",
 				Optional:   true,
-				Validators: []validator.String{base64Validator{}},
+				Validators: []validator.String{base64Validator()},
 			},
 			"copy_from": schema.SingleNestedAttribute{
 				MarkdownDescription: "Copy another data object, on this cluster or another one. The copy streams the " +
@@ -125,12 +125,12 @@ func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"path": schema.StringAttribute{
 						MarkdownDescription: "Data path of the source file: `data://owner/collection/file` (`.my` allowed).",
 						Required:            true,
-						Validators:          []validator.String{dataPathValidator{kind: dataPathFile, allowMy: true}},
+						Validators:          []validator.String{dataPathValidator(dataPathFile, true)},
 					},
 					"api_address": schema.StringAttribute{
 						MarkdownDescription: "API address of the source cluster. Defaults to this provider's cluster (and its key).",
 						Optional:            true,
-						Validators:          []validator.String{httpURLValidator{}},
+						Validators:          []validator.String{httpURLValidator()},
 					},
 					"ca_cert_pem": caCertAttribute("PEM of extra certificate authorities to trust for the source cluster."),
 				}),
@@ -183,18 +183,9 @@ func (r *dataObjectResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.Plan.Raw.IsNull() || r.cluster == nil {
 		return
 	}
-	var plan dataObjectModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, state, ok := planAndPriorState[dataObjectModel](ctx, req, resp)
+	if !ok {
 		return
-	}
-	var state *dataObjectModel
-	if !req.State.Raw.IsNull() {
-		state = &dataObjectModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
 	}
 	want, known := r.desired(ctx, plan, req.Config, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {

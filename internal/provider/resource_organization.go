@@ -132,8 +132,7 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() || plan.Type.IsUnknown() {
 		return
 	}
-	orgTypes, diags := listOrganizationTypes(ctx, r.cluster)
-	resp.Diagnostics.Append(diags...)
+	orgTypes := listOrganizationTypes(ctx, r.cluster, &resp.Diagnostics)
 	organizationRequestFromModel(plan, orgTypes, &resp.Diagnostics)
 }
 
@@ -144,8 +143,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	name := plan.OrgName.ValueString()
-	orgTypes, diags := listOrganizationTypes(ctx, r.cluster)
-	resp.Diagnostics.Append(diags...)
+	orgTypes := listOrganizationTypes(ctx, r.cluster, &resp.Diagnostics)
 	body := organizationRequestFromModel(plan, orgTypes, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -235,8 +233,7 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	if !readFound(ctx, resp, "read organization "+name, err) {
 		return
 	}
-	orgTypes, diags := listOrganizationTypes(ctx, r.cluster)
-	resp.Diagnostics.Append(diags...)
+	orgTypes := listOrganizationTypes(ctx, r.cluster, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -250,8 +247,7 @@ func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	name := plan.OrgName.ValueString()
-	orgTypes, diags := listOrganizationTypes(ctx, r.cluster)
-	resp.Diagnostics.Append(diags...)
+	orgTypes := listOrganizationTypes(ctx, r.cluster, &resp.Diagnostics)
 	body := organizationRequestFromModel(plan, orgTypes, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -284,13 +280,12 @@ func (r *organizationResource) ImportState(ctx context.Context, req resource.Imp
 }
 
 // listOrganizationTypes returns this cluster's organization types, which map names to IDs.
-func listOrganizationTypes(ctx context.Context, cc *clusterClient) ([]algorithmia.OrganizationType, diag.Diagnostics) {
-	var diags diag.Diagnostics
+func listOrganizationTypes(ctx context.Context, cc *clusterClient, diags *diag.Diagnostics) []algorithmia.OrganizationType {
 	orgTypes, err := cc.api.ListOrganizationTypes(ctx)
 	if err != nil {
-		addClientError(&diags, "list organization types", err)
+		addClientError(diags, "list organization types", err)
 	}
-	return orgTypes, diags
+	return orgTypes
 }
 
 // organizationRequestFromModel turns the plan into a create or update body, resolving the

@@ -110,12 +110,12 @@ func (r *scmResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 					"web": schema.StringAttribute{
 						MarkdownDescription: "Website, such as `https://github.com`.",
 						Required:            true,
-						Validators:          []validator.String{httpURLValidator{}},
+						Validators:          []validator.String{httpURLValidator()},
 					},
 					"api": schema.StringAttribute{
 						MarkdownDescription: "API base, such as `https://api.github.com` (GitHub Enterprise: `https://host/api/v3`).",
 						Required:            true,
-						Validators:          []validator.String{httpURLValidator{}},
+						Validators:          []validator.String{httpURLValidator()},
 					},
 					"ssh": schema.StringAttribute{
 						MarkdownDescription: "SSH address, such as `ssh://git@github.com`.",

@@ -1,8 +1,11 @@
 package provider
 
 import (
+	"context"
+
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -10,7 +13,22 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// Schema pieces that several resources share; data_source_schema.go holds the data sources' own.
+// What several resources share: schema attributes, and reading a plan with its prior state.
+// data_source_schema.go holds the data sources' own pieces.
+
+// planAndPriorState reads a ModifyPlan request's plan, and its prior state unless the
+// resource is being created (nil then); false when resp holds an error.
+func planAndPriorState[M any](ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (plan M, state *M, ok bool) {
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return plan, nil, false
+	}
+	if !req.State.Raw.IsNull() {
+		state = new(M)
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	return plan, state, !resp.Diagnostics.HasError()
+}
 
 // keptAttribute is a read-only string attribute that keeps its state value in every plan
 // (an ID or a value the cluster assigns once).
@@ -66,5 +84,5 @@ func secretAttributes(name, desc, woDesc string, extra ...validator.String) map[
 
 // caCertAttribute is an optional PEM bundle of extra certificate authorities to trust.
 func caCertAttribute(desc string) schema.StringAttribute {
-	return schema.StringAttribute{MarkdownDescription: desc, Optional: true, Validators: []validator.String{pemValidator{}}}
+	return schema.StringAttribute{MarkdownDescription: desc, Optional: true, Validators: []validator.String{pemValidator()}}
 }
