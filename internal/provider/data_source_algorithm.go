@@ -70,33 +70,25 @@ func (d *algorithmDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 
 // algorithmDetailsDataAttribute is the computed details of algorithmia_algorithm and algorithmia_algorithms.
 func algorithmDetailsDataAttribute() schema.SingleNestedAttribute {
-	return schema.SingleNestedAttribute{
-		MarkdownDescription: "Display details.",
-		Computed:            true,
-		Attributes: map[string]schema.Attribute{
-			"label":   computedString("Display name."),
-			"summary": computedString("Documentation text."),
-			"tagline": computedString("One-line description."),
-		},
-	}
+	return computedObject("Display details.", map[string]schema.Attribute{
+		"label":   computedString("Display name."),
+		"summary": computedString("Documentation text."),
+		"tagline": computedString("One-line description."),
+	})
 }
 
 // algorithmSettingsDataAttribute is the computed settings of algorithmia_algorithm and algorithmia_algorithms.
 func algorithmSettingsDataAttribute() schema.SingleNestedAttribute {
-	return schema.SingleNestedAttribute{
-		MarkdownDescription: "Runtime and settings, in the shape of `algorithmia_algorithm.settings`.",
-		Computed:            true,
-		Attributes: map[string]schema.Attribute{
-			"language":              computedString("Legacy language, if the algorithm uses the language model."),
-			"environment":           computedString("`cpu` or `gpu` for the legacy language model."),
-			"algorithm_environment": computedString("Environment ID on this cluster, if the algorithm uses the environment model."),
-			"license":               computedString("License."),
-			"network_access":        computedString("`full` or `isolated`."),
-			"pipeline_enabled":      schema.BoolAttribute{MarkdownDescription: "Whether the algorithm may call other algorithms.", Computed: true},
-			"source_visibility":     computedString("`open` or `closed`."),
-			"algorithm_callability": computedString("`public` or `private`."),
-		},
-	}
+	return computedObject("Runtime and settings, in the shape of `algorithmia_algorithm.settings`.", map[string]schema.Attribute{
+		"language":              computedString("Legacy language, if the algorithm uses the language model."),
+		"environment":           computedString("`cpu` or `gpu` for the legacy language model."),
+		"algorithm_environment": computedString("Environment ID on this cluster, if the algorithm uses the environment model."),
+		"license":               computedString("License."),
+		"network_access":        computedString("`full` or `isolated`."),
+		"pipeline_enabled":      schema.BoolAttribute{MarkdownDescription: "Whether the algorithm may call other algorithms.", Computed: true},
+		"source_visibility":     computedString("`open` or `closed`."),
+		"algorithm_callability": computedString("`public` or `private`."),
+	})
 }
 
 func (d *algorithmDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -146,15 +138,11 @@ func (d *algorithmDataSource) Read(ctx context.Context, req datasource.ReadReque
 
 // algorithmSourceDataAttribute is the computed source of algorithmia_algorithm and algorithmia_algorithms.
 func algorithmSourceDataAttribute() schema.SingleNestedAttribute {
-	return schema.SingleNestedAttribute{
-		MarkdownDescription: "Where the algorithm's repository lives, in the shape of `algorithmia_algorithm.source`.",
-		Computed:            true,
-		Attributes: map[string]schema.Attribute{
-			"scm_id":           computedString("SCM configuration id; `internal` for the cluster's own Git."),
-			"repository_owner": computedString("Owner of the repository on the external SCM host; null on the internal SCM."),
-			"repository_name":  computedString("Name of the repository on the external SCM host; null on the internal SCM."),
-		},
-	}
+	return computedObject("Where the algorithm's repository lives, in the shape of `algorithmia_algorithm.source`.", map[string]schema.Attribute{
+		"scm_id":           computedString("SCM configuration id; `internal` for the cluster's own Git."),
+		"repository_owner": computedString("Owner of the repository on the external SCM host; null on the internal SCM."),
+		"repository_name":  computedString("Name of the repository on the external SCM host; null on the internal SCM."),
+	})
 }
 
 // scmIDOf is the id of the algorithm's SCM, "internal" when it reports none.

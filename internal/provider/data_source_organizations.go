@@ -96,7 +96,7 @@ func (d *organizationsDataSource) Read(ctx context.Context, req datasource.ReadR
 		}
 		memberList, diags := memberListFromAPI(name, members)
 		resp.Diagnostics.Append(diags...)
-		m := organizationModelFromAPI(&orgs[i], orgTypes, types.BoolNull())
+		m := organizationModelFromAPI(&orgs[i], orgTypes)
 		list.add(map[string]attr.Value{
 			"id": m.ID, "org_name": m.OrgName, "org_label": m.OrgLabel, "org_contact_name": m.OrgContactName,
 			"org_email": m.OrgEmail, "org_url": m.OrgURL, "type": m.Type, "type_id": m.TypeID, "org_id": m.OrgID,

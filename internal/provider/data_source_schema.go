@@ -17,6 +17,11 @@ func computedString(desc string) schema.StringAttribute {
 	return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
 }
 
+// computedObject is a read-only nested object attribute of a data source.
+func computedObject(desc string, attrs map[string]schema.Attribute) schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{MarkdownDescription: desc, Computed: true, Attributes: attrs}
+}
+
 // algorithmLookupAttributes are the owner and name arguments of data sources that read
 // one algorithm.
 func algorithmLookupAttributes() map[string]schema.Attribute {

@@ -54,15 +54,11 @@ func (d *scmsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 					"enabled":         schema.BoolAttribute{MarkdownDescription: "Whether algorithms can be created on it.", Computed: true},
 					"default":         schema.BoolAttribute{MarkdownDescription: "Whether it is the cluster's default.", Computed: true},
 					"oauth_client_id": computedString("Client id of its OAuth application, if any."),
-					"urls": schema.SingleNestedAttribute{
-						MarkdownDescription: "Addresses of the host; null for `internal`.",
-						Computed:            true,
-						Attributes: map[string]schema.Attribute{
-							"web": computedString("Website."),
-							"api": computedString("API base."),
-							"ssh": computedString("SSH address."),
-						},
-					},
+					"urls": computedObject("Addresses of the host; null for `internal`.", map[string]schema.Attribute{
+						"web": computedString("Website."),
+						"api": computedString("API base."),
+						"ssh": computedString("SSH address."),
+					}),
 				}},
 			},
 		},

@@ -66,10 +66,7 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"provider's `admin_api_key`. It drives bulk user migration: `for_each` over its `users` on another alias " +
 			"creates the same accounts there. Use `username_regex` and `exclude_usernames` to leave out system and test accounts.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The cluster's API address.",
-				Computed:            true,
-			},
+			"id": computedString("The cluster's API address."),
 			"username_regex": schema.StringAttribute{
 				MarkdownDescription: "Keep only users whose username matches this regular expression (Go RE2 syntax; " +
 					"use `^` and `$` to anchor it).",

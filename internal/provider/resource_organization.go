@@ -39,7 +39,8 @@ type organizationResource struct {
 	cluster *clusterClient
 }
 
-// organizationModel is the state of algorithmia_organization.
+// organizationModel is the organization object in the state of algorithmia_organization and
+// of the organization data sources.
 type organizationModel struct {
 	ID             types.String `tfsdk:"id"`
 	OrgName        types.String `tfsdk:"org_name"`
@@ -51,7 +52,13 @@ type organizationModel struct {
 	TypeID         types.String `tfsdk:"type_id"`
 	OrgID          types.String `tfsdk:"org_id"`
 	SelfLink       types.String `tfsdk:"self_link"`
-	ForceDestroy   types.Bool   `tfsdk:"force_destroy"`
+}
+
+// organizationResourceModel is the state of algorithmia_organization: the organization
+// object plus what only Terraform holds.
+type organizationResourceModel struct {
+	organizationModel
+	ForceDestroy types.Bool `tfsdk:"force_destroy"`
 }
 
 func (r *organizationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -127,24 +134,24 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if req.Plan.Raw.IsNull() || r.cluster == nil || resp.Diagnostics.HasError() {
 		return
 	}
-	var plan organizationModel
+	var plan organizationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() || plan.Type.IsUnknown() {
 		return
 	}
 	orgTypes := listOrganizationTypes(ctx, r.cluster, &resp.Diagnostics)
-	organizationRequestFromModel(plan, orgTypes, &resp.Diagnostics)
+	organizationRequestFromModel(plan.organizationModel, orgTypes, &resp.Diagnostics)
 }
 
 func (r *organizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan organizationModel
+	var plan organizationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	name := plan.OrgName.ValueString()
 	orgTypes := listOrganizationTypes(ctx, r.cluster, &resp.Diagnostics)
-	body := organizationRequestFromModel(plan, orgTypes, &resp.Diagnostics)
+	body := organizationRequestFromModel(plan.organizationModel, orgTypes, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -169,7 +176,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	if created == nil {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, organizationModelFromAPI(created, orgTypes, plan.ForceDestroy))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationResourceModelFromAPI(created, orgTypes, plan.ForceDestroy))...)
 }
 
 // adopt takes over the organization of want, which exists although Create was planned
@@ -223,7 +230,7 @@ func (r *organizationResource) adopt(ctx context.Context, want algorithmia.Organ
 }
 
 func (r *organizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state organizationModel
+	var state organizationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -237,18 +244,18 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, organizationModelFromAPI(got, orgTypes, state.ForceDestroy))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationResourceModelFromAPI(got, orgTypes, state.ForceDestroy))...)
 }
 
 func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan organizationModel
+	var plan organizationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	name := plan.OrgName.ValueString()
 	orgTypes := listOrganizationTypes(ctx, r.cluster, &resp.Diagnostics)
-	body := organizationRequestFromModel(plan, orgTypes, &resp.Diagnostics)
+	body := organizationRequestFromModel(plan.organizationModel, orgTypes, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -262,11 +269,11 @@ func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRe
 		addClientError(&resp.Diagnostics, "read organization "+name+" after the update", err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, organizationModelFromAPI(got, orgTypes, plan.ForceDestroy))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationResourceModelFromAPI(got, orgTypes, plan.ForceDestroy))...)
 }
 
 func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state organizationModel
+	var state organizationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -315,10 +322,15 @@ func organizationRequestFromModel(m organizationModel, orgTypes []algorithmia.Or
 	}
 }
 
+// organizationResourceModelFromAPI maps the organization object onto the resource's state;
+// force_destroy is Terraform's alone and comes from the plan or state (false after an import).
+func organizationResourceModelFromAPI(o *algorithmia.Organization, orgTypes []algorithmia.OrganizationType, forceDestroy types.Bool) organizationResourceModel {
+	return organizationResourceModel{organizationModel: organizationModelFromAPI(o, orgTypes), ForceDestroy: knownBool(forceDestroy, false)}
+}
+
 // organizationModelFromAPI is the one mapping from the platform's organization object to
-// state, shared by Create, Read, Update, Import and the organization data source.
-// force_destroy is Terraform's alone: it comes from the plan or state (false after an import).
-func organizationModelFromAPI(o *algorithmia.Organization, orgTypes []algorithmia.OrganizationType, forceDestroy types.Bool) organizationModel {
+// state, shared by Create, Read, Update, Import and the organization data sources.
+func organizationModelFromAPI(o *algorithmia.Organization, orgTypes []algorithmia.OrganizationType) organizationModel {
 	typeName := types.StringNull()
 	for _, t := range orgTypes {
 		if t.ID == o.TypeID {
@@ -336,6 +348,5 @@ func organizationModelFromAPI(o *algorithmia.Organization, orgTypes []algorithmi
 		TypeID:         types.StringValue(o.TypeID),
 		OrgID:          types.StringValue(o.ID),
 		SelfLink:       types.StringValue(o.SelfLink),
-		ForceDestroy:   knownBool(forceDestroy, false),
 	}
 }
