@@ -159,8 +159,7 @@ func (r *algorithmSecretResource) algorithmID(ctx context.Context, m algorithmSe
 func (r *algorithmSecretResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan algorithmSecretModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var value types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("secret_value_wo"), &value)...)
+	value := configString(ctx, req.Config, path.Root("secret_value_wo"), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -288,8 +287,7 @@ func (r *algorithmSecretResource) Update(ctx context.Context, req resource.Updat
 		ShortName: plan.ShortName.ValueString(), Description: plan.Description.ValueString(), SecretKey: plan.SecretKey.ValueString(),
 	}
 	if !plan.SecretValueWOVersion.Equal(state.SecretValueWOVersion) {
-		var value types.String
-		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("secret_value_wo"), &value)...)
+		value := configString(ctx, req.Config, path.Root("secret_value_wo"), &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}

@@ -379,8 +379,7 @@ func sourceRemote(ctx context.Context, src sourceModel, config tfsdk.Config, c *
 		remote.CABundle = []byte(pemText)
 	}
 	password := src.Password.ValueString()
-	var wo types.String
-	diags.Append(config.GetAttribute(ctx, path.Root("source").AtName("password_wo"), &wo)...)
+	wo := configString(ctx, config, path.Root("source").AtName("password_wo"), diags)
 	if diags.HasError() {
 		return remote, false
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -11,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // What several resources share: schema attributes, and reading a plan with its prior state.
@@ -28,6 +31,14 @@ func planAndPriorState[M any](ctx context.Context, req resource.ModifyPlanReques
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
 	return plan, state, !resp.Diagnostics.HasError()
+}
+
+// configString reads the string argument at p from the configuration, the only place that
+// holds a write-only argument: its value never reaches the plan or the state.
+func configString(ctx context.Context, config tfsdk.Config, p path.Path, diags *diag.Diagnostics) types.String {
+	var v types.String
+	diags.Append(config.GetAttribute(ctx, p, &v)...)
+	return v
 }
 
 // keptAttribute is a read-only string attribute that keeps its state value in every plan

@@ -318,8 +318,7 @@ func hashBytes(b []byte) digest {
 // copySource returns a client for the copy source and its path. Without api_address
 // it is this provider's cluster, with this provider's key unless another is given.
 func (r *dataObjectResource) copySource(ctx context.Context, obj types.Object, config tfsdk.Config, diags *diag.Diagnostics) (*algorithmia.Client, algorithmia.DataPath, bool) {
-	var wo types.String
-	diags.Append(config.GetAttribute(ctx, path.Root("copy_from").AtName("api_key_wo"), &wo)...)
+	wo := configString(ctx, config, path.Root("copy_from").AtName("api_key_wo"), diags)
 	if diags.HasError() {
 		return nil, algorithmia.DataPath{}, false
 	}

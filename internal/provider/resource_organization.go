@@ -139,8 +139,29 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() || plan.Type.IsUnknown() {
 		return
 	}
-	orgTypes := listOrganizationTypes(ctx, r.cluster, &resp.Diagnostics)
-	organizationRequestFromModel(plan.organizationModel, orgTypes, &resp.Diagnostics)
+	r.request(ctx, plan, &resp.Diagnostics)
+}
+
+// request lists this cluster's organization types and turns the plan into a create or
+// update body with them.
+func (r *organizationResource) request(ctx context.Context, plan organizationResourceModel, diags *diag.Diagnostics) (algorithmia.OrganizationRequest, []algorithmia.OrganizationType) {
+	orgTypes := listOrganizationTypes(ctx, r.cluster, diags)
+	return organizationRequestFromModel(plan.organizationModel, orgTypes, diags), orgTypes
+}
+
+// update sends body (PUT replaces the organization) and reads the organization back, since
+// the answer has no body; nil after adding a diagnostic that names operation.
+func (r *organizationResource) update(ctx context.Context, name string, body algorithmia.OrganizationRequest, operation string, diags *diag.Diagnostics) *algorithmia.Organization {
+	if err := r.cluster.api.UpdateOrganization(ctx, name, body); err != nil {
+		addClientError(diags, operation, err)
+		return nil
+	}
+	got, err := r.cluster.api.GetOrganization(ctx, name)
+	if err != nil {
+		addClientError(diags, "read organization "+name+" after the update", err)
+		return nil
+	}
+	return got
 }
 
 func (r *organizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -150,8 +171,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	name := plan.OrgName.ValueString()
-	orgTypes := listOrganizationTypes(ctx, r.cluster, &resp.Diagnostics)
-	body := organizationRequestFromModel(plan.organizationModel, orgTypes, &resp.Diagnostics)
+	body, orgTypes := r.request(ctx, plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -216,12 +236,7 @@ func (r *organizationResource) adopt(ctx context.Context, want algorithmia.Organ
 	if len(changed) > 0 {
 		// PUT replaces the organization: keep what the configuration does not manage.
 		want.ExternalAdminGroup, want.ExternalMemberGroup, want.ExternalID = got.ExternalAdminGroup, got.ExternalMemberGroup, got.ExternalID
-		if err := r.cluster.api.UpdateOrganization(ctx, name, want); err != nil {
-			addClientError(diags, "update the adopted organization "+name, err)
-			return nil
-		}
-		if got, err = r.cluster.api.GetOrganization(ctx, name); err != nil {
-			addClientError(diags, "read organization "+name+" after the update", err)
+		if got = r.update(ctx, name, want, "update the adopted organization "+name, diags); got == nil {
 			return nil
 		}
 	}
@@ -254,19 +269,12 @@ func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	name := plan.OrgName.ValueString()
-	orgTypes := listOrganizationTypes(ctx, r.cluster, &resp.Diagnostics)
-	body := organizationRequestFromModel(plan.organizationModel, orgTypes, &resp.Diagnostics)
+	body, orgTypes := r.request(ctx, plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// PUT answers 204 without a body: read the organization back.
-	if err := r.cluster.api.UpdateOrganization(ctx, name, body); err != nil {
-		addClientError(&resp.Diagnostics, "update organization "+name, err)
-		return
-	}
-	got, err := r.cluster.api.GetOrganization(ctx, name)
-	if err != nil {
-		addClientError(&resp.Diagnostics, "read organization "+name+" after the update", err)
+	got := r.update(ctx, name, body, "update organization "+name, &resp.Diagnostics)
+	if got == nil {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, organizationResourceModelFromAPI(got, orgTypes, plan.ForceDestroy))...)

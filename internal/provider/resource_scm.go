@@ -187,8 +187,7 @@ func (r *scmResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 func (r *scmResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scmModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var secret types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("oauth_client_secret_wo"), &secret)...)
+	secret := configString(ctx, req.Config, path.Root("oauth_client_secret_wo"), &resp.Diagnostics)
 	urls := scmURLsFromModel(ctx, plan.URLs, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

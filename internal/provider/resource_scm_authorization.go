@@ -104,8 +104,7 @@ func (r *scmAuthorizationResource) Configure(_ context.Context, req resource.Con
 func (r *scmAuthorizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scmAuthorizationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var token types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token_wo"), &token)...)
+	token := configString(ctx, req.Config, path.Root("token_wo"), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -182,8 +181,7 @@ func (r *scmAuthorizationResource) Update(ctx context.Context, req resource.Upda
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		return
 	}
-	var token types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token_wo"), &token)...)
+	token := configString(ctx, req.Config, path.Root("token_wo"), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -199,8 +199,7 @@ func (r *userAPIKeyResource) ModifyPlan(ctx context.Context, req resource.Modify
 func (r *userAPIKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan userAPIKeyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var value types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("api_key_wo"), &value)...)
+	value := configString(ctx, req.Config, path.Root("api_key_wo"), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
