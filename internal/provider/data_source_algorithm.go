@@ -119,9 +119,7 @@ func (d *algorithmDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 	out.LatestVersion, out.LatestVersionGitHash = latestVersionFromAPI(latest)
 
-	external := scmIDOf(a) != algorithmia.SCMInternal
-	_, haveSCMCreds := d.cluster.scmCreds[scmIDOf(a)]
-	if (!external && d.cluster.username != "" && d.cluster.apiKey != "") || (external && haveSCMCreds) {
+	if d.cluster.hasRepoCredentials(a) {
 		repo, branch, ok := d.cluster.algorithmRepo(ctx, owner, name, a, &resp.Diagnostics)
 		if !ok {
 			return

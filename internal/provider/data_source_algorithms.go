@@ -157,7 +157,7 @@ func (d *algorithmsDataSource) readOne(ctx context.Context, owner, name string, 
 	}
 	version, gitHash := latestVersionFromAPI(latest)
 	headCommit, headTree := types.StringNull(), types.StringNull()
-	if _, haveCreds := d.cluster.scmCreds[scmIDOf(a)]; readHeads && (scmIDOf(a) == algorithmia.SCMInternal || haveCreds) {
+	if readHeads && d.cluster.hasRepoCredentials(a) {
 		repo, branch, ok := d.cluster.algorithmRepo(ctx, owner, name, a, &resp.Diagnostics)
 		if !ok {
 			return nil, false
