@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
@@ -24,9 +23,8 @@ type algorithmDataSource struct {
 }
 
 type algorithmDataModel struct {
-	ID                   types.String `tfsdk:"id"`
-	Owner                types.String `tfsdk:"owner"`
-	Name                 types.String `tfsdk:"name"`
+	ID types.String `tfsdk:"id"`
+	algorithmLookupModel
 	Details              types.Object `tfsdk:"details"`
 	Settings             types.Object `tfsdk:"settings"`
 	SampleInput          types.String `tfsdk:"sample_input"`
@@ -72,33 +70,25 @@ func (d *algorithmDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 
 // algorithmDetailsDataAttribute is the computed details of algorithmia_algorithm and algorithmia_algorithms.
 func algorithmDetailsDataAttribute() schema.SingleNestedAttribute {
-	return schema.SingleNestedAttribute{
-		MarkdownDescription: "Display details.",
-		Computed:            true,
-		Attributes: map[string]schema.Attribute{
-			"label":   computedString("Display name."),
-			"summary": computedString("Documentation text."),
-			"tagline": computedString("One-line description."),
-		},
-	}
+	return computedObject("Display details.", map[string]schema.Attribute{
+		"label":   computedString("Display name."),
+		"summary": computedString("Documentation text."),
+		"tagline": computedString("One-line description."),
+	})
 }
 
 // algorithmSettingsDataAttribute is the computed settings of algorithmia_algorithm and algorithmia_algorithms.
 func algorithmSettingsDataAttribute() schema.SingleNestedAttribute {
-	return schema.SingleNestedAttribute{
-		MarkdownDescription: "Runtime and settings, in the shape of `algorithmia_algorithm.settings`.",
-		Computed:            true,
-		Attributes: map[string]schema.Attribute{
-			"language":              computedString("Legacy language, if the algorithm uses the language model."),
-			"environment":           computedString("`cpu` or `gpu` for the legacy language model."),
-			"algorithm_environment": computedString("Environment ID on this cluster, if the algorithm uses the environment model."),
-			"license":               computedString("License."),
-			"network_access":        computedString("`full` or `isolated`."),
-			"pipeline_enabled":      schema.BoolAttribute{MarkdownDescription: "Whether the algorithm may call other algorithms.", Computed: true},
-			"source_visibility":     computedString("`open` or `closed`."),
-			"algorithm_callability": computedString("`public` or `private`."),
-		},
-	}
+	return computedObject("Runtime and settings, in the shape of `algorithmia_algorithm.settings`.", map[string]schema.Attribute{
+		"language":              computedString("Legacy language, if the algorithm uses the language model."),
+		"environment":           computedString("`cpu` or `gpu` for the legacy language model."),
+		"algorithm_environment": computedString("Environment ID on this cluster, if the algorithm uses the environment model."),
+		"license":               computedString("License."),
+		"network_access":        computedString("`full` or `isolated`."),
+		"pipeline_enabled":      schema.BoolAttribute{MarkdownDescription: "Whether the algorithm may call other algorithms.", Computed: true},
+		"source_visibility":     computedString("`open` or `closed`."),
+		"algorithm_callability": computedString("`public` or `private`."),
+	})
 }
 
 func (d *algorithmDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -107,20 +97,16 @@ func (d *algorithmDataSource) Configure(_ context.Context, req datasource.Config
 
 func (d *algorithmDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg algorithmDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	owner, name := cfg.Owner.ValueString(), cfg.Name.ValueString()
-	a := readAlgorithmForDataSource(ctx, d.cluster, owner, name, &resp.Diagnostics)
+	a := readAlgorithmConfig(ctx, d.cluster, req, resp, &cfg)
 	if a == nil {
 		return
 	}
+	owner, name := cfg.names()
 	m, diags := algorithmModelFromAPI(ctx, d.cluster, owner, a, algorithmModel{})
 	resp.Diagnostics.Append(diags...)
 
 	out := algorithmDataModel{
-		ID: m.ID, Owner: m.Owner, Name: m.Name, Details: m.Details, Settings: m.Settings, SampleInput: m.SampleInput,
+		ID: m.ID, algorithmLookupModel: algorithmLookupModel{Owner: m.Owner, Name: m.Name}, Details: m.Details, Settings: m.Settings, SampleInput: m.SampleInput,
 		AlgorithmID: m.AlgorithmID, GitURL: m.GitURL, PackageSet: m.PackageSet, LatestBuildCommit: m.LatestBuildCommit,
 		HeadCommit: types.StringNull(), LatestVersion: types.StringNull(), LatestVersionGitHash: types.StringNull(),
 		Source: m.Source, RepositoryHTTPSURL: m.RepositoryHTTPSURL,
@@ -133,9 +119,7 @@ func (d *algorithmDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 	out.LatestVersion, out.LatestVersionGitHash = latestVersionFromAPI(latest)
 
-	external := scmIDOf(a) != algorithmia.SCMInternal
-	_, haveSCMCreds := d.cluster.scmCreds[scmIDOf(a)]
-	if (!external && d.cluster.username != "" && d.cluster.apiKey != "") || (external && haveSCMCreds) {
+	if d.cluster.hasRepoCredentials(a) {
 		repo, branch, ok := d.cluster.algorithmRepo(ctx, owner, name, a, &resp.Diagnostics)
 		if !ok {
 			return
@@ -152,15 +136,11 @@ func (d *algorithmDataSource) Read(ctx context.Context, req datasource.ReadReque
 
 // algorithmSourceDataAttribute is the computed source of algorithmia_algorithm and algorithmia_algorithms.
 func algorithmSourceDataAttribute() schema.SingleNestedAttribute {
-	return schema.SingleNestedAttribute{
-		MarkdownDescription: "Where the algorithm's repository lives, in the shape of `algorithmia_algorithm.source`.",
-		Computed:            true,
-		Attributes: map[string]schema.Attribute{
-			"scm_id":           computedString("SCM configuration id; `internal` for the cluster's own Git."),
-			"repository_owner": computedString("Owner of the repository on the external SCM host; null on the internal SCM."),
-			"repository_name":  computedString("Name of the repository on the external SCM host; null on the internal SCM."),
-		},
-	}
+	return computedObject("Where the algorithm's repository lives, in the shape of `algorithmia_algorithm.source`.", map[string]schema.Attribute{
+		"scm_id":           computedString("SCM configuration id; `internal` for the cluster's own Git."),
+		"repository_owner": computedString("Owner of the repository on the external SCM host; null on the internal SCM."),
+		"repository_name":  computedString("Name of the repository on the external SCM host; null on the internal SCM."),
+	})
 }
 
 // scmIDOf is the id of the algorithm's SCM, "internal" when it reports none.
@@ -180,12 +160,18 @@ func latestVersionFromAPI(v *algorithmia.Algorithm) (types.String, types.String)
 	return optionalString(v.VersionInfo.SemanticVersion), optionalString(v.VersionInfo.GitHash)
 }
 
-// readAlgorithmForDataSource reads owner/name for a data source; nil, with an error that
-// says whether the algorithm is missing, when it cannot.
-func readAlgorithmForDataSource(ctx context.Context, cc *clusterClient, owner, name string, diags *diag.Diagnostics) *algorithmia.Algorithm {
+// readAlgorithmConfig reads the configuration of a data source that reads one algorithm into
+// cfg, then the algorithm it names; nil, with an error that says whether the algorithm is
+// missing, when it cannot.
+func readAlgorithmConfig(ctx context.Context, cc *clusterClient, req datasource.ReadRequest, resp *datasource.ReadResponse, cfg algorithmLookup) *algorithmia.Algorithm {
+	resp.Diagnostics.Append(req.Config.Get(ctx, cfg)...)
+	if resp.Diagnostics.HasError() {
+		return nil
+	}
+	owner, name := cfg.names()
 	a, err := cc.api.GetAlgorithm(ctx, owner, name)
 	if err != nil {
-		addReadError(diags, cc, err, "Algorithm not found", "algorithm "+owner+"/"+name, "read algorithm "+owner+"/"+name)
+		addReadError(&resp.Diagnostics, cc, err, "Algorithm not found", "algorithm "+owner+"/"+name, "read algorithm "+owner+"/"+name)
 		return nil
 	}
 	return a

@@ -20,9 +20,8 @@ type algorithmSecretsDataSource struct {
 }
 
 type algorithmSecretsDataModel struct {
-	ID          types.String        `tfsdk:"id"`
-	Owner       types.String        `tfsdk:"owner"`
-	Name        types.String        `tfsdk:"name"`
+	ID types.String `tfsdk:"id"`
+	algorithmLookupModel
 	AlgorithmID types.String        `tfsdk:"algorithm_id"`
 	Secrets     []secretSummaryData `tfsdk:"secrets"`
 }
@@ -70,22 +69,18 @@ func (d *algorithmSecretsDataSource) Configure(_ context.Context, req datasource
 
 func (d *algorithmSecretsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg algorithmSecretsDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	owner, name := cfg.Owner.ValueString(), cfg.Name.ValueString()
-	a := readAlgorithmForDataSource(ctx, d.cluster, owner, name, &resp.Diagnostics)
+	a := readAlgorithmConfig(ctx, d.cluster, req, resp, &cfg)
 	if a == nil {
 		return
 	}
+	owner, name := cfg.names()
 	list, err := d.cluster.api.ListAlgorithmSecrets(ctx, a.ID)
 	if err != nil {
 		addClientError(&resp.Diagnostics, "list secrets of "+owner+"/"+name, err)
 		return
 	}
 	out := algorithmSecretsDataModel{
-		ID: types.StringValue(owner + "/" + name), Owner: cfg.Owner, Name: cfg.Name,
+		ID: types.StringValue(owner + "/" + name), algorithmLookupModel: cfg.algorithmLookupModel,
 		AlgorithmID: types.StringValue(a.ID), Secrets: make([]secretSummaryData, 0, len(list)),
 	}
 	for _, s := range list {

@@ -22,9 +22,8 @@ type algorithmVersionsDataSource struct {
 }
 
 type algorithmVersionsDataModel struct {
-	ID       types.String            `tfsdk:"id"`
-	Owner    types.String            `tfsdk:"owner"`
-	Name     types.String            `tfsdk:"name"`
+	ID types.String `tfsdk:"id"`
+	algorithmLookupModel
 	Versions []publishedVersionModel `tfsdk:"versions"`
 	Latest   types.String            `tfsdk:"latest"`
 }
@@ -76,7 +75,7 @@ func (d *algorithmVersionsDataSource) Read(ctx context.Context, req datasource.R
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	owner, name := cfg.Owner.ValueString(), cfg.Name.ValueString()
+	owner, name := cfg.names()
 	published := true
 	versions, err := d.cluster.api.ListAllVersions(ctx, owner, name, algorithmia.VersionFilter{Published: &published})
 	if err != nil {
@@ -84,11 +83,10 @@ func (d *algorithmVersionsDataSource) Read(ctx context.Context, req datasource.R
 		return
 	}
 	out := algorithmVersionsDataModel{
-		ID:       types.StringValue(owner + "/" + name),
-		Owner:    cfg.Owner,
-		Name:     cfg.Name,
-		Versions: publishedVersionsFromAPI(versions),
-		Latest:   types.StringNull(),
+		ID:                   types.StringValue(owner + "/" + name),
+		algorithmLookupModel: cfg.algorithmLookupModel,
+		Versions:             publishedVersionsFromAPI(versions),
+		Latest:               types.StringNull(),
 	}
 	if len(out.Versions) > 0 {
 		out.Latest = out.Versions[0].SemanticVersion

@@ -27,16 +27,11 @@ type algorithmsDataSource struct {
 }
 
 type algorithmsDataModel struct {
-	ID           types.String `tfsdk:"id"`
-	Owner        types.String `tfsdk:"owner"`
-	NameRegex    types.String `tfsdk:"name_regex"`
-	ExcludeNames types.Set    `tfsdk:"exclude_names"`
-	ReadHeads    types.Bool   `tfsdk:"read_heads"`
-	Algorithms   types.List   `tfsdk:"algorithms"`
-}
-
-func (m *algorithmsDataModel) nameFilterArgs() (types.String, types.Set) {
-	return m.NameRegex, m.ExcludeNames
+	ID    types.String `tfsdk:"id"`
+	Owner types.String `tfsdk:"owner"`
+	nameFilterModel
+	ReadHeads  types.Bool `tfsdk:"read_heads"`
+	Algorithms types.List `tfsdk:"algorithms"`
 }
 
 var listedAlgorithmAttrTypes = map[string]attr.Type{
@@ -61,12 +56,8 @@ func (d *algorithmsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			"and `exclude_names` to leave out test algorithms. The provider's `api_key` must belong to the owner or to a " +
 			"member of the owning organization (the admin key lists, but cannot read, algorithms).",
 		Attributes: withAttributes(nameFilterAttributes("algorithms"), map[string]schema.Attribute{
-			"id": computedString("The owner."),
-			"owner": schema.StringAttribute{
-				MarkdownDescription: "User or organization whose algorithms are listed. An owner without algorithms gives an empty list.",
-				Required:            true,
-				Validators:          nameValidators(),
-			},
+			"id":    computedString("The owner."),
+			"owner": listingOwnerAttribute("algorithms"),
 			"read_heads": schema.BoolAttribute{
 				MarkdownDescription: "Also read each algorithm's head of `master` and its tree from the Git server (a " +
 					"depth-1 fetch per algorithm), filling `head_commit` and `head_tree`. Needs the provider's `username` " +
@@ -130,26 +121,25 @@ func (d *algorithmsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 			"read_heads reads each repository over Git, which needs the provider's username and api_key.")
 		return
 	}
-	elems := make([]attr.Value, 0, len(names))
+	list := newObjectList(listedAlgorithmAttrTypes, len(names))
 	for _, name := range names {
-		obj, ok := d.readOne(ctx, owner, name, readHeads, resp)
+		values, ok := d.readOne(ctx, owner, name, readHeads, resp)
 		if !ok {
 			return
 		}
-		if obj != nil {
-			elems = append(elems, obj)
+		if values != nil {
+			list.add(values, &resp.Diagnostics)
 		}
 	}
-	list, diags := types.ListValue(types.ObjectType{AttrTypes: listedAlgorithmAttrTypes}, elems)
-	resp.Diagnostics.Append(diags...)
 	cfg.ID = types.StringValue(owner)
-	cfg.Algorithms = list
+	cfg.Algorithms = list.value(&resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
 }
 
 // readOne reads one listed algorithm and its latest published version, through the same
-// mapping as algorithmia_algorithm. An algorithm deleted since the listing is left out (nil).
-func (d *algorithmsDataSource) readOne(ctx context.Context, owner, name string, readHeads bool, resp *datasource.ReadResponse) (attr.Value, bool) {
+// mapping as algorithmia_algorithm, into its attribute values. An algorithm deleted since the
+// listing is left out (nil).
+func (d *algorithmsDataSource) readOne(ctx context.Context, owner, name string, readHeads bool, resp *datasource.ReadResponse) (map[string]attr.Value, bool) {
 	a, err := d.cluster.api.GetAlgorithm(ctx, owner, name)
 	if errors.Is(err, algorithmia.ErrNotFound) {
 		return nil, true
@@ -167,7 +157,7 @@ func (d *algorithmsDataSource) readOne(ctx context.Context, owner, name string, 
 	}
 	version, gitHash := latestVersionFromAPI(latest)
 	headCommit, headTree := types.StringNull(), types.StringNull()
-	if _, haveCreds := d.cluster.scmCreds[scmIDOf(a)]; readHeads && (scmIDOf(a) == algorithmia.SCMInternal || haveCreds) {
+	if readHeads && d.cluster.hasRepoCredentials(a) {
 		repo, branch, ok := d.cluster.algorithmRepo(ctx, owner, name, a, &resp.Diagnostics)
 		if !ok {
 			return nil, false
@@ -182,12 +172,10 @@ func (d *algorithmsDataSource) readOne(ctx context.Context, owner, name string, 
 			headCommit, headTree = types.StringValue(commit), types.StringValue(tree)
 		}
 	}
-	obj, diags := types.ObjectValue(listedAlgorithmAttrTypes, map[string]attr.Value{
+	return map[string]attr.Value{
 		"id": m.ID, "owner": m.Owner, "name": m.Name, "algorithm_id": m.AlgorithmID, "details": m.Details, "settings": m.Settings,
 		"git_url": m.GitURL, "package_set": m.PackageSet, "latest_build_commit": m.LatestBuildCommit,
 		"latest_version": version, "latest_version_git_hash": gitHash, "head_commit": headCommit, "head_tree": headTree,
 		"source": m.Source, "repository_https_url": m.RepositoryHTTPSURL,
-	})
-	resp.Diagnostics.Append(diags...)
-	return obj, !resp.Diagnostics.HasError()
+	}, !resp.Diagnostics.HasError()
 }

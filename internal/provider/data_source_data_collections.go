@@ -26,15 +26,10 @@ type dataCollectionsDataSource struct {
 }
 
 type dataCollectionsDataModel struct {
-	ID           types.String `tfsdk:"id"`
-	Owner        types.String `tfsdk:"owner"`
-	NameRegex    types.String `tfsdk:"name_regex"`
-	ExcludeNames types.Set    `tfsdk:"exclude_names"`
-	Collections  types.List   `tfsdk:"collections"`
-}
-
-func (m *dataCollectionsDataModel) nameFilterArgs() (types.String, types.Set) {
-	return m.NameRegex, m.ExcludeNames
+	ID    types.String `tfsdk:"id"`
+	Owner types.String `tfsdk:"owner"`
+	nameFilterModel
+	Collections types.List `tfsdk:"collections"`
 }
 
 var listedCollectionAttrTypes = map[string]attr.Type{
@@ -53,12 +48,8 @@ func (d *dataCollectionsDataSource) Schema(_ context.Context, _ datasource.Schem
 			"for an organization) every collection is listed; with another user's key only the public ones; with only the " +
 			"`admin_api_key`, all of them. Use `name_regex` and `exclude_names` to leave out test collections.",
 		Attributes: withAttributes(nameFilterAttributes("collections"), map[string]schema.Attribute{
-			"id": computedString("`data://owner`."),
-			"owner": schema.StringAttribute{
-				MarkdownDescription: "User or organization whose collections are listed. An owner without collections gives an empty list.",
-				Required:            true,
-				Validators:          nameValidators(),
-			},
+			"id":    computedString("`data://owner`."),
+			"owner": listingOwnerAttribute("collections"),
 			"collections": schema.ListNestedAttribute{
 				MarkdownDescription: "The collections, sorted by name.",
 				Computed:            true,
@@ -93,7 +84,7 @@ func (d *dataCollectionsDataSource) Read(ctx context.Context, req datasource.Rea
 	folders = keepMatching(filter, folders, func(f algorithmia.DataFolder) string { return f.Name })
 	sort.Slice(folders, func(i, j int) bool { return folders[i].Name < folders[j].Name })
 
-	elems := make([]attr.Value, 0, len(folders))
+	list := newObjectList(listedCollectionAttrTypes, len(folders))
 	for _, f := range folders {
 		col := &algorithmia.Collection{Path: algorithmia.DataPath{Owner: owner, Collection: f.Name}, ACL: f.ACL}
 		if col.ACL == nil {
@@ -113,18 +104,12 @@ func (d *dataCollectionsDataSource) Read(ctx context.Context, req datasource.Rea
 		for _, e := range mapped.Errors() {
 			resp.Diagnostics.AddError(e.Summary(), e.Detail())
 		}
-		obj, diags := types.ObjectValue(listedCollectionAttrTypes, map[string]attr.Value{
-			"id": m.ID, "owner": m.Owner, "name": m.Name, "read_acl": m.ReadACL,
-		})
-		resp.Diagnostics.Append(diags...)
-		elems = append(elems, obj)
+		list.add(map[string]attr.Value{"id": m.ID, "owner": m.Owner, "name": m.Name, "read_acl": m.ReadACL}, &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	list, diags := types.ListValue(types.ObjectType{AttrTypes: listedCollectionAttrTypes}, elems)
-	resp.Diagnostics.Append(diags...)
 	cfg.ID = types.StringValue(algorithmia.DataPath{Owner: owner}.String())
-	cfg.Collections = list
+	cfg.Collections = list.value(&resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
 }

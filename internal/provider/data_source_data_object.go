@@ -62,7 +62,7 @@ func (d *dataObjectDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			"path": schema.StringAttribute{
 				MarkdownDescription: "The file: `data://owner/collection/file` (`.my` allowed).",
 				Required:            true,
-				Validators:          []validator.String{dataPathValidator{kind: dataPathFile, allowMy: true}},
+				Validators:          []validator.String{dataPathValidator(dataPathFile, true)},
 			},
 			"include_content": schema.BoolAttribute{
 				MarkdownDescription: fmt.Sprintf("Read the content into `content` (default `true`). The read fails for a "+

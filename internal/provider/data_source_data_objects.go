@@ -54,7 +54,7 @@ func (d *dataObjectsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"path": schema.StringAttribute{
 				MarkdownDescription: "The collection: `data://owner/collection` (`.my` allowed).",
 				Required:            true,
-				Validators:          []validator.String{dataPathValidator{kind: dataPathCollection, allowMy: true}},
+				Validators:          []validator.String{dataPathValidator(dataPathCollection, true)},
 			},
 			"read_acl": computedString("The collection's read ACL: `private`, `my_algorithms` or `public`; null when the " +
 				"cluster does not report it."),
@@ -104,7 +104,7 @@ func (d *dataObjectsDataSource) Read(ctx context.Context, req datasource.ReadReq
 		addClientError(&resp.Diagnostics, "list collection "+p.String(), err)
 		return
 	}
-	items := make([]attr.Value, 0, len(files))
+	items := newObjectList(dataFileAttrTypes, len(files))
 	for _, f := range files {
 		fp := algorithmia.DataPath{Owner: p.Owner, Collection: p.Collection, File: f.Filename}
 		lm := types.StringNull()
@@ -115,17 +115,13 @@ func (d *dataObjectsDataSource) Read(ctx context.Context, req datasource.ReadReq
 		if f.ETag != "" {
 			etag = types.StringValue(f.ETag)
 		}
-		obj, diags := types.ObjectValue(dataFileAttrTypes, map[string]attr.Value{
+		items.add(map[string]attr.Value{
 			"name": types.StringValue(f.Filename), "path": types.StringValue(fp.String()), "size": types.Int64Value(f.Size),
 			"etag": etag, "last_modified": lm,
-		})
-		resp.Diagnostics.Append(diags...)
-		items = append(items, obj)
+		}, &resp.Diagnostics)
 	}
-	list, diags := types.ListValue(types.ObjectType{AttrTypes: dataFileAttrTypes}, items)
-	resp.Diagnostics.Append(diags...)
 	cfg.ID = types.StringValue(p.String())
-	cfg.Files = list
+	cfg.Files = items.value(&resp.Diagnostics)
 	cfg.ReadACL = types.StringNull()
 	if col.ACL != nil {
 		if v, ok := readACLFromACL(*col.ACL); ok {

@@ -52,22 +52,10 @@ func (d *environmentDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Environment ID on this cluster; the value for `settings.algorithm_environment`.",
-				Computed:            true,
-			},
-			"environment_specification_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the environment's specification on this cluster.",
-				Computed:            true,
-			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Description of the environment.",
-				Computed:            true,
-			},
-			"machine_type": schema.StringAttribute{
-				MarkdownDescription: "`CPU` or `GPU`.",
-				Computed:            true,
-			},
+			"id":                           computedString("Environment ID on this cluster; the value for `settings.algorithm_environment`."),
+			"environment_specification_id": computedString("ID of the environment's specification on this cluster."),
+			"description":                  computedString("Description of the environment."),
+			"machine_type":                 computedString("`CPU` or `GPU`."),
 		},
 	}
 }

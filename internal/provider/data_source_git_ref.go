@@ -45,9 +45,8 @@ type gitRefDataSource struct {
 }
 
 type gitRefDataModel struct {
-	ID     types.String `tfsdk:"id"`
-	Owner  types.String `tfsdk:"owner"`
-	Name   types.String `tfsdk:"name"`
+	ID types.String `tfsdk:"id"`
+	algorithmLookupModel
 	Ref    types.String `tfsdk:"ref"`
 	Commit types.String `tfsdk:"commit"`
 	GitURL types.String `tfsdk:"git_url"`
@@ -93,7 +92,8 @@ func (d *gitRefDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	owner, name, ref := cfg.Owner.ValueString(), cfg.Name.ValueString(), cfg.Ref.ValueString()
+	owner, name := cfg.names()
+	ref := cfg.Ref.ValueString()
 	algo := owner + "/" + name
 
 	// An SCM-backed algorithm's code is on its external host, not on the cluster's Git.
@@ -113,13 +113,12 @@ func (d *gitRefDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 
 	out := gitRefDataModel{
-		ID:     types.StringValue(algo + "@" + ref),
-		Owner:  cfg.Owner,
-		Name:   cfg.Name,
-		Ref:    cfg.Ref,
-		Commit: types.StringValue(commit),
-		GitURL: types.StringValue(gitURL),
-		Kind:   types.StringValue(kind),
+		ID:                   types.StringValue(algo + "@" + ref),
+		algorithmLookupModel: cfg.algorithmLookupModel,
+		Ref:                  cfg.Ref,
+		Commit:               types.StringValue(commit),
+		GitURL:               types.StringValue(gitURL),
+		Kind:                 types.StringValue(kind),
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, out)...)
 }

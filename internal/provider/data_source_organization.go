@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -26,18 +24,10 @@ type organizationDataSource struct {
 	cluster *clusterClient
 }
 
+// organizationDataModel is the state of the algorithmia_organization data source.
 type organizationDataModel struct {
-	ID             types.String `tfsdk:"id"`
-	OrgName        types.String `tfsdk:"org_name"`
-	OrgLabel       types.String `tfsdk:"org_label"`
-	OrgContactName types.String `tfsdk:"org_contact_name"`
-	OrgEmail       types.String `tfsdk:"org_email"`
-	OrgURL         types.String `tfsdk:"org_url"`
-	Type           types.String `tfsdk:"type"`
-	TypeID         types.String `tfsdk:"type_id"`
-	OrgID          types.String `tfsdk:"org_id"`
-	SelfLink       types.String `tfsdk:"self_link"`
-	Members        types.List   `tfsdk:"members"`
+	organizationModel
+	Members types.List `tfsdk:"members"`
 }
 
 var memberAttrTypes = map[string]attr.Type{"username": types.StringType, "role": types.StringType}
@@ -95,16 +85,11 @@ func (d *organizationDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	name := cfg.OrgName.ValueString()
 	o, err := d.cluster.api.GetOrganization(ctx, name)
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.Diagnostics.AddError("Organization not found", fmt.Sprintf("No organization %s exists on %s.", name, d.cluster.apiAddress))
-		return
-	}
 	if err != nil {
-		addClientError(&resp.Diagnostics, "read organization "+name, err)
+		addReadError(&resp.Diagnostics, d.cluster, err, "Organization not found", "organization "+name, "read organization "+name)
 		return
 	}
-	orgTypes, diags := listOrganizationTypes(ctx, d.cluster)
-	resp.Diagnostics.Append(diags...)
+	orgTypes := listOrganizationTypes(ctx, d.cluster, &resp.Diagnostics)
 	members, err := d.cluster.api.ListAllOrganizationMembers(ctx, name)
 	if err != nil {
 		addClientError(&resp.Diagnostics, "list the members of organization "+name, err)
@@ -112,27 +97,19 @@ func (d *organizationDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	m := organizationModelFromAPI(o, orgTypes, types.BoolNull())
 	list, d2 := memberListFromAPI(name, members)
 	resp.Diagnostics.Append(d2...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, organizationDataModel{
-		ID: m.ID, OrgName: m.OrgName, OrgLabel: m.OrgLabel, OrgContactName: m.OrgContactName, OrgEmail: m.OrgEmail,
-		OrgURL: m.OrgURL, Type: m.Type, TypeID: m.TypeID, OrgID: m.OrgID, SelfLink: m.SelfLink, Members: list,
-	})...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationDataModel{organizationModel: organizationModelFromAPI(o, orgTypes), Members: list})...)
 }
 
 // memberListFromAPI maps an organization's members, through organizationMemberModelFromAPI,
 // to the members list of algorithmia_organization and algorithmia_organizations.
 func memberListFromAPI(org string, members []algorithmia.Member) (types.List, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	elems := make([]attr.Value, 0, len(members))
+	list := newObjectList(memberAttrTypes, len(members))
 	for _, mem := range members {
 		mm := organizationMemberModelFromAPI(org, mem)
-		obj, d := types.ObjectValue(memberAttrTypes, map[string]attr.Value{"username": mm.Username, "role": mm.Role})
-		diags.Append(d...)
-		elems = append(elems, obj)
+		list.add(map[string]attr.Value{"username": mm.Username, "role": mm.Role}, &diags)
 	}
-	list, d := types.ListValue(types.ObjectType{AttrTypes: memberAttrTypes}, elems)
-	diags.Append(d...)
-	return list, diags
+	return list.value(&diags), diags
 }

@@ -25,14 +25,9 @@ type organizationsDataSource struct {
 }
 
 type organizationsDataModel struct {
-	ID            types.String `tfsdk:"id"`
-	NameRegex     types.String `tfsdk:"name_regex"`
-	ExcludeNames  types.Set    `tfsdk:"exclude_names"`
-	Organizations types.List   `tfsdk:"organizations"`
-}
-
-func (m *organizationsDataModel) nameFilterArgs() (types.String, types.Set) {
-	return m.NameRegex, m.ExcludeNames
+	ID types.String `tfsdk:"id"`
+	nameFilterModel
+	Organizations types.List `tfsdk:"organizations"`
 }
 
 var listedOrganizationAttrTypes = map[string]attr.Type{
@@ -81,15 +76,14 @@ func (d *organizationsDataSource) Read(ctx context.Context, req datasource.ReadR
 		addClientError(&resp.Diagnostics, "list organizations", err)
 		return
 	}
-	orgTypes, diags := listOrganizationTypes(ctx, d.cluster)
-	resp.Diagnostics.Append(diags...)
+	orgTypes := listOrganizationTypes(ctx, d.cluster, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	orgs := keepMatching(filter, all, func(o algorithmia.Organization) string { return o.OrgName })
 	sort.Slice(orgs, func(i, j int) bool { return orgs[i].OrgName < orgs[j].OrgName })
 
-	elems := make([]attr.Value, 0, len(orgs))
+	list := newObjectList(listedOrganizationAttrTypes, len(orgs))
 	for i := range orgs {
 		name := orgs[i].OrgName
 		members, err := d.cluster.api.ListAllOrganizationMembers(ctx, name)
@@ -102,21 +96,17 @@ func (d *organizationsDataSource) Read(ctx context.Context, req datasource.ReadR
 		}
 		memberList, diags := memberListFromAPI(name, members)
 		resp.Diagnostics.Append(diags...)
-		m := organizationModelFromAPI(&orgs[i], orgTypes, types.BoolNull())
-		obj, diags := types.ObjectValue(listedOrganizationAttrTypes, map[string]attr.Value{
+		m := organizationModelFromAPI(&orgs[i], orgTypes)
+		list.add(map[string]attr.Value{
 			"id": m.ID, "org_name": m.OrgName, "org_label": m.OrgLabel, "org_contact_name": m.OrgContactName,
 			"org_email": m.OrgEmail, "org_url": m.OrgURL, "type": m.Type, "type_id": m.TypeID, "org_id": m.OrgID,
 			"self_link": m.SelfLink, "members": memberList,
-		})
-		resp.Diagnostics.Append(diags...)
-		elems = append(elems, obj)
+		}, &resp.Diagnostics)
 	}
-	list, diags := types.ListValue(types.ObjectType{AttrTypes: listedOrganizationAttrTypes}, elems)
-	resp.Diagnostics.Append(diags...)
+	cfg.Organizations = list.value(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	cfg.ID = types.StringValue(d.cluster.apiAddress)
-	cfg.Organizations = list
 	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
 }

@@ -54,15 +54,11 @@ func (d *scmsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 					"enabled":         schema.BoolAttribute{MarkdownDescription: "Whether algorithms can be created on it.", Computed: true},
 					"default":         schema.BoolAttribute{MarkdownDescription: "Whether it is the cluster's default.", Computed: true},
 					"oauth_client_id": computedString("Client id of its OAuth application, if any."),
-					"urls": schema.SingleNestedAttribute{
-						MarkdownDescription: "Addresses of the host; null for `internal`.",
-						Computed:            true,
-						Attributes: map[string]schema.Attribute{
-							"web": computedString("Website."),
-							"api": computedString("API base."),
-							"ssh": computedString("SSH address."),
-						},
-					},
+					"urls": computedObject("Addresses of the host; null for `internal`.", map[string]schema.Attribute{
+						"web": computedString("Website."),
+						"api": computedString("API base."),
+						"ssh": computedString("SSH address."),
+					}),
 				}},
 			},
 		},
@@ -80,7 +76,7 @@ func (d *scmsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, res
 		return
 	}
 	out := scmsDataModel{ID: types.StringValue(d.cluster.apiAddress), DefaultID: types.StringNull()}
-	elems := make([]attr.Value, 0, len(list))
+	scms := newObjectList(listedSCMAttrTypes, len(list))
 	for i := range list {
 		s := &list[i]
 		if s.Default {
@@ -90,15 +86,11 @@ func (d *scmsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, res
 		if s.URLs != nil && *s.URLs == (algorithmia.SCMURLs{}) {
 			m.URLs = scmURLsValue(nil)
 		}
-		obj, diags := types.ObjectValue(listedSCMAttrTypes, map[string]attr.Value{
+		scms.add(map[string]attr.Value{
 			"id": m.ID, "provider_type": m.Provider, "name": m.Name, "enabled": m.Enabled, "default": m.Default,
 			"oauth_client_id": m.OAuthClientID, "urls": m.URLs,
-		})
-		resp.Diagnostics.Append(diags...)
-		elems = append(elems, obj)
+		}, &resp.Diagnostics)
 	}
-	list2, diags := types.ListValue(types.ObjectType{AttrTypes: listedSCMAttrTypes}, elems)
-	out.SCMs = list2
-	resp.Diagnostics.Append(diags...)
+	out.SCMs = scms.value(&resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, out)...)
 }

@@ -2,14 +2,10 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-
-	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
 )
 
 var _ datasource.DataSourceWithConfigure = (*userDataSource)(nil)
@@ -52,12 +48,8 @@ func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	}
 	username := cfg.Username.ValueString()
 	u, err := d.cluster.api.GetUser(ctx, username)
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.Diagnostics.AddError("User not found", fmt.Sprintf("No user %s exists on %s.", username, d.cluster.apiAddress))
-		return
-	}
 	if err != nil {
-		addClientError(&resp.Diagnostics, "read user "+username, err)
+		addReadError(&resp.Diagnostics, d.cluster, err, "User not found", "user "+username, "read user "+username)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, userModelFromAPI(u))...)

@@ -66,15 +66,12 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"provider's `admin_api_key`. It drives bulk user migration: `for_each` over its `users` on another alias " +
 			"creates the same accounts there. Use `username_regex` and `exclude_usernames` to leave out system and test accounts.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The cluster's API address.",
-				Computed:            true,
-			},
+			"id": computedString("The cluster's API address."),
 			"username_regex": schema.StringAttribute{
 				MarkdownDescription: "Keep only users whose username matches this regular expression (Go RE2 syntax; " +
 					"use `^` and `$` to anchor it).",
 				Optional:   true,
-				Validators: []validator.String{regexpValidator{}},
+				Validators: []validator.String{regexpValidator()},
 			},
 			"exclude_usernames": schema.SetAttribute{
 				MarkdownDescription: "Leave out these usernames, for example system or test accounts.",
@@ -117,17 +114,13 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 // userListFromAPI maps users, through userModelFromAPI, to the list of algorithmia_users.
 func userListFromAPI(users []algorithmia.User) (types.List, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	elems := make([]attr.Value, 0, len(users))
+	list := newObjectList(userAttrTypes, len(users))
 	for i := range users {
 		m := userModelFromAPI(&users[i])
-		obj, d := types.ObjectValue(userAttrTypes, map[string]attr.Value{
+		list.add(map[string]attr.Value{
 			"id": m.ID, "username": m.Username, "email": m.Email, "fullname": m.Fullname,
 			"company_name": m.CompanyName, "company_role": m.CompanyRole, "user_id": m.UserID, "self_link": m.SelfLink,
-		})
-		diags.Append(d...)
-		elems = append(elems, obj)
+		}, &diags)
 	}
-	list, d := types.ListValue(types.ObjectType{AttrTypes: userAttrTypes}, elems)
-	diags.Append(d...)
-	return list, diags
+	return list.value(&diags), diags
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/promote"
@@ -50,6 +51,27 @@ func addClientError(diags *diag.Diagnostics, operation string, err error) {
 		diags.AddError(summary, detail)
 	default:
 		diags.AddError(summary, err.Error())
+	}
+}
+
+// readFound handles the error of a resource Read's lookup: an object gone from the cluster
+// leaves state, any other error is reported under operation. It reports whether Read goes on.
+func readFound(ctx context.Context, resp *resource.ReadResponse, operation string, err error) bool {
+	switch {
+	case errors.Is(err, algorithmia.ErrNotFound):
+		resp.State.RemoveResource(ctx)
+		return false
+	case err != nil:
+		addClientError(&resp.Diagnostics, operation, err)
+		return false
+	}
+	return true
+}
+
+// addDeleteError is addClientError for a delete, where an object already gone is no error.
+func addDeleteError(diags *diag.Diagnostics, operation string, err error) {
+	if err != nil && !errors.Is(err, algorithmia.ErrNotFound) {
+		addClientError(diags, operation, err)
 	}
 }
 

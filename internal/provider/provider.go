@@ -170,7 +170,7 @@ func (p *algorithmiaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				MarkdownDescription: "Base URL of the cluster's API, for example `https://api.example.com`. " +
 					"Falls back to the `" + envAPIAddress + "` environment variable, the one the official clients use.",
 				Optional:   true,
-				Validators: []validator.String{httpURLValidator{}},
+				Validators: []validator.String{httpURLValidator()},
 			},
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: "Standard API key, used for algorithms and data. It needs \"algorithm management\" " +
@@ -195,7 +195,7 @@ func (p *algorithmiaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 					"`api.` in the host replaced by `git.` (as the official CLI does), or the API address itself. " +
 					"Falls back to `" + envGitAddress + "`.",
 				Optional:   true,
-				Validators: []validator.String{httpURLValidator{}},
+				Validators: []validator.String{httpURLValidator()},
 			},
 			"ca_cert_file": schema.StringAttribute{
 				MarkdownDescription: "Path to a PEM file of extra certificate authorities to trust (for clusters with a private CA). " +
@@ -208,7 +208,7 @@ func (p *algorithmiaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"ca_cert_pem": schema.StringAttribute{
 				MarkdownDescription: "PEM text of extra certificate authorities to trust.",
 				Optional:            true,
-				Validators:          []validator.String{pemValidator{}},
+				Validators:          []validator.String{pemValidator()},
 			},
 			"insecure_skip_verify": schema.BoolAttribute{
 				MarkdownDescription: "Skip TLS certificate verification. Only for throwaway test clusters.",
@@ -217,7 +217,7 @@ func (p *algorithmiaProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Timeout of one HTTP request, as a Go duration such as `30s`. Defaults to `60s`.",
 				Optional:            true,
-				Validators:          []validator.String{positiveDuration{parse: true}},
+				Validators:          []validator.String{positiveDuration(true)},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a safe request is retried on HTTP 429 (honouring `Retry-After`), "+

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -101,11 +102,7 @@ func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"Creating it also creates the algorithm's Git repository with the platform's template code. " +
 			"The source code itself is managed by `algorithmia_algorithm_source`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`owner/name`.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
+			"id": keptAttribute("`owner/name`."),
 			"owner": schema.StringAttribute{
 				MarkdownDescription: "User or organization that owns the algorithm. Changing it replaces the algorithm.",
 				Required:            true,
@@ -228,33 +225,13 @@ func (r *algorithmResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
 			},
-			"algorithm_id": schema.StringAttribute{
-				MarkdownDescription: "The algorithm's UUID on this cluster.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"git_url": schema.StringAttribute{
-				MarkdownDescription: "Clone URL of the algorithm's repository on the cluster's Git (no credentials in it). An SCM-backed algorithm's code is at `repository_https_url`; the platform refuses pushes here (4011).",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"package_set": schema.StringAttribute{
-				MarkdownDescription: "Package set the cluster chose for the runtime, such as `python38`.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"latest_build_commit": schema.StringAttribute{
-				MarkdownDescription: "Commit SHA of the algorithm's most recent build, if any.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"source": algorithmSourceSCMAttribute(),
-			"repository_https_url": schema.StringAttribute{
-				MarkdownDescription: "HTTPS URL of the algorithm's repository on its external SCM; null on the internal SCM " +
-					"(use `git_url`).",
-				Computed:      true,
-				PlanModifiers: keep,
-			},
+			"algorithm_id":        keptAttribute("The algorithm's UUID on this cluster."),
+			"git_url":             keptAttribute("Clone URL of the algorithm's repository on the cluster's Git (no credentials in it). An SCM-backed algorithm's code is at `repository_https_url`; the platform refuses pushes here (4011)."),
+			"package_set":         keptAttribute("Package set the cluster chose for the runtime, such as `python38`."),
+			"latest_build_commit": keptAttribute("Commit SHA of the algorithm's most recent build, if any."),
+			"source":              algorithmSourceSCMAttribute(),
+			"repository_https_url": keptAttribute("HTTPS URL of the algorithm's repository on its external SCM; null on the internal SCM " +
+				"(use `git_url`)."),
 		},
 	}
 }
@@ -344,9 +321,15 @@ func (r *algorithmResource) Create(ctx context.Context, req resource.CreateReque
 	if created == nil {
 		return
 	}
-	state, diags := algorithmModelFromAPI(ctx, r.cluster, owner, created, plan)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	r.recordAlgorithm(ctx, owner, created, plan, &resp.State, &resp.Diagnostics)
+}
+
+// recordAlgorithm writes the platform's algorithm to state through algorithmModelFromAPI;
+// prior (plan or state) gives what the platform does not return.
+func (r *algorithmResource) recordAlgorithm(ctx context.Context, owner string, a *algorithmia.Algorithm, prior algorithmModel, state *tfsdk.State, diags *diag.Diagnostics) {
+	m, d := algorithmModelFromAPI(ctx, r.cluster, owner, a, prior)
+	diags.Append(d...)
+	diags.Append(state.Set(ctx, m)...)
 }
 
 // adopt takes over the algorithm of the plan, which exists although Create was planned
@@ -447,17 +430,10 @@ func (r *algorithmResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	owner, name := state.Owner.ValueString(), state.Name.ValueString()
 	got, err := r.cluster.api.GetAlgorithm(ctx, owner, name)
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
+	if !readFound(ctx, resp, "read algorithm "+owner+"/"+name, err) {
 		return
 	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "read algorithm "+owner+"/"+name, err)
-		return
-	}
-	newState, diags := algorithmModelFromAPI(ctx, r.cluster, owner, got, state)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+	r.recordAlgorithm(ctx, owner, got, state, &resp.State, &resp.Diagnostics)
 }
 
 func (r *algorithmResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -490,9 +466,7 @@ func (r *algorithmResource) Update(ctx context.Context, req resource.UpdateReque
 		addClientError(&resp.Diagnostics, "update algorithm "+owner+"/"+name, err)
 		return
 	}
-	state, diags := algorithmModelFromAPI(ctx, r.cluster, owner, updated, plan)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	r.recordAlgorithm(ctx, owner, updated, plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *algorithmResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -515,10 +489,7 @@ func (r *algorithmResource) Delete(ctx context.Context, req resource.DeleteReque
 				"delete it, untaint it, set deletion_protection = false, apply, and destroy it.", owner, name, r.cluster.apiAddress))
 		return
 	}
-	err := r.cluster.api.DeleteAlgorithm(ctx, owner, name)
-	if err != nil && !errors.Is(err, algorithmia.ErrNotFound) {
-		addClientError(&resp.Diagnostics, "delete algorithm "+owner+"/"+name, err)
-	}
+	addDeleteError(&resp.Diagnostics, "delete algorithm "+owner+"/"+name, r.cluster.api.DeleteAlgorithm(ctx, owner, name))
 }
 
 // ModifyPlan checks, with the cluster, what validation alone cannot (that an

@@ -72,11 +72,7 @@ func (r *algorithmSecretResource) Schema(_ context.Context, _ resource.SchemaReq
 			"`description` are read back, and changes made outside Terraform show as drift.\n\n" +
 			"Destroying the resource deletes the secret; deleting the algorithm deletes its secrets too.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`owner/name/short_name`.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
+			"id": keptAttribute("`owner/name/short_name`."),
 			"owner": schema.StringAttribute{
 				MarkdownDescription: "User or organization that owns the algorithm. Changing it replaces the secret.",
 				Required:            true,
@@ -131,16 +127,8 @@ func (r *algorithmSecretResource) Schema(_ context.Context, _ resource.SchemaReq
 					"rotates the value in place. Terraform cannot see a write-only value change by itself.",
 				Optional: true,
 			},
-			"secret_id": schema.StringAttribute{
-				MarkdownDescription: "The secret's UUID on the cluster.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"algorithm_id": schema.StringAttribute{
-				MarkdownDescription: "The algorithm's UUID on the cluster.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
+			"secret_id":    keptAttribute("The secret's UUID on the cluster."),
+			"algorithm_id": keptAttribute("The algorithm's UUID on the cluster."),
 		},
 	}
 }
@@ -171,8 +159,7 @@ func (r *algorithmSecretResource) algorithmID(ctx context.Context, m algorithmSe
 func (r *algorithmSecretResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan algorithmSecretModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var value types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("secret_value_wo"), &value)...)
+	value := configString(ctx, req.Config, path.Root("secret_value_wo"), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -281,12 +268,7 @@ func (r *algorithmSecretResource) Read(ctx context.Context, req resource.ReadReq
 	} else { // import, or an algorithm made anew: find the secret by its name
 		got, err = r.cluster.api.FindAlgorithmSecret(ctx, algoID, state.ShortName.ValueString())
 	}
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "read secret "+secretLabel(state), err)
+	if !readFound(ctx, resp, "read secret "+secretLabel(state), err) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, algorithmSecretModelFromAPI(state, algoID, got))...)
@@ -305,8 +287,7 @@ func (r *algorithmSecretResource) Update(ctx context.Context, req resource.Updat
 		ShortName: plan.ShortName.ValueString(), Description: plan.Description.ValueString(), SecretKey: plan.SecretKey.ValueString(),
 	}
 	if !plan.SecretValueWOVersion.Equal(state.SecretValueWOVersion) {
-		var value types.String
-		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("secret_value_wo"), &value)...)
+		value := configString(ctx, req.Config, path.Root("secret_value_wo"), &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -327,10 +308,9 @@ func (r *algorithmSecretResource) Delete(ctx context.Context, req resource.Delet
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// A secret gone already, or with its algorithm, is no error.
 	err := r.cluster.api.DeleteAlgorithmSecret(ctx, state.AlgorithmID.ValueString(), state.SecretID.ValueString())
-	if err != nil && !errors.Is(err, algorithmia.ErrNotFound) { // gone already, or with its algorithm
-		addClientError(&resp.Diagnostics, "delete secret "+secretLabel(state), err)
-	}
+	addDeleteError(&resp.Diagnostics, "delete secret "+secretLabel(state), err)
 }
 
 func (r *algorithmSecretResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

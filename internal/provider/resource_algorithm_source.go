@@ -86,9 +86,6 @@ func (r *algorithmSourceResource) Metadata(_ context.Context, req resource.Metad
 }
 
 func (r *algorithmSourceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	computed := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Promotes the Git tree of another algorithm's commit (on this cluster or another one) into " +
 			"an existing algorithm: one fast-forward commit on `master` whose tree equals the source commit's tree, then " +
@@ -98,11 +95,7 @@ func (r *algorithmSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 			"the host's webhook starts the build.\n\n" +
 			"Destroy only removes the resource from state: history is never rewritten and versions stay published.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`owner/name` of the destination algorithm.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": keptAttribute("`owner/name` of the destination algorithm."),
 			"owner": schema.StringAttribute{
 				MarkdownDescription: "Owner of the destination algorithm, which must already exist (see `algorithmia_algorithm`).",
 				Required:            true,
@@ -119,12 +112,17 @@ func (r *algorithmSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 				MarkdownDescription: "Where the code comes from. Set exactly one of `commit` (pinned: the plan shows exactly " +
 					"what ships) or `ref` (a branch or tag, followed: resolved at plan time and again at apply).",
 				Required: true,
-				Attributes: map[string]schema.Attribute{
+				Attributes: withAttributes(secretAttributes("password",
+					"API key (or password) for the source repository. It is stored in state; prefer `password_wo`.",
+					"Write-only API key (or password) for the source repository: never stored in state or plan. "+
+						"Requires Terraform 1.11 or later.",
+					stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("username")),
+				), map[string]schema.Attribute{
 					"git_url": schema.StringAttribute{
 						MarkdownDescription: "Clone URL of the source repository, for example the `git_url` of the " +
 							"`algorithmia_algorithm` data source on the source cluster. It must not contain credentials.",
 						Required:   true,
-						Validators: []validator.String{gitURLValidator{}},
+						Validators: []validator.String{gitURLValidator()},
 					},
 					"commit": schema.StringAttribute{
 						MarkdownDescription: "Full 40-character SHA of the source commit, for example from the " +
@@ -147,32 +145,9 @@ func (r *algorithmSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 						MarkdownDescription: "Git username on the source cluster: the account that owns the key given as password.",
 						Optional:            true,
 					},
-					"password": schema.StringAttribute{
-						MarkdownDescription: "API key (or password) for the source repository. It is stored in state; prefer `password_wo`.",
-						Optional:            true,
-						Sensitive:           true,
-						Validators: []validator.String{
-							stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("password_wo")),
-							stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("username")),
-						},
-					},
-					"ca_cert_pem": schema.StringAttribute{
-						MarkdownDescription: "PEM of extra certificate authorities to trust for the source repository, " +
-							"when the source cluster uses a private CA.",
-						Optional:   true,
-						Validators: []validator.String{pemValidator{}},
-					},
-					"password_wo": schema.StringAttribute{
-						MarkdownDescription: "Write-only API key (or password) for the source repository: never stored in " +
-							"state or plan. Requires Terraform 1.11 or later.",
-						Optional:  true,
-						Sensitive: true,
-						WriteOnly: true,
-						Validators: []validator.String{
-							stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("username")),
-						},
-					},
-				},
+					"ca_cert_pem": caCertAttribute("PEM of extra certificate authorities to trust for the source repository, " +
+						"when the source cluster uses a private CA."),
+				}),
 			},
 			"commit_message": schema.StringAttribute{
 				MarkdownDescription: "Message of the promotion commit. Defaults to one naming the source URL and commit.",
@@ -204,16 +179,16 @@ func (r *algorithmSourceResource) Schema(ctx context.Context, _ resource.SchemaR
 				},
 			},
 			"timeouts":      timeoutsAttribute(ctx, timeouts.Opts{Create: true, Update: true}),
-			"source_commit": computed("Source commit that was promoted."),
-			"source_tree":   computed("Tree hash of the source commit."),
-			"commit":        computed("Commit at the head of the destination's `master` (an external SCM's default branch) after the promotion (or as last read)."),
-			"tree":          computed("Tree hash of the destination's head as last read; differs from `source_tree` after drift."),
-			"build_id":      computed("Build of `commit` on the destination cluster."),
-			"build_status":  computed("Status of that build: `succeeded` or `failed`."),
-			"published_version": computed("Semantic version published for `commit`, null when it has none. Removing " +
+			"source_commit": computedAttribute("Source commit that was promoted."),
+			"source_tree":   computedAttribute("Tree hash of the source commit."),
+			"commit":        computedAttribute("Commit at the head of the destination's `master` (an external SCM's default branch) after the promotion (or as last read)."),
+			"tree":          computedAttribute("Tree hash of the destination's head as last read; differs from `source_tree` after drift."),
+			"build_id":      computedAttribute("Build of `commit` on the destination cluster."),
+			"build_status":  computedAttribute("Status of that build: `succeeded` or `failed`."),
+			"published_version": computedAttribute("Semantic version published for `commit`, null when it has none. Removing " +
 				"`publish` unpublishes nothing, so the value stays. Version numbers differ between clusters, so this is " +
 				"the destination's number for `source_commit`."),
-			"version_git_hash": computed("Commit of the published version, checked to equal `commit`."),
+			"version_git_hash": computedAttribute("Commit of the published version, checked to equal `commit`."),
 		},
 	}
 }
@@ -236,18 +211,9 @@ func (r *algorithmSourceResource) ModifyPlan(ctx context.Context, req resource.M
 	if req.Plan.Raw.IsNull() {
 		return // destroy: no network call
 	}
-	var plan algorithmSourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, state, ok := planAndPriorState[algorithmSourceModel](ctx, req, resp)
+	if !ok {
 		return
-	}
-	var state *algorithmSourceModel
-	if !req.State.Raw.IsNull() {
-		state = &algorithmSourceModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
 	}
 
 	desired, known := r.plannedSourceCommit(ctx, plan, req.Config, &resp.Diagnostics)
@@ -413,8 +379,7 @@ func sourceRemote(ctx context.Context, src sourceModel, config tfsdk.Config, c *
 		remote.CABundle = []byte(pemText)
 	}
 	password := src.Password.ValueString()
-	var wo types.String
-	diags.Append(config.GetAttribute(ctx, path.Root("source").AtName("password_wo"), &wo)...)
+	wo := configString(ctx, config, path.Root("source").AtName("password_wo"), diags)
 	if diags.HasError() {
 		return remote, false
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
@@ -53,11 +54,7 @@ func (r *dataCollectionResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"organization that holds data objects. The read ACL changes in place. Destroy refuses to delete a " +
 			"collection that still holds files unless `force_destroy = true`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`data://owner/name`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": keptAttribute("`data://owner/name`."),
 			"owner": schema.StringAttribute{
 				MarkdownDescription: "User or organization that owns the collection. Changing it replaces the collection.",
 				Required:            true,
@@ -150,13 +147,7 @@ func (r *dataCollectionResource) Create(ctx context.Context, req resource.Create
 			return
 		}
 	}
-	col, err := r.cluster.api.GetCollection(ctx, owner, name)
-	if err != nil {
-		addClientError(&resp.Diagnostics, "read collection data://"+owner+"/"+name, err)
-		return
-	}
-	m := dataCollectionModelFromAPI(plan, col, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	r.recordCollection(ctx, plan, &resp.State, &resp.Diagnostics)
 }
 
 // adopt takes over the collection of the plan, which exists although Create was planned
@@ -195,6 +186,18 @@ func (r *dataCollectionResource) adopt(ctx context.Context, plan dataCollectionM
 	return true
 }
 
+// recordCollection reads the collection of plan back after a create or update and writes
+// it to state.
+func (r *dataCollectionResource) recordCollection(ctx context.Context, plan dataCollectionModel, state *tfsdk.State, diags *diag.Diagnostics) {
+	owner, name := plan.Owner.ValueString(), plan.Name.ValueString()
+	col, err := r.cluster.api.GetCollection(ctx, owner, name)
+	if err != nil {
+		addClientError(diags, "read collection data://"+owner+"/"+name, err)
+		return
+	}
+	diags.Append(state.Set(ctx, dataCollectionModelFromAPI(plan, col, diags))...)
+}
+
 func (r *dataCollectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state dataCollectionModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -203,12 +206,7 @@ func (r *dataCollectionResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 	owner, name := state.Owner.ValueString(), state.Name.ValueString()
 	col, err := r.cluster.api.GetCollection(ctx, owner, name)
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "read collection data://"+owner+"/"+name, err)
+	if !readFound(ctx, resp, "read collection data://"+owner+"/"+name, err) {
 		return
 	}
 	m := dataCollectionModelFromAPI(state, col, &resp.Diagnostics)
@@ -229,13 +227,7 @@ func (r *dataCollectionResource) Update(ctx context.Context, req resource.Update
 			return
 		}
 	}
-	col, err := r.cluster.api.GetCollection(ctx, owner, name)
-	if err != nil {
-		addClientError(&resp.Diagnostics, "read collection data://"+owner+"/"+name, err)
-		return
-	}
-	m := dataCollectionModelFromAPI(plan, col, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	r.recordCollection(ctx, plan, &resp.State, &resp.Diagnostics)
 }
 
 // Delete refuses a collection with files unless force_destroy is set. The delete
@@ -266,9 +258,8 @@ func (r *dataCollectionResource) Delete(ctx context.Context, req resource.Delete
 			return
 		}
 	}
-	if _, err := r.cluster.api.DeleteCollection(ctx, owner, name, force); err != nil && !errors.Is(err, algorithmia.ErrNotFound) {
-		addClientError(&resp.Diagnostics, "delete collection data://"+owner+"/"+name, err)
-	}
+	_, err := r.cluster.api.DeleteCollection(ctx, owner, name, force)
+	addDeleteError(&resp.Diagnostics, "delete collection data://"+owner+"/"+name, err)
 }
 
 func (r *dataCollectionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

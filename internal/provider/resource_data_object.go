@@ -76,9 +76,6 @@ func (r *dataObjectResource) Metadata(_ context.Context, req resource.MetadataRe
 }
 
 func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	computed := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A file in a hosted data collection (`data://owner/collection/file`), uploaded from a local " +
 			"file, from text or base64 in the configuration, or copied from another data object on this cluster or " +
@@ -90,17 +87,13 @@ func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"shows in the plan. File contents never go into state, only their digests (except `content`, which is " +
 			"in the configuration anyway).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The data path, as `path`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": keptAttribute("The data path, as `path`."),
 			"path": schema.StringAttribute{
 				MarkdownDescription: "Where the file lives: `data://owner/collection/file`. Hosted data has exactly one " +
 					"collection level and no folders inside a collection; the owner is named explicitly (not `.my`). " +
 					"The collection must exist (see `algorithmia_data_collection`). Changing it replaces the object.",
 				Required:      true,
-				Validators:    []validator.String{dataPathValidator{kind: dataPathFile}},
+				Validators:    []validator.String{dataPathValidator(dataPathFile, false)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"source": schema.StringAttribute{
@@ -118,47 +111,31 @@ func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				MarkdownDescription: "Base64 (standard encoding) of binary content to upload, for example from " +
 					"`filebase64()`. Prefer `source` for anything large: this value is held in memory and in state.",
 				Optional:   true,
-				Validators: []validator.String{base64Validator{}},
+				Validators: []validator.String{base64Validator()},
 			},
 			"copy_from": schema.SingleNestedAttribute{
 				MarkdownDescription: "Copy another data object, on this cluster or another one. The copy streams the " +
 					"source's download into this upload. The plan compares the source's ETag and size (HEAD only) with " +
 					"state, so a changed source shows as an update.",
 				Optional: true,
-				Attributes: map[string]schema.Attribute{
+				Attributes: withAttributes(secretAttributes("api_key",
+					"API key for the source cluster, with data read access. It is stored in state; prefer `api_key_wo`.",
+					"Write-only API key for the source cluster: never stored in plan or state. Requires Terraform 1.11 or later.",
+				), map[string]schema.Attribute{
 					"path": schema.StringAttribute{
 						MarkdownDescription: "Data path of the source file: `data://owner/collection/file` (`.my` allowed).",
 						Required:            true,
-						Validators:          []validator.String{dataPathValidator{kind: dataPathFile, allowMy: true}},
+						Validators:          []validator.String{dataPathValidator(dataPathFile, true)},
 					},
 					"api_address": schema.StringAttribute{
 						MarkdownDescription: "API address of the source cluster. Defaults to this provider's cluster (and its key).",
 						Optional:            true,
-						Validators:          []validator.String{httpURLValidator{}},
+						Validators:          []validator.String{httpURLValidator()},
 					},
-					"api_key": schema.StringAttribute{
-						MarkdownDescription: "API key for the source cluster, with data read access. It is stored in state; prefer `api_key_wo`.",
-						Optional:            true,
-						Sensitive:           true,
-						Validators: []validator.String{
-							stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("api_key_wo")),
-						},
-					},
-					"api_key_wo": schema.StringAttribute{
-						MarkdownDescription: "Write-only API key for the source cluster: never stored in plan or state. " +
-							"Requires Terraform 1.11 or later.",
-						Optional:  true,
-						Sensitive: true,
-						WriteOnly: true,
-					},
-					"ca_cert_pem": schema.StringAttribute{
-						MarkdownDescription: "PEM of extra certificate authorities to trust for the source cluster.",
-						Optional:            true,
-						Validators:          []validator.String{pemValidator{}},
-					},
-				},
+					"ca_cert_pem": caCertAttribute("PEM of extra certificate authorities to trust for the source cluster."),
+				}),
 			},
-			"copy_from_md5": computed("With `copy_from`: the copy source's md5 (its ETag), as last read by a refresh " +
+			"copy_from_md5": computedAttribute("With `copy_from`: the copy source's md5 (its ETag), as last read by a refresh " +
 				"or by the copy. When it differs from `md5`, the source changed: a plan that copies shows it here as the " +
 				"reason. A refresh reads the source when state can authenticate it (this cluster, or `copy_from.api_key`); " +
 				"with `api_key_wo` it is read only by the plan and the copy. Null without `copy_from`."),
@@ -170,11 +147,11 @@ func (r *dataObjectResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				MarkdownDescription: "Size in bytes.",
 				Computed:            true,
 			},
-			"md5": computed("md5 of the content in hex: the cluster's ETag, checked after every upload."),
-			"sha256": computed("sha256 of the content in hex, computed while uploading (or from the local content at " +
+			"md5": computedAttribute("md5 of the content in hex: the cluster's ETag, checked after every upload."),
+			"sha256": computedAttribute("sha256 of the content in hex, computed while uploading (or from the local content at " +
 				"plan time). Null after import or after the file changed on the cluster, until the next upload: the " +
 				"cluster only reports the md5."),
-			"last_modified": computed("When the cluster last stored the file, RFC 3339 in UTC."),
+			"last_modified": computedAttribute("When the cluster last stored the file, RFC 3339 in UTC."),
 		},
 	}
 }
@@ -206,18 +183,9 @@ func (r *dataObjectResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.Plan.Raw.IsNull() || r.cluster == nil {
 		return
 	}
-	var plan dataObjectModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, state, ok := planAndPriorState[dataObjectModel](ctx, req, resp)
+	if !ok {
 		return
-	}
-	var state *dataObjectModel
-	if !req.State.Raw.IsNull() {
-		state = &dataObjectModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
 	}
 	want, known := r.desired(ctx, plan, req.Config, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -350,8 +318,7 @@ func hashBytes(b []byte) digest {
 // copySource returns a client for the copy source and its path. Without api_address
 // it is this provider's cluster, with this provider's key unless another is given.
 func (r *dataObjectResource) copySource(ctx context.Context, obj types.Object, config tfsdk.Config, diags *diag.Diagnostics) (*algorithmia.Client, algorithmia.DataPath, bool) {
-	var wo types.String
-	diags.Append(config.GetAttribute(ctx, path.Root("copy_from").AtName("api_key_wo"), &wo)...)
+	wo := configString(ctx, config, path.Root("copy_from").AtName("api_key_wo"), diags)
 	if diags.HasError() {
 		return nil, algorithmia.DataPath{}, false
 	}
@@ -611,12 +578,7 @@ func (r *dataObjectResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	info, err := r.cluster.api.HeadObject(ctx, p)
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "read "+p.String(), err)
+	if !readFound(ctx, resp, "read "+p.String(), err) {
 		return
 	}
 	m := r.modelFromAPI(ctx, state, p, info, &resp.Diagnostics)
@@ -684,9 +646,7 @@ func (r *dataObjectResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if !ok {
 		return
 	}
-	if err := r.cluster.api.DeleteObject(ctx, p); err != nil && !errors.Is(err, algorithmia.ErrNotFound) {
-		addClientError(&resp.Diagnostics, "delete "+p.String(), err)
-	}
+	addDeleteError(&resp.Diagnostics, "delete "+p.String(), r.cluster.api.DeleteObject(ctx, p))
 }
 
 func (r *dataObjectResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -40,7 +39,8 @@ type organizationResource struct {
 	cluster *clusterClient
 }
 
-// organizationModel is the state of algorithmia_organization.
+// organizationModel is the organization object in the state of algorithmia_organization and
+// of the organization data sources.
 type organizationModel struct {
 	ID             types.String `tfsdk:"id"`
 	OrgName        types.String `tfsdk:"org_name"`
@@ -52,7 +52,13 @@ type organizationModel struct {
 	TypeID         types.String `tfsdk:"type_id"`
 	OrgID          types.String `tfsdk:"org_id"`
 	SelfLink       types.String `tfsdk:"self_link"`
-	ForceDestroy   types.Bool   `tfsdk:"force_destroy"`
+}
+
+// organizationResourceModel is the state of algorithmia_organization: the organization
+// object plus what only Terraform holds.
+type organizationResourceModel struct {
+	organizationModel
+	ForceDestroy types.Bool `tfsdk:"force_destroy"`
 }
 
 func (r *organizationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -60,7 +66,6 @@ func (r *organizationResource) Metadata(_ context.Context, req resource.Metadata
 }
 
 func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	text := []validator.String{stringvalidator.LengthBetween(1, maxOrgTextLength)}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An organization on one cluster: an account that can own algorithms, managed by its " +
@@ -69,11 +74,7 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 			"provider is configured): the platform would delete them with it. Set `force_destroy = true` and apply first " +
 			"if they are meant to go with it.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The organization name.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
+			"id": keptAttribute("The organization name."),
 			"org_name": schema.StringAttribute{
 				MarkdownDescription: "Organization name, used as the owner of its algorithms: a letter, then letters, " +
 					"digits or underscores, at most 30 characters. Users and organizations share one namespace. " +
@@ -114,22 +115,9 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 				MarkdownDescription: "The type's UUID on this cluster.",
 				Computed:            true,
 			},
-			"force_destroy": schema.BoolAttribute{
-				MarkdownDescription: forceDestroyDescription("organization"),
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
-			},
-			"org_id": schema.StringAttribute{
-				MarkdownDescription: "The organization's UUID on this cluster.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"self_link": schema.StringAttribute{
-				MarkdownDescription: "The organization's API URL.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
+			"force_destroy": forceDestroyAttribute("organization"),
+			"org_id":        keptAttribute("The organization's UUID on this cluster."),
+			"self_link":     keptAttribute("The organization's API URL."),
 		},
 	}
 }
@@ -146,26 +134,44 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if req.Plan.Raw.IsNull() || r.cluster == nil || resp.Diagnostics.HasError() {
 		return
 	}
-	var plan organizationModel
+	var plan organizationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() || plan.Type.IsUnknown() {
 		return
 	}
-	orgTypes, diags := listOrganizationTypes(ctx, r.cluster)
-	resp.Diagnostics.Append(diags...)
-	organizationRequestFromModel(plan, orgTypes, &resp.Diagnostics)
+	r.request(ctx, plan, &resp.Diagnostics)
+}
+
+// request lists this cluster's organization types and turns the plan into a create or
+// update body with them.
+func (r *organizationResource) request(ctx context.Context, plan organizationResourceModel, diags *diag.Diagnostics) (algorithmia.OrganizationRequest, []algorithmia.OrganizationType) {
+	orgTypes := listOrganizationTypes(ctx, r.cluster, diags)
+	return organizationRequestFromModel(plan.organizationModel, orgTypes, diags), orgTypes
+}
+
+// update sends body (PUT replaces the organization) and reads the organization back, since
+// the answer has no body; nil after adding a diagnostic that names operation.
+func (r *organizationResource) update(ctx context.Context, name string, body algorithmia.OrganizationRequest, operation string, diags *diag.Diagnostics) *algorithmia.Organization {
+	if err := r.cluster.api.UpdateOrganization(ctx, name, body); err != nil {
+		addClientError(diags, operation, err)
+		return nil
+	}
+	got, err := r.cluster.api.GetOrganization(ctx, name)
+	if err != nil {
+		addClientError(diags, "read organization "+name+" after the update", err)
+		return nil
+	}
+	return got
 }
 
 func (r *organizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan organizationModel
+	var plan organizationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	name := plan.OrgName.ValueString()
-	orgTypes, diags := listOrganizationTypes(ctx, r.cluster)
-	resp.Diagnostics.Append(diags...)
-	body := organizationRequestFromModel(plan, orgTypes, &resp.Diagnostics)
+	body, orgTypes := r.request(ctx, plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -190,7 +196,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	if created == nil {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, organizationModelFromAPI(created, orgTypes, plan.ForceDestroy))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationResourceModelFromAPI(created, orgTypes, plan.ForceDestroy))...)
 }
 
 // adopt takes over the organization of want, which exists although Create was planned
@@ -230,12 +236,7 @@ func (r *organizationResource) adopt(ctx context.Context, want algorithmia.Organ
 	if len(changed) > 0 {
 		// PUT replaces the organization: keep what the configuration does not manage.
 		want.ExternalAdminGroup, want.ExternalMemberGroup, want.ExternalID = got.ExternalAdminGroup, got.ExternalMemberGroup, got.ExternalID
-		if err := r.cluster.api.UpdateOrganization(ctx, name, want); err != nil {
-			addClientError(diags, "update the adopted organization "+name, err)
-			return nil
-		}
-		if got, err = r.cluster.api.GetOrganization(ctx, name); err != nil {
-			addClientError(diags, "read organization "+name+" after the update", err)
+		if got = r.update(ctx, name, want, "update the adopted organization "+name, diags); got == nil {
 			return nil
 		}
 	}
@@ -244,88 +245,62 @@ func (r *organizationResource) adopt(ctx context.Context, want algorithmia.Organ
 }
 
 func (r *organizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state organizationModel
+	var state organizationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	name := state.OrgName.ValueString()
 	got, err := r.cluster.api.GetOrganization(ctx, name)
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
+	if !readFound(ctx, resp, "read organization "+name, err) {
 		return
 	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "read organization "+name, err)
-		return
-	}
-	orgTypes, diags := listOrganizationTypes(ctx, r.cluster)
-	resp.Diagnostics.Append(diags...)
+	orgTypes := listOrganizationTypes(ctx, r.cluster, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, organizationModelFromAPI(got, orgTypes, state.ForceDestroy))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationResourceModelFromAPI(got, orgTypes, state.ForceDestroy))...)
 }
 
 func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan organizationModel
+	var plan organizationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	name := plan.OrgName.ValueString()
-	orgTypes, diags := listOrganizationTypes(ctx, r.cluster)
-	resp.Diagnostics.Append(diags...)
-	body := organizationRequestFromModel(plan, orgTypes, &resp.Diagnostics)
+	body, orgTypes := r.request(ctx, plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// PUT answers 204 without a body: read the organization back.
-	if err := r.cluster.api.UpdateOrganization(ctx, name, body); err != nil {
-		addClientError(&resp.Diagnostics, "update organization "+name, err)
+	got := r.update(ctx, name, body, "update organization "+name, &resp.Diagnostics)
+	if got == nil {
 		return
 	}
-	got, err := r.cluster.api.GetOrganization(ctx, name)
-	if err != nil {
-		addClientError(&resp.Diagnostics, "read organization "+name+" after the update", err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, organizationModelFromAPI(got, orgTypes, plan.ForceDestroy))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationResourceModelFromAPI(got, orgTypes, plan.ForceDestroy))...)
 }
 
 func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state organizationModel
+	var state organizationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	name := state.OrgName.ValueString()
-	if !state.ForceDestroy.ValueBool() && !refuseToDeleteOwner(ctx, r.cluster, "organization", name, &resp.Diagnostics) {
-		return
-	}
 	// The platform answers 204 also for a missing organization.
-	if err := r.cluster.api.DeleteOrganization(ctx, name); err != nil && !errors.Is(err, algorithmia.ErrNotFound) {
-		addClientError(&resp.Diagnostics, "delete organization "+name, err)
-	}
+	deleteAccount(ctx, r.cluster, "organization", state.OrgName.ValueString(), state.ForceDestroy, r.cluster.api.DeleteOrganization, &resp.Diagnostics)
 }
 
 func (r *organizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if len(req.ID) > maxNameLength || !nameRegexp.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected an organization name, such as acme; got %q.", req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("org_name"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importAccount(ctx, req, resp, "org_name", "an organization name, such as acme")
 }
 
 // listOrganizationTypes returns this cluster's organization types, which map names to IDs.
-func listOrganizationTypes(ctx context.Context, cc *clusterClient) ([]algorithmia.OrganizationType, diag.Diagnostics) {
-	var diags diag.Diagnostics
+func listOrganizationTypes(ctx context.Context, cc *clusterClient, diags *diag.Diagnostics) []algorithmia.OrganizationType {
 	orgTypes, err := cc.api.ListOrganizationTypes(ctx)
 	if err != nil {
-		addClientError(&diags, "list organization types", err)
+		addClientError(diags, "list organization types", err)
 	}
-	return orgTypes, diags
+	return orgTypes
 }
 
 // organizationRequestFromModel turns the plan into a create or update body, resolving the
@@ -355,10 +330,15 @@ func organizationRequestFromModel(m organizationModel, orgTypes []algorithmia.Or
 	}
 }
 
+// organizationResourceModelFromAPI maps the organization object onto the resource's state;
+// force_destroy is Terraform's alone and comes from the plan or state (false after an import).
+func organizationResourceModelFromAPI(o *algorithmia.Organization, orgTypes []algorithmia.OrganizationType, forceDestroy types.Bool) organizationResourceModel {
+	return organizationResourceModel{organizationModel: organizationModelFromAPI(o, orgTypes), ForceDestroy: knownBool(forceDestroy, false)}
+}
+
 // organizationModelFromAPI is the one mapping from the platform's organization object to
-// state, shared by Create, Read, Update, Import and the organization data source.
-// force_destroy is Terraform's alone: it comes from the plan or state (false after an import).
-func organizationModelFromAPI(o *algorithmia.Organization, orgTypes []algorithmia.OrganizationType, forceDestroy types.Bool) organizationModel {
+// state, shared by Create, Read, Update, Import and the organization data sources.
+func organizationModelFromAPI(o *algorithmia.Organization, orgTypes []algorithmia.OrganizationType) organizationModel {
 	typeName := types.StringNull()
 	for _, t := range orgTypes {
 		if t.ID == o.TypeID {
@@ -376,6 +356,5 @@ func organizationModelFromAPI(o *algorithmia.Organization, orgTypes []algorithmi
 		TypeID:         types.StringValue(o.TypeID),
 		OrgID:          types.StringValue(o.ID),
 		SelfLink:       types.StringValue(o.SelfLink),
-		ForceDestroy:   knownBool(forceDestroy, false),
 	}
 }

@@ -52,11 +52,7 @@ func (r *organizationMemberResource) Schema(_ context.Context, _ resource.Schema
 			"that membership then only removes it from the state, with a warning, and the membership ends when the " +
 			"organization is deleted.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`org_name/username`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": keptAttribute("`org_name/username`."),
 			"org_name": schema.StringAttribute{
 				MarkdownDescription: "Organization name.",
 				Required:            true,
@@ -69,11 +65,7 @@ func (r *organizationMemberResource) Schema(_ context.Context, _ resource.Schema
 				Validators:          []validator.String{usernameValidator()},
 				PlanModifiers:       replace,
 			},
-			"role": schema.StringAttribute{
-				MarkdownDescription: "`owner` or `member`, as the cluster reports it.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"role": keptAttribute("`owner` or `member`, as the cluster reports it."),
 		},
 	}
 }

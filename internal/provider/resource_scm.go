@@ -110,12 +110,12 @@ func (r *scmResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 					"web": schema.StringAttribute{
 						MarkdownDescription: "Website, such as `https://github.com`.",
 						Required:            true,
-						Validators:          []validator.String{httpURLValidator{}},
+						Validators:          []validator.String{httpURLValidator()},
 					},
 					"api": schema.StringAttribute{
 						MarkdownDescription: "API base, such as `https://api.github.com` (GitHub Enterprise: `https://host/api/v3`).",
 						Required:            true,
-						Validators:          []validator.String{httpURLValidator{}},
+						Validators:          []validator.String{httpURLValidator()},
 					},
 					"ssh": schema.StringAttribute{
 						MarkdownDescription: "SSH address, such as `ssh://git@github.com`.",
@@ -187,8 +187,7 @@ func (r *scmResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 func (r *scmResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scmModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var secret types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("oauth_client_secret_wo"), &secret)...)
+	secret := configString(ctx, req.Config, path.Root("oauth_client_secret_wo"), &resp.Diagnostics)
 	urls := scmURLsFromModel(ctx, plan.URLs, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -242,12 +241,7 @@ func (r *scmResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		return
 	}
 	got, err := r.cluster.api.GetSCM(ctx, state.ID.ValueString())
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "read SCM "+state.ID.ValueString(), err)
+	if !readFound(ctx, resp, "read SCM "+state.ID.ValueString(), err) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, scmModelFromAPI(got, state))...)

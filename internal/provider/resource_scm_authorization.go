@@ -48,7 +48,6 @@ func (r *scmAuthorizationResource) Metadata(_ context.Context, req resource.Meta
 }
 
 func (r *scmAuthorizationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Authorizes the provider's user (the owner of `api_key`) on an external SCM with a personal " +
 			"access token of that host (`POST /v1/scms/{id}/token/connect`), so the platform can create repositories, deploy " +
@@ -58,11 +57,7 @@ func (r *scmAuthorizationResource) Schema(_ context.Context, _ resource.SchemaRe
 			"authorization status; an authorization revoked outside Terraform plans a new one. Destroy revokes it; " +
 			"algorithms already created keep working.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The SCM id.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
+			"id": keptAttribute("The SCM id."),
 			"scm_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the SCM configuration (an `algorithmia_scm` id). Changing it replaces the authorization.",
 				Required:            true,
@@ -109,8 +104,7 @@ func (r *scmAuthorizationResource) Configure(_ context.Context, req resource.Con
 func (r *scmAuthorizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scmAuthorizationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var token types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token_wo"), &token)...)
+	token := configString(ctx, req.Config, path.Root("token_wo"), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -187,8 +181,7 @@ func (r *scmAuthorizationResource) Update(ctx context.Context, req resource.Upda
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		return
 	}
-	var token types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token_wo"), &token)...)
+	token := configString(ctx, req.Config, path.Root("token_wo"), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -82,11 +81,7 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"configured): the platform would delete them with the user. Set `force_destroy = true` and apply first if " +
 			"they are meant to go with it.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The username.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
+			"id": keptAttribute("The username."),
 			"username": schema.StringAttribute{
 				MarkdownDescription: "Account name: a letter, then letters, digits or underscores, at most 30 characters. " +
 					"The platform cannot rename users, so changing it replaces the user.",
@@ -119,22 +114,9 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxCompanyRoleLength)},
 			},
-			"force_destroy": schema.BoolAttribute{
-				MarkdownDescription: forceDestroyDescription("user"),
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
-			},
-			"user_id": schema.StringAttribute{
-				MarkdownDescription: "The user's UUID on this cluster. It differs between clusters.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"self_link": schema.StringAttribute{
-				MarkdownDescription: "The user's API URL.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
+			"force_destroy": forceDestroyAttribute("user"),
+			"user_id":       keptAttribute("The user's UUID on this cluster. It differs between clusters."),
+			"self_link":     keptAttribute("The user's API URL."),
 		},
 	}
 }
@@ -272,12 +254,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	username := state.Username.ValueString()
 	got, err := r.cluster.api.GetUser(ctx, username)
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "read user "+username, err)
+	if !readFound(ctx, resp, "read user "+username, err) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, userResourceModelFromAPI(got, state.ForceDestroy))...)
@@ -321,37 +298,17 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	username := state.Username.ValueString()
-	if !state.ForceDestroy.ValueBool() && !refuseToDeleteOwner(ctx, r.cluster, "user", username, &resp.Diagnostics) {
-		return
-	}
-	err := r.cluster.api.DeleteUser(ctx, username)
-	if err != nil && !errors.Is(err, algorithmia.ErrNotFound) {
-		addClientError(&resp.Diagnostics, "delete user "+username, err)
-	}
+	deleteAccount(ctx, r.cluster, "user", state.Username.ValueString(), state.ForceDestroy, r.cluster.api.DeleteUser, &resp.Diagnostics)
 }
 
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if len(req.ID) > maxNameLength || !nameRegexp.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected a username, such as jane_doe; got %q.", req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("username"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importAccount(ctx, req, resp, "username", "a username, such as jane_doe")
 }
 
 // userResourceModelFromAPI maps the user object onto the resource's state; force_destroy
 // is Terraform's alone and comes from the plan or state (false after an import).
 func userResourceModelFromAPI(u *algorithmia.User, forceDestroy types.Bool) userResourceModel {
 	return userResourceModel{userModel: userModelFromAPI(u), ForceDestroy: knownBool(forceDestroy, false)}
-}
-
-// forceDestroyDescription documents force_destroy of an account resource.
-func forceDestroyDescription(kind string) string {
-	return "Whether destroying (or replacing) the " + kind + " may delete the algorithms and data collections it owns, " +
-		"which the platform deletes with it. While `false` (the default), destroy fails and names them; the plan fails " +
-		"already when the provider is configured. Terraform reads the value from state, so set it to `true` and apply " +
-		"before destroying. It is not sent to the cluster."
 }
 
 // userModelFromAPI is the one mapping from the platform's user object to state, shared by

@@ -85,11 +85,7 @@ func (r *userAPIKeyResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"* Terraform cannot see keys changed or revoked in the UI; it notices only when the user is gone.\n\n" +
 			"It cannot be imported: no API reads a key.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`username/api_key_mask`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": keptAttribute("`username/api_key_mask`."),
 			"username": schema.StringAttribute{
 				MarkdownDescription: "User who owns the key. Changing it adds a key for the new user.",
 				Required:            true,
@@ -156,17 +152,9 @@ func (r *userAPIKeyResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Optional:      true,
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 			},
-			"api_key_mask": schema.StringAttribute{
-				MarkdownDescription: "`****` followed by the key's last 4 characters (at most 4 characters of the key, fewer " +
-					"than the platform's own mask shows); use it to find the key to revoke in the web UI.",
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"created_at": schema.StringAttribute{
-				MarkdownDescription: "When the key was added.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"api_key_mask": keptAttribute("`****` followed by the key's last 4 characters (at most 4 characters of the key, fewer " +
+				"than the platform's own mask shows); use it to find the key to revoke in the web UI."),
+			"created_at": keptAttribute("When the key was added."),
 		},
 	}
 }
@@ -211,8 +199,7 @@ func (r *userAPIKeyResource) ModifyPlan(ctx context.Context, req resource.Modify
 func (r *userAPIKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan userAPIKeyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var value types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("api_key_wo"), &value)...)
+	value := configString(ctx, req.Config, path.Root("api_key_wo"), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -324,13 +311,7 @@ func (r *userAPIKeyResource) Read(ctx context.Context, req resource.ReadRequest,
 	// No API reads a key back; the key is gone when its user is.
 	username := state.Username.ValueString()
 	_, err := r.cluster.api.GetUser(ctx, username)
-	if errors.Is(err, algorithmia.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "read user "+username+" of an API key", err)
-	}
+	readFound(ctx, resp, "read user "+username+" of an API key", err)
 }
 
 // Update only records attributes that need no call: every argument that reaches the

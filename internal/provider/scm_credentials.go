@@ -79,6 +79,16 @@ func (c *clusterClient) scmSecrets() []string {
 	return out
 }
 
+// hasRepoCredentials reports whether the provider can read the algorithm's repository over
+// Git: with username and api_key on the internal SCM, with scm_credentials on an external one.
+func (c *clusterClient) hasRepoCredentials(a *algorithmia.Algorithm) bool {
+	if id := scmIDOf(a); id != algorithmia.SCMInternal {
+		_, ok := c.scmCreds[id]
+		return ok
+	}
+	return c.username != "" && c.apiKey != ""
+}
+
 // algorithmRepo is the Git repository of an algorithm and the branch the platform builds:
 // the cluster's own repository and master for the internal SCM, the repository on the
 // external host and its default branch (read from the host) for an SCM-backed one, with

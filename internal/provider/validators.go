@@ -27,6 +27,7 @@ import (
 
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/algorithmia"
 	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/httpclient"
+	"github.com/algorithmia-iac/terraform-provider-algorithmia/internal/promote"
 )
 
 // timeoutsAttribute is timeouts.Attributes whose values must also be positive: the
@@ -39,7 +40,7 @@ func timeoutsAttribute(ctx context.Context, opts timeouts.Opts) schema.Attribute
 	attrs := make(map[string]schema.Attribute, len(a.Attributes))
 	for name, attr := range a.Attributes {
 		if s, ok := attr.(schema.StringAttribute); ok {
-			s.Validators = append(append([]validator.String{}, s.Validators...), positiveDuration{})
+			s.Validators = append(append([]validator.String{}, s.Validators...), positiveDuration(false))
 			attr = s
 		}
 		attrs[name] = attr
@@ -48,25 +49,36 @@ func timeoutsAttribute(ctx context.Context, opts timeouts.Opts) schema.Attribute
 	return a
 }
 
-// positiveDuration accepts Go durations greater than zero. With parse it also reports
-// values that are no duration at all (where no other validator does).
-type positiveDuration struct{ parse bool }
-
-func (positiveDuration) Description(context.Context) string {
-	return "must be a positive duration such as 30s or 20m"
+// stringCheck is a string validator made of its description and a check of configured
+// (known, non-null) values, which returns the summary and detail of the error about a bad
+// value at attribute p, or "" when the value is fine.
+type stringCheck struct {
+	desc  string
+	check func(p path.Path, s string) (summary, detail string)
 }
 
-func (v positiveDuration) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v stringCheck) Description(context.Context) string { return v.desc }
 
-func (v positiveDuration) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v stringCheck) MarkdownDescription(context.Context) string { return v.desc }
+
+func (v stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if (err == nil && d <= 0) || (err != nil && v.parse) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid timeout",
-			fmt.Sprintf("%s = %q: a timeout must be a positive Go duration such as 30s or 20m.", req.Path, req.ConfigValue.ValueString()))
+	if summary, detail := v.check(req.Path, req.ConfigValue.ValueString()); summary != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, summary, detail)
 	}
+}
+
+// positiveDuration accepts Go durations greater than zero. With parse it also reports
+// values that are no duration at all (where no other validator does).
+func positiveDuration(parse bool) validator.String {
+	return stringCheck{desc: "must be a positive duration such as 30s or 20m", check: func(p path.Path, s string) (string, string) {
+		if d, err := time.ParseDuration(s); (err == nil && d <= 0) || (err != nil && parse) {
+			return "Invalid timeout", fmt.Sprintf("%s = %q: a timeout must be a positive Go duration such as 30s or 20m.", p, s)
+		}
+		return "", ""
+	}}
 }
 
 // requiresSiblingTrue is a bool validator: when the attribute is true, the sibling
@@ -140,81 +152,58 @@ func checkAlgorithmEnvironment(ctx context.Context, cc *clusterClient, plan tfsd
 
 // httpURLValidator accepts absolute http(s) URLs without credentials. Its message never
 // repeats credentials found in the value.
-type httpURLValidator struct{}
-
-func (httpURLValidator) Description(context.Context) string {
-	return "must be an absolute http(s) URL without credentials"
+func httpURLValidator() validator.String {
+	return stringCheck{desc: "must be an absolute http(s) URL without credentials", check: func(p path.Path, s string) (string, string) {
+		if _, err := httpclient.CheckURL(s); err == nil {
+			return "", ""
+		}
+		return "Invalid address", fmt.Sprintf("%s = %q is not an absolute http(s) URL without credentials, such as "+
+			"https://api.example.com. Give keys in their own arguments, never in the address.", p, redactURL(s))
+	}}
 }
 
-func (v httpURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (httpURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	s := req.ConfigValue.ValueString()
-	if _, err := httpclient.CheckURL(s); err == nil {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Invalid address",
-		fmt.Sprintf("%s = %q is not an absolute http(s) URL without credentials, such as https://api.example.com. "+
-			"Give keys in their own arguments, never in the address.", req.Path, redactURL(s)))
+// gitURLValidator rejects Git URLs that are not http(s) or that embed credentials, which
+// would end up in state and logs.
+func gitURLValidator() validator.String {
+	return stringCheck{desc: "must be an http(s) URL without credentials", check: func(_ path.Path, s string) (string, string) {
+		if err := promote.ValidateURL(s); err != nil {
+			return "Invalid Git URL", "The Git URL must be an http(s) URL without credentials; give credentials in " +
+				"username and password_wo instead. " + promote.Redact(err.Error())
+		}
+		return "", ""
+	}}
 }
 
 // pemValidator accepts text holding at least one PEM certificate.
-type pemValidator struct{}
-
-func (pemValidator) Description(context.Context) string {
-	return "must hold at least one PEM certificate"
-}
-
-func (v pemValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (pemValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if !x509.NewCertPool().AppendCertsFromPEM([]byte(req.ConfigValue.ValueString())) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid CA certificate",
-			fmt.Sprintf("No PEM certificate could be parsed from %s. Give the CA's certificate as PEM text "+
-				"(-----BEGIN CERTIFICATE----- ...), for example with file(\"ca.pem\").", req.Path))
-	}
+func pemValidator() validator.String {
+	return stringCheck{desc: "must hold at least one PEM certificate", check: func(p path.Path, s string) (string, string) {
+		if x509.NewCertPool().AppendCertsFromPEM([]byte(s)) {
+			return "", ""
+		}
+		return "Invalid CA certificate", fmt.Sprintf("No PEM certificate could be parsed from %s. Give the CA's "+
+			"certificate as PEM text (-----BEGIN CERTIFICATE----- ...), for example with file(\"ca.pem\").", p)
+	}}
 }
 
 // patternValidator checks a length limit and a pattern together and reports one
 // diagnostic per bad value, so a bad attribute never yields a cascade of errors.
-type patternValidator struct {
-	maxLen int
-	re     *regexp.Regexp
-	rule   string
-}
-
-func (v patternValidator) Description(context.Context) string {
-	return fmt.Sprintf("%s, at most %d characters", v.rule, v.maxLen)
-}
-
-func (v patternValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v patternValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	s := req.ConfigValue.ValueString()
-	if len(s) >= 1 && len(s) <= v.maxLen && v.re.MatchString(s) {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
-		fmt.Sprintf("%q is not valid: the platform requires %s, at most %d characters (got %d).", s, v.rule, v.maxLen, len(s)))
+func patternValidator(maxLen int, re *regexp.Regexp, rule string) validator.String {
+	return stringCheck{desc: fmt.Sprintf("%s, at most %d characters", rule, maxLen), check: func(p path.Path, s string) (string, string) {
+		if len(s) >= 1 && len(s) <= maxLen && re.MatchString(s) {
+			return "", ""
+		}
+		return "Invalid " + p.String(), fmt.Sprintf("%q is not valid: the platform requires %s, at most %d characters (got %d).", s, rule, maxLen, len(s))
+	}}
 }
 
 // usernameValidator is the platform's rule for user and organization names (CONTRACT.md §10.1), as one check.
 func usernameValidator() validator.String {
-	return patternValidator{maxLen: maxNameLength, re: nameRegexp, rule: "a letter followed by letters, digits or underscores"}
+	return patternValidator(maxNameLength, nameRegexp, "a letter followed by letters, digits or underscores")
 }
 
 // emailValidator is the platform's rule for e-mail addresses (CONTRACT.md §10.1), as one check.
 func emailValidator() validator.String {
-	return patternValidator{maxLen: maxEmailLength, re: emailRegexp, rule: "an e-mail address such as jane@example.com"}
+	return patternValidator(maxEmailLength, emailRegexp, "an e-mail address such as jane@example.com")
 }
 
 // nameValidators are the platform's rules for user, organization and algorithm names.
@@ -226,37 +215,24 @@ func nameValidators() []validator.String {
 }
 
 // regexpValidator checks that a string compiles as a Go regular expression.
-type regexpValidator struct{}
-
-func (regexpValidator) Description(context.Context) string { return "a Go (RE2) regular expression" }
-
-func (v regexpValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (regexpValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
-			fmt.Sprintf("%q is not a Go (RE2) regular expression: %s", req.ConfigValue.ValueString(), strings.TrimPrefix(err.Error(), "error parsing regexp: ")))
-	}
+func regexpValidator() validator.String {
+	return stringCheck{desc: "a Go (RE2) regular expression", check: func(_ path.Path, s string) (string, string) {
+		if _, err := regexp.Compile(s); err != nil {
+			return "Invalid regular expression", fmt.Sprintf("%q is not a Go (RE2) regular expression: %s", s,
+				strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+		}
+		return "", ""
+	}}
 }
 
 // base64Validator accepts standard base64 (with padding).
-type base64Validator struct{}
-
-func (base64Validator) Description(context.Context) string { return "must be standard base64" }
-
-func (v base64Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (base64Validator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := base64.StdEncoding.DecodeString(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base64",
-			fmt.Sprintf("content_base64 is not standard base64 (%v). Use base64encode() or filebase64().", err))
-	}
+func base64Validator() validator.String {
+	return stringCheck{desc: "must be standard base64", check: func(_ path.Path, s string) (string, string) {
+		if _, err := base64.StdEncoding.DecodeString(s); err != nil {
+			return "Invalid base64", fmt.Sprintf("content_base64 is not standard base64 (%v). Use base64encode() or filebase64().", err)
+		}
+		return "", ""
+	}}
 }
 
 // dataPathKind is what a data path attribute must name.
@@ -305,29 +281,20 @@ func parseDataPathAs(s string, kind dataPathKind, allowMy bool) (algorithmia.Dat
 	return p, nil
 }
 
-// dataPathValidator checks a data path attribute at plan time.
-type dataPathValidator struct {
-	kind    dataPathKind
-	allowMy bool
-}
-
-func (v dataPathValidator) Description(context.Context) string {
-	if v.kind == dataPathCollection {
-		return "must be data://owner/collection"
+// dataPathValidator checks a data path attribute at plan time: it must name a kind of
+// object, with an explicit owner unless allowMy.
+func dataPathValidator(kind dataPathKind, allowMy bool) validator.String {
+	desc := "must be data://owner/collection/file (one collection level, no empty segments, no . or ..)"
+	if kind == dataPathCollection {
+		desc = "must be data://owner/collection"
 	}
-	return "must be data://owner/collection/file (one collection level, no empty segments, no . or ..)"
-}
-
-func (v dataPathValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v dataPathValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := parseDataPathAs(req.ConfigValue.ValueString(), v.kind, v.allowMy); err != nil {
-		// Name the attribute: Terraform may show another line for a nested one.
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid data path", req.Path.String()+": "+err.Error()+".")
-	}
+	return stringCheck{desc: desc, check: func(p path.Path, s string) (string, string) {
+		if _, err := parseDataPathAs(s, kind, allowMy); err != nil {
+			// Name the attribute: Terraform may show another line for a nested one.
+			return "Invalid data path", p.String() + ": " + err.Error() + "."
+		}
+		return "", ""
+	}}
 }
 
 // validateSCMSource refuses a repository owner or name on the internal SCM, which has
