@@ -9,12 +9,14 @@
 # import command to adopt them, for example:
 #   terraform import 'algorithmia_user.migrated["jane_doe"]' jane_doe
 #
-# The admin keys are ephemeral variables (Terraform 1.10 or later): no saved plan or
+# The admin keys are ephemeral variables (Terraform 1.10 or OpenTofu 1.11 or later): no saved plan or
 # state holds them, and applying a saved plan needs them again (the same TF_VAR_ values).
 # On an older CLI, remove `ephemeral = true`; saved plans then hold the keys.
 
 terraform {
-  required_version = ">= 1.10" # ephemeral variables keep the keys out of saved plans
+  # Terraform 1.10 or OpenTofu 1.11: ephemeral variables keep the keys out of saved plans.
+  # OpenTofu 1.10 passes this check but rejects `ephemeral = true` with its own error.
+  required_version = ">= 1.10"
   required_providers {
     algorithmia = {
       source = "algorithmia-iac/algorithmia"
