@@ -113,84 +113,118 @@ func (b *bench) measureRun(ctx context.Context, r int, res *results, algos []*de
 		_ = os.RemoveAll(prodP.dataDir)
 		_ = os.RemoveAll(prodS.dataDir)
 	}()
-	providerFirst := r%2 == 0
-	scriptDir := filepath.Join(b.work, "script", fmt.Sprint(r+1))
-	apply := func(w *workdir) func() (measured, error) {
-		return func() (measured, error) { return b.terraform(ctx, w, 0, "apply", "-auto-approve") }
-	}
-	script := func(dir string, repos ...*devRepo) func() (measured, error) {
-		names := make([]string, len(repos))
-		for i, x := range repos {
-			names[i] = x.name
-		}
-		return func() (measured, error) {
-			return b.baseline(ctx, filepath.Join(scriptDir, dir), b.dev, prodS, names...)
-		}
-	}
-	run := func(name string, provider, baseline func() (measured, error)) error {
-		b.logf("run %d/%d %s", r+1, b.runs, name)
-		p, err := b.pair(prodP, prodS, providerFirst, provider, baseline)
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		b.logf("    provider %.2fs, script %.2fs", p.provider.m.wall.Seconds(), p.baseline.m.wall.Seconds())
-		res.pairs[name] = append(res.pairs[name], p)
-		return nil
-	}
-
+	m := &runMeasure{b: b, ctx: ctx, r: r, res: res, prodP: prodP, prodS: prodS,
+		scriptDir: filepath.Join(b.work, "script", fmt.Sprint(r+1))}
 	if b.scenarios["P1"] {
-		w, err := b.newWorkdir(fmt.Sprintf("p1-%d", r+1), b.dev, prodP)
-		if err != nil {
+		if err := m.firstAndRepeat(algos); err != nil {
 			return err
-		}
-		w.setAlgorithms(algos)
-		if err := run("P1", apply(w), script("p1", algos...)); err != nil {
-			return err
-		}
-		if b.scenarios["P1B"] {
-			if err := forEach(algos, func(x *devRepo) error { return b.seed.edit(ctx, x, 0) }); err != nil {
-				return err
-			}
-			w.setAlgorithms(algos)
-			if err := run("P1B", apply(w), script("p1", algos...)); err != nil {
-				return err
-			}
 		}
 	}
 	if b.scenarios["P5"] {
-		w, err := b.newWorkdir(fmt.Sprintf("p5-%d", r+1), b.dev, prodP)
-		if err != nil {
+		if err := m.bigAndSmallChange(big); err != nil {
 			return err
-		}
-		w.setAlgorithms([]*devRepo{big})
-		if err := run("P5", apply(w), script("big", big)); err != nil {
-			return err
-		}
-		if b.scenarios["P3"] {
-			if err := b.seed.edit(ctx, big, 10<<10); err != nil {
-				return err
-			}
-			w.setAlgorithms([]*devRepo{big})
-			if err := run("P3", apply(w), script("big", big)); err != nil {
-				return err
-			}
 		}
 	}
 	if b.scenarios["P4"] {
-		w, err := b.newWorkdir(fmt.Sprintf("p4-%d", r+1), b.dev, prodP)
-		if err != nil {
-			return err
-		}
-		w.vars["data_collections"] = []string{dataCollection}
-		if err := prodS.ci.CreateCollection(ctx, organization, dataCollection, nil); err != nil {
-			return err
-		}
-		path := strings.Join([]string{organization, dataCollection, dataFile}, "/")
-		if err := run("P4", apply(w), func() (measured, error) { return b.curlPipe(ctx, b.dev, prodS, path) }); err != nil {
-			return err
-		}
+		return m.dataCopy()
 	}
 	return nil
+}
+
+// runMeasure is one run of the paired scenarios: the provider against prodP, the script
+// against prodS.
+type runMeasure struct {
+	b            *bench
+	ctx          context.Context
+	r            int
+	res          *results
+	prodP, prodS *cluster
+	scriptDir    string
+}
+
+// apply is the provider's side: terraform apply in w.
+func (m *runMeasure) apply(w *workdir) func() (measured, error) {
+	return func() (measured, error) { return m.b.terraform(m.ctx, w, 0, "apply", "-auto-approve") }
+}
+
+// script is the baseline's side: the promotion script for repos, in its own directory.
+func (m *runMeasure) script(dir string, repos ...*devRepo) func() (measured, error) {
+	names := make([]string, len(repos))
+	for i, x := range repos {
+		names[i] = x.name
+	}
+	return func() (measured, error) {
+		return m.b.baseline(m.ctx, filepath.Join(m.scriptDir, dir), m.b.dev, m.prodS, names...)
+	}
+}
+
+// measure runs both sides of scenario name and records the pair.
+func (m *runMeasure) measure(name string, provider, baseline func() (measured, error)) error {
+	m.b.logf("run %d/%d %s", m.r+1, m.b.runs, name)
+	p, err := m.b.pair(m.prodP, m.prodS, m.r%2 == 0, provider, baseline)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	m.b.logf("    provider %.2fs, script %.2fs", p.provider.m.wall.Seconds(), p.baseline.m.wall.Seconds())
+	m.res.pairs[name] = append(m.res.pairs[name], p)
+	return nil
+}
+
+// firstAndRepeat is P1 (a first promotion of algos) and then P1B (every one edited and
+// promoted again).
+func (m *runMeasure) firstAndRepeat(algos []*devRepo) error {
+	w, err := m.b.newWorkdir(fmt.Sprintf("p1-%d", m.r+1), m.b.dev, m.prodP)
+	if err != nil {
+		return err
+	}
+	w.setAlgorithms(algos)
+	if err := m.measure("P1", m.apply(w), m.script("p1", algos...)); err != nil {
+		return err
+	}
+	if !m.b.scenarios["P1B"] {
+		return nil
+	}
+	if err := forEach(algos, func(x *devRepo) error { return m.b.seed.edit(m.ctx, x, 0) }); err != nil {
+		return err
+	}
+	w.setAlgorithms(algos)
+	return m.measure("P1B", m.apply(w), m.script("p1", algos...))
+}
+
+// bigAndSmallChange is P5 (a first promotion of the big algorithm) and then P3 (a small
+// change to it promoted again).
+func (m *runMeasure) bigAndSmallChange(big *devRepo) error {
+	w, err := m.b.newWorkdir(fmt.Sprintf("p5-%d", m.r+1), m.b.dev, m.prodP)
+	if err != nil {
+		return err
+	}
+	w.setAlgorithms([]*devRepo{big})
+	if err := m.measure("P5", m.apply(w), m.script("big", big)); err != nil {
+		return err
+	}
+	if !m.b.scenarios["P3"] {
+		return nil
+	}
+	if err := m.b.seed.edit(m.ctx, big, 10<<10); err != nil {
+		return err
+	}
+	w.setAlgorithms([]*devRepo{big})
+	return m.measure("P3", m.apply(w), m.script("big", big))
+}
+
+// dataCopy is P4: the data object copied from dev, against curl piping a download into an
+// upload.
+func (m *runMeasure) dataCopy() error {
+	w, err := m.b.newWorkdir(fmt.Sprintf("p4-%d", m.r+1), m.b.dev, m.prodP)
+	if err != nil {
+		return err
+	}
+	w.vars["data_collections"] = []string{dataCollection}
+	if err := m.prodS.ci.CreateCollection(m.ctx, organization, dataCollection, nil); err != nil {
+		return err
+	}
+	path := strings.Join([]string{organization, dataCollection, dataFile}, "/")
+	return m.measure("P4", m.apply(w), func() (measured, error) { return m.b.curlPipe(m.ctx, m.b.dev, m.prodS, path) })
 }
 
 // pair runs the provider's and the script's promotion, in the given order, each with fresh
