@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -15,8 +16,9 @@ import (
 // TestCLI_fanOutOpenTofuPromotesToEveryRegion runs examples/fan-out-opentofu through the
 // CLI: one provider block with for_each makes an instance per region, and one module block
 // with the same for_each promotes dev into each. It starts with one region, adds a second by
-// adding a map entry (the plan touches that region only), then lands a new dev version in
-// both, and checks each region's Git and versions against dev. Terraform has no provider
+// adding a map entry (the plan touches that region only), lands a new dev version in both,
+// and checks each region's Git and versions against dev; then it retires the second region
+// as the README says (unprotect, targeted destroy, remove the entry). Terraform has no provider
 // for_each, so under Terraform the test skips.
 func TestCLI_fanOutOpenTofuPromotesToEveryRegion(t *testing.T) {
 	t.Parallel()
@@ -112,6 +114,38 @@ func TestCLI_fanOutOpenTofuPromotesToEveryRegion(t *testing.T) {
 	w.PlanIsEmpty(t)
 	if strings.Contains(out, pUS.DevUser().Key) || strings.Contains(out, pUS.ProdUser().Key) {
 		t.Error("the apply output shows a key")
+	}
+
+	// Retiring prod-eu, exactly as the README says: deletion_protection = false and apply,
+	// a destroy targeted at the region's module instance while its provider instance still
+	// exists, and only then the map entry removed.
+	w.Setenv("TF_VAR_deletion_protection", "false")
+	out = w.MustRun(t, "apply", "-auto-approve", "-input=false")
+	if want := fmt.Sprintf("0 added, %d changed, 0 destroyed", 2*len(algos)); !strings.Contains(out, want) {
+		t.Errorf("deletion_protection = false should update every region's algorithms (%s):\n%s", want, out)
+	}
+	out = w.MustRun(t, "destroy", "-auto-approve", "-input=false", `-target=module.region["eu"]`)
+	if want := fmt.Sprintf("%d destroyed", 2*len(algos)); !strings.Contains(out, want) {
+		t.Errorf("the targeted destroy should destroy prod-eu's algorithms and sources (%s):\n%s", want, out)
+	}
+	// The entry goes once its objects are gone: the apply destroys nothing more and drops
+	// the region's data sources and outputs.
+	setRegions("us")
+	if out = w.MustRun(t, "apply", "-auto-approve", "-input=false"); !strings.Contains(out, "0 added, 0 changed, 0 destroyed") {
+		t.Errorf("removing the retired region's entry should change no resource:\n%s", out)
+	}
+	for name := range algos {
+		if _, err := pEU.ProdUser().Client.GetAlgorithm(context.Background(), pEU.Org, name); !errors.Is(err, algorithmia.ErrNotFound) {
+			t.Errorf("prod-eu is retired, but asking it for %s/%s answers %v, want not found", pEU.Org, name, err)
+		}
+	}
+	checkVersionLanded(t, dev, bumped, newCommit, pUS)
+	checkRegionsOutput(t, w, regionPipelines, "us")
+	w.PlanIsEmpty(t)
+	for _, addr := range strings.Fields(w.MustRun(t, "state", "list")) {
+		if strings.Contains(addr, `["eu"]`) {
+			t.Errorf("prod-eu is retired, but the state still holds %s", addr)
+		}
 	}
 }
 
