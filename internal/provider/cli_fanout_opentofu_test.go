@@ -147,6 +147,13 @@ func TestCLI_fanOutOpenTofuPromotesToEveryRegion(t *testing.T) {
 			t.Errorf("prod-eu is retired, but the state still holds %s", addr)
 		}
 	}
+	// deletion_protection is one variable for every region: the regions left get it back.
+	w.Setenv("TF_VAR_deletion_protection", "true")
+	out = w.MustRun(t, "apply", "-auto-approve", "-input=false")
+	if want := fmt.Sprintf("0 added, %d changed, 0 destroyed", len(algos)); !strings.Contains(out, want) {
+		t.Errorf("deletion_protection = true should update prod-us's algorithms only (%s):\n%s", want, out)
+	}
+	w.PlanIsEmpty(t)
 }
 
 // checkRegionsOutput compares the example's outputs with the clusters: exactly the given
